@@ -1,0 +1,92 @@
+/*
+ * A simulated network with the behaviour of 6.5840's labrpc.
+ *
+ * Servers are numbered 0..N-1 and offer named methods ("Raft.RequestVote").
+ * A peer calls a server through an endpoint. The harness decides which
+ * server each endpoint reaches and whether it is enabled, can make the
+ * network drop and delay messages, and can delete a server (a crash), after
+ * which calls into it fail and replies from it are dropped.
+ *
+ * Arguments and replies are bytes (see codec.h): the network copies them,
+ * so caller and handler never share memory. Each request runs its handler
+ * on a thread of its own.
+ *
+ * The network's bookkeeping uses relaxed atomics, never a lock shared by
+ * all callers, so that it adds no happens-before edge between two peers'
+ * threads that could hide a data race from the detectors.
+ */
+#ifndef NET_H
+#define NET_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "codec.h"
+#include "rt/rt.h"
+
+typedef struct net_network net_network;
+typedef struct net_endpoint net_endpoint;
+typedef struct net_server net_server;
+
+/* A method handler: decode args, do the work, encode the reply. ctx is the
+ * pointer given to net_server_add_method. */
+typedef void (*net_handler)(void *ctx, const codec_buf *args, codec_buf *reply);
+
+/* ---- The network (used by the harness) ----------------------------------- */
+
+net_network *net_make(int max_servers);
+/* Make every pending and future call fail promptly: delays end early and
+ * calls return false. Used at the end of a test, before waiting for
+ * threads to finish. */
+void net_close(net_network *net);
+/* Free everything; only once no thread uses the network any more. */
+void net_free(net_network *net);
+
+/* Unreliable: requests and replies are dropped with probability 0.1 each,
+ * and requests are delayed up to 27 ms. */
+void net_set_reliable(net_network *net, bool reliable);
+/* Replies are sometimes held back for 200..2200 ms, so they arrive late and
+ * out of order. */
+void net_set_long_reordering(net_network *net, bool on);
+/* Calls over a disabled endpoint or to a missing server fail after up to
+ * 7000 ms instead of up to 100 ms. */
+void net_set_long_delays(net_network *net, bool on);
+
+/* A new endpoint, not connected to any server and disabled. */
+net_endpoint *net_make_end(net_network *net);
+void net_connect(net_network *net, net_endpoint *end, int server);
+void net_enable(net_network *net, net_endpoint *end, bool enabled);
+
+/* Install srv as server number `server`, replacing any previous one. */
+void net_add_server(net_network *net, int server, net_server *srv);
+/* Remove server `server`: calls into it fail and replies from handlers
+ * already running in it are dropped. */
+void net_delete_server(net_network *net, int server);
+
+/* RPCs that reached server `server` (counted when a handler is started). */
+int64_t net_get_count(net_network *net, int server);
+int64_t net_get_total_count(net_network *net);
+/* Bytes of request arguments sent over the network. */
+int64_t net_get_total_bytes(net_network *net);
+
+/* ---- Servers ------------------------------------------------------------- */
+
+/* Servers are owned by the network once added; a server that was never
+ * added is freed with net_server_free. */
+net_server *net_make_server(void);
+void net_server_free(net_server *srv);
+void net_server_add_method(net_server *srv, const char *method, net_handler fn, void *ctx);
+
+/* ---- Calls (used by peers) ----------------------------------------------- */
+
+/*
+ * Send a request and wait for the reply. Returns true and fills *reply when
+ * a reply arrived; false when the request or reply was lost, the endpoint
+ * is disabled, or the server is missing or was deleted. A false return can
+ * take a long time, as in labrpc. Blocking: call without holding a lock.
+ */
+#define net_call(end, method, args, reply) net_call_at((end), (method), (args), (reply), RT_HERE)
+bool net_call_at(net_endpoint *end, const char *method, const codec_buf *args,
+		 codec_buf *reply, rt_site site);
+
+#endif

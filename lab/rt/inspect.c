@@ -1,0 +1,154 @@
+/*
+ * Looking at every thread at once, for the watchdog: the locks each holds
+ * and what each waits on, and whether the waits form a cycle.
+ *
+ * A thread waiting for a mutex waits for the thread holding it; a thread in
+ * an RPC call waits for the handler thread running that call. Each thread
+ * waits for at most one other, so a deadlock is a cycle in a functional
+ * graph, found by walking from each thread.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "rt_internal.h"
+
+static bool live(int slot)
+{
+	return atomic_load_explicit(&rt_threads[slot].in_use, memory_order_relaxed) != 0;
+}
+
+static int holder_of(const rt_mutex *mu)
+{
+	for (int s = 0; s < RT_MAX_THREADS; s++) {
+		if (!live(s))
+			continue;
+		const rt_thread_rec *r = &rt_threads[s];
+		for (int i = 0; i < r->nheld && i < RT_MAX_HELD; i++)
+			if (r->held[i].mu == mu)
+				return s;
+	}
+	return -1;
+}
+
+/* The thread that slot waits for, or -1. */
+static int waits_for(int slot)
+{
+	const rt_thread_rec *r = &rt_threads[slot];
+	if (r->wait_kind == RT_WAIT_MUTEX && r->wait_lock)
+		return holder_of(r->wait_lock);
+	if (r->wait_kind == RT_WAIT_RPC && r->wait_thread >= 0 && live(r->wait_thread))
+		return r->wait_thread;
+	return -1;
+}
+
+static const char *wait_kind_name(enum rt_wait_kind k)
+{
+	switch (k) {
+	case RT_WAIT_MUTEX: return "mutex";
+	case RT_WAIT_COND: return "condition";
+	case RT_WAIT_SLEEP: return "sleep";
+	case RT_WAIT_RPC: return "rpc";
+	case RT_WAIT_QUEUE: return "queue";
+	default: return "running";
+	}
+}
+
+static void describe_thread(int slot, char *buf, size_t len)
+{
+	const rt_thread_rec *r = &rt_threads[slot];
+	if (r->peer >= 0)
+		snprintf(buf, len, "#%d %s [peer %d]", slot, r->name, r->peer);
+	else
+		snprintf(buf, len, "#%d %s", slot, r->name);
+}
+
+static void dump_one(FILE *out, int slot, int64_t now)
+{
+	const rt_thread_rec *r = &rt_threads[slot];
+	char who[96];
+	describe_thread(slot, who, sizeof who);
+	fprintf(out, "  thread %s\n", who);
+	for (int i = 0; i < r->nheld && i < RT_MAX_HELD; i++) {
+		char name[64];
+		rt_describe_lock(r->held[i].mu, name, sizeof name);
+		fprintf(out, "      holds %s for %lld ms, taken at %s:%d in %s()\n", name,
+			(long long)(now - r->held[i].since_ms), r->held[i].site.file,
+			r->held[i].site.line, r->held[i].site.func);
+	}
+	if (r->wait_kind == RT_WAIT_NONE)
+		return;
+	char what[96] = "";
+	if (r->wait_kind == RT_WAIT_MUTEX && r->wait_lock)
+		rt_describe_lock(r->wait_lock, what, sizeof what);
+	else
+		snprintf(what, sizeof what, "%s", r->wait_what);
+	fprintf(out, "      waits (%s) for %s for %lld ms, at %s:%d in %s()",
+		wait_kind_name(r->wait_kind), what, (long long)(now - r->wait_since_ms),
+		r->wait_site.file, r->wait_site.line, r->wait_site.func);
+	int other = waits_for(slot);
+	if (other >= 0) {
+		char them[96];
+		describe_thread(other, them, sizeof them);
+		fprintf(out, " -> held up by %s", them);
+	}
+	fprintf(out, "\n");
+}
+
+/* Follow waits-for edges from slot; if they return to a thread already on
+ * the path, write the cycle into buf and return true. */
+static bool find_cycle_from(int slot, char *buf, size_t len)
+{
+	int path[64], n = 0;
+	for (int s = slot; s >= 0 && n < 64; s = waits_for(s)) {
+		for (int i = 0; i < n; i++) {
+			if (path[i] != s)
+				continue;
+			size_t used = 0;
+			for (int j = i; j < n && used < len; j++) {
+				char who[96];
+				describe_thread(path[j], who, sizeof who);
+				used += (size_t)snprintf(buf + used, len - used, "%s -> ", who);
+			}
+			if (used < len) {
+				char who[96];
+				describe_thread(s, who, sizeof who);
+				snprintf(buf + used, len - used, "%s", who);
+			}
+			return true;
+		}
+		path[n++] = s;
+	}
+	return false;
+}
+
+bool rt_dump_threads(FILE *out, char *cycle, size_t cycle_len)
+{
+	int64_t now = rt_now_ms();
+	bool deadlock = false;
+	char local[512];
+	if (!cycle) {
+		cycle = local;
+		cycle_len = sizeof local;
+	}
+	cycle[0] = '\0';
+	for (int s = 0; s < RT_MAX_THREADS; s++) {
+		if (!live(s))
+			continue;
+		if (out)
+			dump_one(out, s, now);
+		if (!deadlock)
+			deadlock = find_cycle_from(s, cycle, cycle_len);
+	}
+	return deadlock;
+}
+
+int64_t rt_longest_mutex_wait_ms(void)
+{
+	int64_t now = rt_now_ms(), longest = 0;
+	for (int s = 0; s < RT_MAX_THREADS; s++) {
+		const rt_thread_rec *r = &rt_threads[s];
+		if (live(s) && r->wait_kind == RT_WAIT_MUTEX && now - r->wait_since_ms > longest)
+			longest = now - r->wait_since_ms;
+	}
+	return longest;
+}

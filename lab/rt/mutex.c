@@ -1,0 +1,120 @@
+/*
+ * Mutexes and condition variables: pthreads plus lock tracking and noise.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "rt_internal.h"
+
+static void check(int err, const char *what)
+{
+	if (err != 0) {
+		fprintf(stderr, "rt: %s failed: %s\n", what, strerror(err));
+		abort();
+	}
+}
+
+void rt_mutex_init(rt_mutex *mu, const char *class_name, int instance)
+{
+	check(pthread_mutex_init(&mu->m, NULL), "pthread_mutex_init");
+	mu->class_name = class_name;
+	mu->instance = instance;
+	mu->class_id = rt_lock_class_id(class_name);
+}
+
+void rt_mutex_destroy(rt_mutex *mu)
+{
+	check(pthread_mutex_destroy(&mu->m), "pthread_mutex_destroy");
+}
+
+void rt_describe_lock(const rt_mutex *mu, char *buf, size_t len)
+{
+	if (mu->instance >= 0)
+		snprintf(buf, len, "%s (peer %d)", mu->class_name, mu->instance);
+	else
+		snprintf(buf, len, "%s", mu->class_name);
+}
+
+void rt_mutex_lock_at(rt_mutex *mu, rt_site site) NO_THREAD_SAFETY_ANALYSIS
+{
+	rt_lockdep_before_acquire(mu, site);
+	rt_noise();
+	rt_thread_rec *self = rt_self();
+	rt_wait_begin(RT_WAIT_MUTEX, mu->class_name, -1, site);
+	self->wait_lock = mu;
+	check(pthread_mutex_lock(&mu->m), "pthread_mutex_lock");
+	rt_wait_end();
+	rt_lockdep_acquired(mu, site);
+}
+
+void rt_mutex_unlock(rt_mutex *mu) NO_THREAD_SAFETY_ANALYSIS
+{
+	rt_lockdep_released(mu);
+	check(pthread_mutex_unlock(&mu->m), "pthread_mutex_unlock");
+	rt_noise();
+}
+
+void rt_cond_init(rt_cond *cv)
+{
+	pthread_condattr_t attr;
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	check(pthread_cond_init(&cv->c, &attr), "pthread_cond_init");
+	pthread_condattr_destroy(&attr);
+}
+
+void rt_cond_destroy(rt_cond *cv)
+{
+	check(pthread_cond_destroy(&cv->c), "pthread_cond_destroy");
+}
+
+/* Bookkeeping around a wait: mu is released while the thread sleeps. */
+static void wait_prologue(rt_mutex *mu, rt_site site)
+{
+	rt_assert_held_at(mu, site);
+	rt_lockdep_released(mu);
+	rt_might_block_at("condition wait", site);
+	rt_wait_begin(RT_WAIT_COND, mu->class_name, -1, site);
+}
+
+static void wait_epilogue(rt_mutex *mu, rt_site site)
+{
+	rt_wait_end();
+	rt_lockdep_acquired(mu, site);
+}
+
+void rt_cond_wait_at(rt_cond *cv, rt_mutex *mu, rt_site site)
+{
+	wait_prologue(mu, site);
+	check(pthread_cond_wait(&cv->c, &mu->m), "pthread_cond_wait");
+	wait_epilogue(mu, site);
+}
+
+bool rt_cond_wait_ms_at(rt_cond *cv, rt_mutex *mu, int64_t ms, rt_site site)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	int64_t ns = ts.tv_nsec + (int64_t)((double)ms * 1e6 * rt_global_scale);
+	ts.tv_sec += ns / 1000000000;
+	ts.tv_nsec = ns % 1000000000;
+
+	wait_prologue(mu, site);
+	int err = pthread_cond_timedwait(&cv->c, &mu->m, &ts);
+	if (err != ETIMEDOUT)
+		check(err, "pthread_cond_timedwait");
+	wait_epilogue(mu, site);
+	return err != ETIMEDOUT;
+}
+
+void rt_cond_signal(rt_cond *cv)
+{
+	check(pthread_cond_signal(&cv->c), "pthread_cond_signal");
+}
+
+void rt_cond_broadcast(rt_cond *cv)
+{
+	check(pthread_cond_broadcast(&cv->c), "pthread_cond_broadcast");
+}

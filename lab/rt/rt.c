@@ -1,0 +1,39 @@
+/*
+ * Runtime setup: the seed, the noise level and the time scale, fixed once
+ * per process before any thread starts.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "rt_internal.h"
+#include "track.h"
+
+uint64_t rt_global_seed;
+double rt_global_noise;
+double rt_global_scale = 1.0;
+
+void rt_clock_start(void);
+
+void rt_init(const rt_options *opts)
+{
+	if (opts->time_scale <= 0) {
+		fprintf(stderr, "rt_init: time scale must be > 0 (got %g)\n", opts->time_scale);
+		exit(2);
+	}
+	if (opts->noise < 0 || opts->noise > 1) {
+		fprintf(stderr, "rt_init: noise must be a probability in [0, 1] (got %g)\n",
+			opts->noise);
+		exit(2);
+	}
+	rt_global_seed = opts->seed;
+	rt_global_noise = opts->noise;
+	rt_global_scale = opts->time_scale;
+	rt_clock_start();
+	rt_track_hide_from_helgrind();
+	rt_thread_adopt("main", -1);
+}
+
+uint64_t rt_seed(void)
+{
+	return rt_global_seed;
+}

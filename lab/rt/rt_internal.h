@@ -1,0 +1,78 @@
+/*
+ * Runtime internals shared by the files in lab/rt/.
+ *
+ * Each live thread owns one record in a fixed table. The owner writes its
+ * record without locks; the watchdog reads every record to print who holds
+ * what. Those reads race with the writes on purpose: they are a diagnostic
+ * snapshot taken when something is already stuck. This file's code is built
+ * without TSan instrumentation and the table is excluded from Helgrind, so
+ * neither detector sees (or is disturbed by) the bookkeeping.
+ */
+#ifndef RT_INTERNAL_H
+#define RT_INTERNAL_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "rt.h"
+
+#define RT_MAX_THREADS 4096
+#define RT_MAX_HELD 8
+#define RT_NAME_LEN 48
+#define RT_WHAT_LEN 80
+
+typedef struct rt_held_lock {
+	rt_mutex *mu;
+	int64_t since_ms;
+	rt_site site;
+} rt_held_lock;
+
+typedef struct rt_thread_rec {
+	atomic_int in_use;
+
+	char name[RT_NAME_LEN];
+	int peer;
+	uint64_t rng;
+
+	/* Locks this thread holds, in acquisition order. */
+	rt_held_lock held[RT_MAX_HELD];
+	int nheld;
+
+	/* What this thread is blocked on, if anything. */
+	enum rt_wait_kind wait_kind;
+	const rt_mutex *wait_lock;
+	int wait_thread;
+	char wait_what[RT_WHAT_LEN];
+	int64_t wait_since_ms;
+	rt_site wait_site;
+} rt_thread_rec;
+
+extern rt_thread_rec rt_threads[RT_MAX_THREADS];
+
+/* The calling thread's record (adopting the thread if it has none). */
+rt_thread_rec *rt_self(void);
+
+/* Clock in real nanoseconds, unscaled. */
+int64_t rt_real_ns(void);
+/* Sleep for real nanoseconds, unscaled, with no bookkeeping. */
+void rt_real_sleep_ns(int64_t ns);
+
+/* Lockdep hooks called by the mutex and condition-variable code. */
+void rt_lockdep_acquired(rt_mutex *mu, rt_site site);
+void rt_lockdep_released(rt_mutex *mu);
+void rt_lockdep_before_acquire(rt_mutex *mu, rt_site site);
+int rt_lock_class_id(const char *class_name);
+const char *rt_lock_class_name(int id);
+
+/* "raft.mu (peer 2)" into buf. */
+void rt_describe_lock(const rt_mutex *mu, char *buf, size_t len);
+
+/* Seeds the calling thread's random stream. */
+void rt_rng_seed_thread(rt_thread_rec *rec, uint64_t stream);
+
+/* Set by rt_init. */
+extern uint64_t rt_global_seed;
+extern double rt_global_noise;
+extern double rt_global_scale;
+
+#endif

@@ -1,0 +1,178 @@
+/*
+ * Threads: every thread the program starts goes through here, so the
+ * runtime can name it, give it a random stream, track its locks and count
+ * it until it finishes.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rt_internal.h"
+#include "track.h"
+
+rt_thread_rec rt_threads[RT_MAX_THREADS];
+
+static atomic_int live_threads;
+static atomic_uint_least64_t spawn_sequence;
+static atomic_int next_slot_hint;
+static _Thread_local int my_slot = -1;
+
+struct start_args {
+	rt_thread_fn fn;
+	void *arg;
+	char name[RT_NAME_LEN];
+	int peer;
+	uint64_t stream;
+	bool counted;
+};
+
+static int claim_slot(void)
+{
+	int start = atomic_fetch_add_explicit(&next_slot_hint, 1, memory_order_relaxed);
+	for (int i = 0; i < RT_MAX_THREADS; i++) {
+		int slot = (start + i) % RT_MAX_THREADS;
+		int expected = 0;
+		if (atomic_compare_exchange_strong_explicit(&rt_threads[slot].in_use, &expected, 1,
+							    memory_order_relaxed,
+							    memory_order_relaxed))
+			return slot;
+	}
+	fprintf(stderr, "rt: more than %d live threads; is a thread loop not exiting?\n",
+		RT_MAX_THREADS);
+	abort();
+}
+
+static void register_self(const char *name, int peer, uint64_t stream)
+{
+	int slot = claim_slot();
+	rt_thread_rec *rec = &rt_threads[slot];
+	snprintf(rec->name, sizeof rec->name, "%s", name);
+	rec->peer = peer;
+	rec->nheld = 0;
+	rec->wait_kind = RT_WAIT_NONE;
+	rt_rng_seed_thread(rec, stream);
+	my_slot = slot;
+}
+
+static void unregister_self(void)
+{
+	atomic_store_explicit(&rt_threads[my_slot].in_use, 0, memory_order_relaxed);
+	my_slot = -1;
+}
+
+void rt_thread_adopt(const char *name, int peer)
+{
+	if (my_slot < 0)
+		register_self(name, peer,
+			      atomic_fetch_add_explicit(&spawn_sequence, 1, memory_order_relaxed));
+}
+
+rt_thread_rec *rt_self(void)
+{
+	if (my_slot < 0)
+		rt_thread_adopt("unnamed", -1);
+	return &rt_threads[my_slot];
+}
+
+int rt_thread_slot(void)
+{
+	rt_self();
+	return my_slot;
+}
+
+int rt_thread_peer(void)
+{
+	return rt_self()->peer;
+}
+
+const char *rt_thread_name(void)
+{
+	return rt_self()->name;
+}
+
+static void *thread_main(void *p)
+{
+	struct start_args a = *(struct start_args *)p;
+	free(p);
+	register_self(a.name, a.peer, a.stream);
+	a.fn(a.arg);
+	unregister_self();
+	if (a.counted) {
+		rt_track_thread_finished();
+		atomic_fetch_sub_explicit(&live_threads, 1, memory_order_relaxed);
+	}
+	return NULL;
+}
+
+static void spawn(const char *name, int peer, rt_thread_fn fn, void *arg, bool counted)
+{
+	struct start_args *a = malloc(sizeof *a);
+	if (!a) {
+		fprintf(stderr, "rt_thread_spawn: out of memory\n");
+		abort();
+	}
+	a->fn = fn;
+	a->arg = arg;
+	snprintf(a->name, sizeof a->name, "%s", name);
+	a->peer = peer;
+	a->stream = atomic_fetch_add_explicit(&spawn_sequence, 1, memory_order_relaxed);
+	a->counted = counted;
+
+	pthread_attr_t attr;
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	if (counted)
+		atomic_fetch_add_explicit(&live_threads, 1, memory_order_relaxed);
+	pthread_t t;
+	int err = pthread_create(&t, &attr, thread_main, a);
+	pthread_attr_destroy(&attr);
+	if (err != 0) {
+		fprintf(stderr, "rt_thread_spawn(%s): pthread_create failed: %s\n", name,
+			strerror(err));
+		abort();
+	}
+}
+
+void rt_thread_spawn(const char *name, int peer, rt_thread_fn fn, void *arg)
+{
+	spawn(name, peer, fn, arg, true);
+}
+
+void rt_thread_spawn_daemon(const char *name, rt_thread_fn fn, void *arg)
+{
+	spawn(name, -1, fn, arg, false);
+}
+
+int rt_threads_live(void)
+{
+	return atomic_load_explicit(&live_threads, memory_order_relaxed);
+}
+
+bool rt_threads_wait_quiet(int64_t ms)
+{
+	int64_t deadline = rt_now_ms() + ms;
+	while (rt_threads_live() > 0) {
+		if (rt_now_ms() >= deadline)
+			return false;
+		rt_real_sleep_ns(1000000);
+	}
+	rt_track_all_finished();
+	return true;
+}
+
+void rt_wait_begin(enum rt_wait_kind kind, const char *what, int wait_thread, rt_site site)
+{
+	rt_thread_rec *rec = rt_self();
+	snprintf(rec->wait_what, sizeof rec->wait_what, "%s", what);
+	rec->wait_thread = wait_thread;
+	rec->wait_lock = NULL;
+	rec->wait_since_ms = rt_now_ms();
+	rec->wait_site = site;
+	rec->wait_kind = kind;
+}
+
+void rt_wait_end(void)
+{
+	rt_self()->wait_kind = RT_WAIT_NONE;
+}

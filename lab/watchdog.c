@@ -1,0 +1,82 @@
+/*
+ * The watchdog thread. See watchdog.h.
+ */
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "rt/finding.h"
+#include "rt/rt.h"
+#include "watchdog.h"
+
+#define TICK_MS 250
+/* No mutex in correct code is held anywhere near this long. */
+#define MUTEX_STALL_MS 5000
+
+static const char *test_name;
+static int64_t deadline_ms;
+static atomic_bool running;
+
+/* Print the thread table, report the finding and end the process. */
+static void fail(const char *kind, const char *why)
+{
+	char *table = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&table, &len);
+	if (mem) {
+		rt_dump_threads(mem, NULL, 0);
+		fclose(mem);
+	}
+	fprintf(stderr, "watchdog: %s: %s\nwatchdog: threads at %.2fs (seed %llu):\n%s", test_name,
+		why, rt_now_s(), (unsigned long long)rt_seed(), table ? table : "");
+	rt_finding_info info = {
+		.detector = "watchdog", .kind = kind, .rule = 4, .peer = -1, .term = -1};
+	rt_finding_details(&info, table, "%s: %s", test_name, why);
+	fflush(stdout);
+	_exit(WATCHDOG_EXIT_CODE);
+}
+
+static void watch(void *unused)
+{
+	char cycle[512], why[768];
+	bool cycle_seen_before = false;
+	while (atomic_load_explicit(&running, memory_order_relaxed)) {
+		rt_sleep_ms(TICK_MS);
+		if (!atomic_load_explicit(&running, memory_order_relaxed))
+			break;
+		/* A cycle must persist across two ticks: the thread table is read
+		 * without locks, so one look can be torn. */
+		bool cycle_now = rt_dump_threads(NULL, cycle, sizeof cycle);
+		if (cycle_now && cycle_seen_before) {
+			snprintf(why, sizeof why, "deadlock: %s", cycle);
+			fail("deadlock", why);
+		}
+		cycle_seen_before = cycle_now;
+
+		int64_t stall = rt_longest_mutex_wait_ms();
+		if (stall > MUTEX_STALL_MS) {
+			snprintf(why, sizeof why, "a thread has waited %lld ms for a mutex",
+				 (long long)stall);
+			fail("hang", why);
+		}
+		if (rt_now_ms() > deadline_ms) {
+			snprintf(why, sizeof why, "still running after its budget of %.1f s",
+				 (double)(deadline_ms) / 1000);
+			fail("timeout", why);
+		}
+	}
+}
+
+void watchdog_start(const char *name, int64_t budget_ms)
+{
+	test_name = name;
+	deadline_ms = rt_now_ms() + budget_ms;
+	atomic_store(&running, true);
+	rt_thread_spawn_daemon("watchdog", watch, NULL);
+}
+
+void watchdog_stop(void)
+{
+	atomic_store(&running, false);
+}

@@ -1,0 +1,68 @@
+/*
+ * The public interface of a Raft peer, as the harness and the tests use it.
+ * It mirrors 6.5840's Make, Kill, GetState and Start.
+ */
+#ifndef RAFT_H
+#define RAFT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "apply_queue.h"
+#include "net.h"
+#include "persister.h"
+
+typedef struct raft raft;
+
+enum raft_role { RAFT_FOLLOWER, RAFT_CANDIDATE, RAFT_LEADER };
+
+/*
+ * What a peer tells an observer each time its term, role, commit index or
+ * last applied index changes. The harness uses it to check invariants while
+ * the test runs. Called with the peer's lock held; the observer must not
+ * block or call back into the peer.
+ */
+typedef struct raft_state_report {
+	int me;
+	int64_t term;
+	enum raft_role role;
+	int64_t commit_index;
+	int64_t last_applied;
+} raft_state_report;
+
+typedef struct raft_observer {
+	void (*state_changed)(void *ctx, const raft_state_report *report);
+	void *ctx;
+} raft_observer;
+
+/*
+ * Create a peer. peers[i] is the endpoint this peer uses to reach peer i
+ * (peers[me] is unused); n is the number of peers. The peer restores what
+ * ps holds, registers its RPC methods on srv ("Raft.RequestVote",
+ * "Raft.AppendEntries"), starts its threads and returns at once. Committed
+ * entries are put on applyq in index order. observer may be NULL.
+ */
+raft *raft_make(net_endpoint **peers, int n, int me, persister *ps,
+		net_server *srv, apply_queue *applyq, const raft_observer *observer);
+
+/*
+ * Stop the peer: its threads exit soon after and it answers no more RPCs
+ * usefully. The memory stays valid until raft_free, which the harness calls
+ * once every thread of the test has finished.
+ */
+void raft_kill(raft *rf);
+void raft_free(raft *rf);
+
+/* The current term and whether this peer believes it is the leader. */
+void raft_get_state(raft *rf, int64_t *term, bool *is_leader);
+
+/*
+ * Ask the peer to append a command to the log. Returns at once. If this
+ * peer is not the leader it returns false; otherwise it returns true with
+ * the index the command will have if it is ever committed and the current
+ * term. The command bytes are copied.
+ */
+bool raft_start(raft *rf, const void *command, size_t len, int64_t *index, int64_t *term);
+
+#endif

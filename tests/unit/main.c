@@ -1,0 +1,31 @@
+/*
+ * The unit-test runner: every suite, one process, CUnit's basic interface.
+ * Exit status 0 only if every test passed.
+ */
+#include <CUnit/Basic.h>
+#include <stdio.h>
+
+#include "rt/rt.h"
+#include "unit.h"
+
+int main(void)
+{
+	/* A small time scale keeps the network's delays short. */
+	rt_init(&(rt_options){.seed = 1, .noise = 0, .time_scale = 0.05});
+	if (CU_initialize_registry() != CUE_SUCCESS) {
+		fprintf(stderr, "unit: cannot initialise CUnit: %s\n", CU_get_error_msg());
+		return 2;
+	}
+	add_codec_suite();
+	add_net_suite();
+	add_persister_suite();
+	add_apply_queue_suite();
+	add_log_suite();
+	add_lockdep_suite();
+
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
+	CU_cleanup_registry();
+	return failed == 0 ? 0 : 1;
+}

@@ -1,0 +1,17 @@
+/*
+ * CUnit unit tests. Each tests/unit/test_<name>.c defines one
+ * add_<name>_suite() that registers its suite; main.c calls them all.
+ */
+#ifndef UNIT_H
+#define UNIT_H
+
+#include <CUnit/CUnit.h>
+
+void add_codec_suite(void);
+void add_net_suite(void);
+void add_persister_suite(void);
+void add_apply_queue_suite(void);
+void add_log_suite(void);
+void add_lockdep_suite(void);
+
+#endif

@@ -55,6 +55,11 @@ build/$(1)/obj/%.o: %.c $(HEADERS) | deps-check
 	@$(if $(Q),echo "  CC [$(1)] $$<")
 	$(Q)$$(CC_$(1)) $(CSTD) $(WARN) $$(FLAGS_$(1)) $(INCLUDES) -c $$< -o $$@
 
+build/$(1)/obj/lab/rt/mutex.o: lab/rt/mutex.c $(HEADERS) | deps-check
+	@mkdir -p $$(@D)
+	@$(if $(Q),echo "  CC [$(1)] $$<")
+	$(Q)$$(CC_$(1)) $(CSTD) $(WARN) $$(FLAGS_$(1)) $(INCLUDES) -c $$< -o $$@
+
 build/$(1)/obj/lab/rt/%.o: lab/rt/%.c $(HEADERS) | deps-check
 	@mkdir -p $$(@D)
 	@$(if $(Q),echo "  CC [$(1)] $$<")
@@ -96,3 +101,48 @@ clean: ## Remove build/
 
 format: ## Reformat the C sources with clang-format
 	clang-format -i $(LAB_SRCS) $(RAFT_SRCS) $(SCENARIO_SRCS) $(UNIT_SRCS) $(HEADERS)
+
+# ---- Running ----------------------------------------------------------------
+
+RUN ?= .
+SEED ?=
+COUNT ?= 1
+SCALE ?=
+NOISE ?=
+RUNNER_FLAGS = -run '$(RUN)' -count $(COUNT) $(if $(SEED),-seed $(SEED)) \
+	$(if $(SCALE),-scale $(SCALE)) $(if $(NOISE),-noise $(NOISE))
+
+TSAN_OPTIONS_TESTS := halt_on_error=0 exitcode=66 second_deadlock_stack=1
+export TSAN_SYMBOLIZER_PATH := $(shell command -v llvm-symbolizer-19 || command -v llvm-symbolizer)
+
+unit: build/tsan/unit-tests ## CUnit unit tests, under TSan
+	TSAN_OPTIONS="$(TSAN_OPTIONS_TESTS) suppressions=$(CURDIR)/tests/unit/tsan.supp" \
+		build/tsan/unit-tests
+
+scenarios: build/tsan/raft-tests ## The 3A-3C scenario suite under TSan (RUN=, SEED=, COUNT=)
+	TSAN_OPTIONS="$(TSAN_OPTIONS_TESTS)" build/tsan/raft-tests $(RUNNER_FLAGS)
+
+plain: build/plain/raft-tests ## The scenario suite, plain gcc build
+	build/plain/raft-tests $(RUNNER_FLAGS)
+
+gtsan: build/gtsan/raft-tests ## The scenario suite under gcc's TSan
+	TSAN_OPTIONS="$(TSAN_OPTIONS_TESTS)" build/gtsan/raft-tests $(RUNNER_FLAGS)
+
+static: ## clang thread-safety analysis: raft/ must be clean, the fixture must be flagged
+	@scripts/static-check.sh $(CLANG)
+
+helgrind: build/plain/raft-tests ## The scenario suite under Helgrind (XML), time stretched
+	@scripts/helgrind.sh build/plain/raft-tests $(RUNNER_FLAGS)
+
+tsan-seeds: build/tsan/raft-tests ## The whole suite under TSan for 20 seeds (SEEDS=N)
+	@scripts/tsan-seeds.sh build/tsan/raft-tests $(or $(SEEDS),20)
+
+test: unit static scenarios ## Unit tests, static analysis and the scenario suite under TSan
+
+bench: build/plain/raft-tests build/tsan/raft-tests ## Wall time per part: native, TSan, Helgrind
+	@scripts/bench.sh
+
+demo: ## Install what is missing, build, run a short scenario under TSan
+	@scripts/deps.sh check >/dev/null 2>&1 || scripts/deps.sh install
+	@$(MAKE) --no-print-directory build/tsan/raft-tests
+	@scripts/demo.sh

@@ -56,6 +56,14 @@ const char *rt_lock_class_name(int id)
 	return atomic_load_explicit(&class_names[id], memory_order_relaxed);
 }
 
+void rt_describe_lock(const rt_mutex *mu, char *buf, size_t len)
+{
+	if (mu->instance >= 0)
+		snprintf(buf, len, "%s (peer %d)", mu->class_name, mu->instance);
+	else
+		snprintf(buf, len, "%s", mu->class_name);
+}
+
 /* ---- Reporting, once per kind and place ---------------------------------- */
 
 #define SEEN_SLOTS 512

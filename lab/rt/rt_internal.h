@@ -57,6 +57,9 @@ int64_t rt_real_ns(void);
 /* Sleep for real nanoseconds, unscaled, with no bookkeeping. */
 void rt_real_sleep_ns(int64_t ns);
 
+/* Record that the calling thread waits to acquire mu. */
+void rt_wait_begin_lock(const rt_mutex *mu, rt_site site);
+
 /* Lockdep hooks called by the mutex and condition-variable code. */
 void rt_lockdep_acquired(rt_mutex *mu, rt_site site);
 void rt_lockdep_released(rt_mutex *mu);

@@ -172,6 +172,12 @@ void rt_wait_begin(enum rt_wait_kind kind, const char *what, int wait_thread, rt
 	rec->wait_kind = kind;
 }
 
+void rt_wait_begin_lock(const rt_mutex *mu, rt_site site)
+{
+	rt_wait_begin(RT_WAIT_MUTEX, mu->class_name, -1, site);
+	rt_self()->wait_lock = mu;
+}
+
 void rt_wait_end(void)
 {
 	rt_self()->wait_kind = RT_WAIT_NONE;

@@ -28,8 +28,11 @@ FLAGS_gtsan := -O1 -g -fsanitize=thread -fno-omit-frame-pointer
 # instrumentation, so TSan never sees its deliberate lock-free reads, and
 # tell it so with RT_TSAN. Its pthread calls are still intercepted.
 RTFLAGS_plain := $(FLAGS_plain)
-RTFLAGS_tsan := -O1 -g -fno-omit-frame-pointer -DRT_TSAN
-RTFLAGS_gtsan := -O1 -g -fno-omit-frame-pointer -DRT_TSAN
+# -fno-builtin (and gcc's pattern flag) keep the compiler from turning copy
+# loops into memcpy calls, which TSan would intercept.
+RTFLAGS_tsan := -O1 -g -fno-omit-frame-pointer -fno-builtin -DRT_TSAN
+RTFLAGS_gtsan := -O1 -g -fno-omit-frame-pointer -fno-builtin \
+	-fno-tree-loop-distribute-patterns -DRT_TSAN
 CC_plain := $(CC_PLAIN)
 CC_tsan := $(CC_TSAN)
 CC_gtsan := $(CC_GTSAN)

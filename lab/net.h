@@ -63,10 +63,13 @@ void net_add_server(net_network *net, int server, net_server *srv);
  * already running in it are dropped. */
 void net_delete_server(net_network *net, int server);
 
-/* RPCs that reached server `server` (counted when a handler is started). */
+/* RPCs that reached server `server` (counted when a handler is started).
+ * As in labrpc the count belongs to the server installed in that slot: a
+ * replacement starts from 0, and an empty slot reads 0. */
 int64_t net_get_count(net_network *net, int server);
+/* Every call made before net_close, delivered or not. */
 int64_t net_get_total_count(net_network *net);
-/* Bytes of request arguments sent over the network. */
+/* Bytes of request arguments of those calls. */
 int64_t net_get_total_bytes(net_network *net);
 
 /* ---- Servers ------------------------------------------------------------- */
@@ -75,6 +78,8 @@ int64_t net_get_total_bytes(net_network *net);
  * added is freed with net_server_free. */
 net_server *net_make_server(void);
 void net_server_free(net_server *srv);
+/* Add every method before net_add_server: callers read the method table
+ * without a lock. An unknown method in a call is a bug and aborts. */
 void net_server_add_method(net_server *srv, const char *method, net_handler fn, void *ctx);
 
 /* ---- Calls (used by peers) ----------------------------------------------- */

@@ -156,8 +156,8 @@ void rt_lockdep_released(rt_mutex *mu)
 		return;
 	}
 	int i = (int)(h - self->held);
-	memmove(&self->held[i], &self->held[i + 1],
-		(size_t)(self->nheld - i - 1) * sizeof self->held[0]);
+	for (; i + 1 < self->nheld; i++) /* not memmove: see copy_str in thread.c */
+		self->held[i] = self->held[i + 1];
 	self->nheld--;
 }
 

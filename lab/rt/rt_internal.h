@@ -38,7 +38,9 @@ typedef struct rt_thread_rec {
 	rt_held_lock held[RT_MAX_HELD];
 	int nheld;
 
-	/* What this thread is blocked on, if anything. */
+	/* What this thread is blocked on, if anything (the outermost of
+	 * wait_depth nested waits). */
+	int wait_depth;
 	enum rt_wait_kind wait_kind;
 	const rt_mutex *wait_lock;
 	int wait_thread;

@@ -27,6 +27,16 @@ struct start_args {
 	bool counted;
 };
 
+/* Copy a string into the thread table. Not snprintf: TSan intercepts libc
+ * calls even from uninstrumented code, and the table must stay invisible. */
+static void copy_str(char *dst, size_t cap, const char *src)
+{
+	size_t i = 0;
+	for (; src && src[i] && i + 1 < cap; i++)
+		((volatile char *)dst)[i] = src[i];
+	((volatile char *)dst)[i] = '\0';
+}
+
 static int claim_slot(void)
 {
 	int start = atomic_fetch_add_explicit(&next_slot_hint, 1, memory_order_relaxed);
@@ -47,10 +57,11 @@ static void register_self(const char *name, int peer, uint64_t stream)
 {
 	int slot = claim_slot();
 	rt_thread_rec *rec = &rt_threads[slot];
-	snprintf(rec->name, sizeof rec->name, "%s", name);
+	copy_str(rec->name, sizeof rec->name, name);
 	rec->peer = peer;
 	rec->nheld = 0;
 	rec->wait_kind = RT_WAIT_NONE;
+	rec->wait_depth = 0;
 	rt_rng_seed_thread(rec, stream);
 	my_slot = slot;
 }
@@ -161,10 +172,14 @@ bool rt_threads_wait_quiet(int64_t ms)
 	return true;
 }
 
+/* Waits nest (an RPC call waits on a condition variable inside); the
+ * outermost one says best what the thread is blocked on, so it is kept. */
 void rt_wait_begin(enum rt_wait_kind kind, const char *what, int wait_thread, rt_site site)
 {
 	rt_thread_rec *rec = rt_self();
-	snprintf(rec->wait_what, sizeof rec->wait_what, "%s", what);
+	if (rec->wait_depth++ > 0)
+		return;
+	copy_str(rec->wait_what, sizeof rec->wait_what, what);
 	rec->wait_thread = wait_thread;
 	rec->wait_lock = NULL;
 	rec->wait_since_ms = rt_now_ms();
@@ -174,11 +189,16 @@ void rt_wait_begin(enum rt_wait_kind kind, const char *what, int wait_thread, rt
 
 void rt_wait_begin_lock(const rt_mutex *mu, rt_site site)
 {
+	rt_thread_rec *rec = rt_self();
+	bool outermost = rec->wait_depth == 0;
 	rt_wait_begin(RT_WAIT_MUTEX, mu->class_name, -1, site);
-	rt_self()->wait_lock = mu;
+	if (outermost)
+		rec->wait_lock = mu;
 }
 
 void rt_wait_end(void)
 {
-	rt_self()->wait_kind = RT_WAIT_NONE;
+	rt_thread_rec *rec = rt_self();
+	if (--rec->wait_depth == 0)
+		rec->wait_kind = RT_WAIT_NONE;
 }

@@ -1,0 +1,534 @@
+/*
+ * The simulated network: calls are delivered with copied bytes on a thread
+ * of their own, fail when they should (disabled endpoint, missing or
+ * deleted server, unreliable network, closed network), and are counted.
+ *
+ * The unit runner shrinks time (time scale 0.05), so the network's logical
+ * delays are short in real time.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "net.h"
+#include "rt/finding.h"
+#include "unit/unit.h"
+
+/*
+ * What the handlers record, for the test to check. mu guards every field
+ * below it.
+ */
+typedef struct fixture {
+	net_network *net;
+	rt_mutex mu;
+	rt_cond changed;
+	int calls;	       /* handler runs started */
+	int handler_slot;      /* the last handler's thread slot */
+	int handler_peer;      /* the last handler's rt_thread_peer() */
+	const void *args_seen; /* the last handler's args->data */
+	bool gate_open;	       /* Gate.Wait handlers return once this is set */
+} fixture;
+
+/* Record the calling handler thread; returns the new number of calls. */
+static int record_call(fixture *f, const codec_buf *args)
+{
+	rt_mutex_lock(&f->mu);
+	int calls = ++f->calls;
+
+	f->handler_slot = rt_thread_slot();
+	f->handler_peer = rt_thread_peer();
+	f->args_seen = args->data;
+	rt_cond_broadcast(&f->changed);
+	rt_mutex_unlock(&f->mu);
+	return calls;
+}
+
+/* "Echo.Add": replies with the argument plus one, then the argument's bytes. */
+static void echo_add(void *ctx, const codec_buf *args, codec_buf *reply)
+{
+	record_call(ctx, args);
+	codec_reader r;
+	codec_reader_init(&r, args->data, args->len);
+	int64_t v = 0;
+	void *bytes = NULL;
+	size_t n = 0;
+	codec_get_int(&r, &v);
+	codec_get_bytes(&r, &bytes, &n);
+	codec_put_int(reply, v + 1);
+	codec_put_bytes(reply, bytes, n);
+	free(bytes);
+}
+
+/* "Gate.Wait": holds the handler until the test opens the gate (or 20 s pass). */
+static void gate_wait(void *ctx, const codec_buf *args, codec_buf *reply)
+{
+	fixture *f = ctx;
+	record_call(f, args);
+	rt_mutex_lock(&f->mu);
+	int64_t deadline = rt_now_ms() + 20000;
+	while (!f->gate_open && rt_now_ms() < deadline)
+		rt_cond_wait_ms(&f->changed, &f->mu, 100);
+	rt_mutex_unlock(&f->mu);
+	codec_put_bool(reply, true);
+}
+
+/* "Net.DeleteSelf": deletes server 0 (its own) and then replies. */
+static void delete_self(void *ctx, const codec_buf *args, codec_buf *reply)
+{
+	fixture *f = ctx;
+	record_call(f, args);
+	net_delete_server(f->net, 0);
+	codec_put_bool(reply, true);
+}
+
+/* "Meet.Two": returns only once two handlers run at the same time. */
+static void meet_two(void *ctx, const codec_buf *args, codec_buf *reply)
+{
+	fixture *f = ctx;
+	record_call(f, args);
+	rt_mutex_lock(&f->mu);
+	int64_t deadline = rt_now_ms() + 5000;
+	while (f->calls < 2 && rt_now_ms() < deadline)
+		rt_cond_wait_ms(&f->changed, &f->mu, 100);
+	bool met = f->calls >= 2;
+	rt_mutex_unlock(&f->mu);
+	codec_put_bool(reply, met);
+}
+
+/* A server offering every test method, with f as context. */
+static net_server *make_test_server(fixture *f)
+{
+	net_server *srv = net_make_server();
+	net_server_add_method(srv, "Echo.Add", echo_add, f);
+	net_server_add_method(srv, "Gate.Wait", gate_wait, f);
+	net_server_add_method(srv, "Net.DeleteSelf", delete_self, f);
+	net_server_add_method(srv, "Meet.Two", meet_two, f);
+	return srv;
+}
+
+/* A reliable network with test servers 0 and 1. */
+static void fixture_setup(fixture *f)
+{
+	memset(f, 0, sizeof *f);
+	rt_mutex_init(&f->mu, "test.fixture.mu", -1);
+	rt_cond_init(&f->changed);
+	f->handler_slot = -1;
+	f->net = net_make(3);
+	net_add_server(f->net, 0, make_test_server(f));
+	net_add_server(f->net, 1, make_test_server(f));
+}
+
+/* An enabled endpoint to server. */
+static net_endpoint *connected_end(fixture *f, int server)
+{
+	net_endpoint *end = net_make_end(f->net);
+	net_connect(f->net, end, server);
+	net_enable(f->net, end, true);
+	return end;
+}
+
+/*
+ * Open the gate, wait for every handler thread to end, free everything.
+ * Callers on background threads must have been joined already. Waiting
+ * for the threads also orders everything they did before the frees.
+ */
+static void fixture_teardown(fixture *f)
+{
+	net_close(f->net);
+	rt_mutex_lock(&f->mu);
+	f->gate_open = true;
+	rt_cond_broadcast(&f->changed);
+	rt_mutex_unlock(&f->mu);
+	CU_ASSERT_TRUE_FATAL(rt_threads_wait_quiet(30000));
+	net_free(f->net);
+	rt_cond_destroy(&f->changed);
+	rt_mutex_destroy(&f->mu);
+}
+
+/* Wait until `calls` handlers have started; false after 5 logical s. */
+static bool wait_for_calls(fixture *f, int calls)
+{
+	rt_mutex_lock(&f->mu);
+	int64_t deadline = rt_now_ms() + 5000;
+	while (f->calls < calls && rt_now_ms() < deadline)
+		rt_cond_wait_ms(&f->changed, &f->mu, 100);
+	bool ok = f->calls >= calls;
+	rt_mutex_unlock(&f->mu);
+	return ok;
+}
+
+/* Call "Echo.Add" with v and a small byte string; true if the reply is right. */
+static bool echo(net_endpoint *end, int64_t v)
+{
+	codec_buf args, reply;
+	codec_buf_init(&args);
+	codec_buf_init(&reply);
+	codec_put_int(&args, v);
+	codec_put_bytes(&args, "xyz", 3);
+	bool ok = net_call(end, "Echo.Add", &args, &reply);
+	if (ok) {
+		codec_reader r;
+		codec_reader_init(&r, reply.data, reply.len);
+		int64_t got = 0;
+		void *bytes = NULL;
+		size_t n = 0;
+		ok = codec_get_int(&r, &got) && codec_get_bytes(&r, &bytes, &n);
+		CU_ASSERT_TRUE(ok);
+		CU_ASSERT_EQUAL(got, v + 1);
+		CU_ASSERT_EQUAL(n, 3);
+		CU_ASSERT_TRUE(bytes && memcmp(bytes, "xyz", 3) == 0);
+		free(bytes);
+	}
+	codec_buf_free(&args);
+	codec_buf_free(&reply);
+	return ok;
+}
+
+/*
+ * A call made on a background thread, so the test can act while it waits.
+ * mu guards finished, ok and elapsed_ms.
+ */
+typedef struct bg_call {
+	net_endpoint *end;
+	const char *method;
+	rt_mutex mu;
+	rt_cond changed;
+	bool finished;
+	bool ok;
+	int64_t elapsed_ms;
+} bg_call;
+
+/* The background thread: one net_call, then report. */
+static void bg_call_run(void *arg)
+{
+	bg_call *c = arg;
+	codec_buf args, reply;
+	codec_buf_init(&args);
+	codec_buf_init(&reply);
+	int64_t start = rt_now_ms();
+	bool ok = net_call(c->end, c->method, &args, &reply);
+	int64_t elapsed = rt_now_ms() - start;
+	codec_buf_free(&args);
+	codec_buf_free(&reply);
+
+	rt_mutex_lock(&c->mu);
+	c->ok = ok;
+	c->elapsed_ms = elapsed;
+	c->finished = true;
+	rt_cond_broadcast(&c->changed);
+	rt_mutex_unlock(&c->mu);
+}
+
+/* Start a call of method over end on its own thread. */
+static void bg_call_start(bg_call *c, net_endpoint *end, const char *method)
+{
+	memset(c, 0, sizeof *c);
+	c->end = end;
+	c->method = method;
+	rt_mutex_init(&c->mu, "test.bg_call.mu", -1);
+	rt_cond_init(&c->changed);
+	rt_thread_spawn("test caller", -1, bg_call_run, c);
+}
+
+/* Wait up to ms for the call to return; sets *ok; false if it has not returned. */
+static bool bg_call_join(bg_call *c, int64_t ms, bool *ok)
+{
+	rt_mutex_lock(&c->mu);
+	int64_t deadline = rt_now_ms() + ms;
+	while (!c->finished && rt_now_ms() < deadline)
+		rt_cond_wait_ms(&c->changed, &c->mu, 20);
+	bool finished = c->finished;
+	*ok = c->ok;
+	rt_mutex_unlock(&c->mu);
+	return finished;
+}
+
+/* Free a joined call's lock. */
+static void bg_call_destroy(bg_call *c)
+{
+	rt_cond_destroy(&c->changed);
+	rt_mutex_destroy(&c->mu);
+}
+
+/* A call reaches the handler and the reply comes back; args arrive as a copy. */
+static void test_call_delivers_reply(void)
+{
+	fixture f;
+	fixture_setup(&f);
+	int findings = rt_findings_count();
+	net_endpoint *end = connected_end(&f, 1);
+	for (int64_t v = -2; v <= 2; v++)
+		CU_ASSERT_TRUE(echo(end, v));
+
+	codec_buf args, reply;
+	codec_buf_init(&args);
+	codec_buf_init(&reply);
+	codec_put_int(&args, 41);
+	codec_put_bytes(&args, "", 0);
+	codec_put_int(&reply, 999); /* a reply buffer's old contents are replaced */
+	CU_ASSERT_TRUE(net_call(end, "Echo.Add", &args, &reply));
+	codec_reader r;
+	codec_reader_init(&r, reply.data, reply.len);
+	int64_t got = 0;
+	CU_ASSERT_TRUE(codec_get_int(&r, &got));
+	CU_ASSERT_EQUAL(got, 42);
+	rt_mutex_lock(&f.mu);
+	CU_ASSERT_PTR_NOT_EQUAL(f.args_seen, args.data);
+	rt_mutex_unlock(&f.mu);
+	codec_buf_free(&args);
+	codec_buf_free(&reply);
+
+	CU_ASSERT_EQUAL(rt_findings_count(), findings);
+	fixture_teardown(&f);
+}
+
+/* The handler runs on a thread of its own, which works for the called server. */
+static void test_handler_runs_on_own_thread(void)
+{
+	fixture f;
+	fixture_setup(&f);
+	net_endpoint *end = connected_end(&f, 1);
+	CU_ASSERT_TRUE(echo(end, 0));
+	rt_mutex_lock(&f.mu);
+	CU_ASSERT_NOT_EQUAL(f.handler_slot, -1);
+	CU_ASSERT_NOT_EQUAL(f.handler_slot, rt_thread_slot());
+	CU_ASSERT_EQUAL(f.handler_peer, 1);
+	rt_mutex_unlock(&f.mu);
+	fixture_teardown(&f);
+}
+
+/* Two requests run at the same time: the second does not wait for the first. */
+static void test_requests_run_concurrently(void)
+{
+	fixture f;
+	fixture_setup(&f);
+	bg_call a, b;
+	bg_call_start(&a, connected_end(&f, 0), "Meet.Two");
+	bg_call_start(&b, connected_end(&f, 0), "Meet.Two");
+	bool ok_a = false, ok_b = false;
+	CU_ASSERT_TRUE(bg_call_join(&a, 10000, &ok_a));
+	CU_ASSERT_TRUE(bg_call_join(&b, 10000, &ok_b));
+	CU_ASSERT_TRUE(ok_a && ok_b);
+	rt_mutex_lock(&f.mu);
+	CU_ASSERT_EQUAL(f.calls, 2);
+	rt_mutex_unlock(&f.mu);
+	fixture_teardown(&f);
+	bg_call_destroy(&a);
+	bg_call_destroy(&b);
+}
+
+/* Disabled, unconnected and serverless endpoints fail without running a handler. */
+static void test_unreachable_server_fails(void)
+{
+	fixture f;
+	fixture_setup(&f);
+	net_endpoint *disabled = net_make_end(f.net);
+	net_connect(f.net, disabled, 0);
+	net_endpoint *unconnected = net_make_end(f.net);
+	net_enable(f.net, unconnected, true);
+	net_endpoint *to_empty_slot = connected_end(&f, 2);
+
+	CU_ASSERT_FALSE(echo(disabled, 1));
+	CU_ASSERT_FALSE(echo(unconnected, 1));
+	CU_ASSERT_FALSE(echo(to_empty_slot, 1));
+	net_enable(f.net, disabled, true);
+	CU_ASSERT_TRUE(echo(disabled, 1)); /* re-enabled, it works */
+	net_enable(f.net, disabled, false);
+	CU_ASSERT_FALSE(echo(disabled, 1));
+
+	rt_mutex_lock(&f.mu);
+	CU_ASSERT_EQUAL(f.calls, 1);
+	rt_mutex_unlock(&f.mu);
+	CU_ASSERT_EQUAL(net_get_count(f.net, 0), 1);
+	CU_ASSERT_EQUAL(net_get_count(f.net, 2), 0);
+	fixture_teardown(&f);
+}
+
+/* Deleting a server fails a call waiting on it; later calls fail at once. */
+static void test_deleted_server_fails_call(void)
+{
+	fixture f;
+	fixture_setup(&f);
+	net_endpoint *end = connected_end(&f, 0);
+	bg_call c;
+	bg_call_start(&c, end, "Gate.Wait");
+	CU_ASSERT_TRUE_FATAL(wait_for_calls(&f, 1));
+
+	net_delete_server(f.net, 0);
+	bool ok = true;
+	/* The caller checks every 100 ms; the handler itself stays blocked. */
+	CU_ASSERT_TRUE(bg_call_join(&c, 2000, &ok));
+	CU_ASSERT_FALSE(ok);
+	CU_ASSERT_FALSE(echo(end, 1));
+	CU_ASSERT_EQUAL(net_get_count(f.net, 0), 0); /* no server, no count */
+
+	/* Replacing the deleted server brings the endpoint back. */
+	net_add_server(f.net, 0, make_test_server(&f));
+	CU_ASSERT_TRUE(echo(end, 1));
+	CU_ASSERT_EQUAL(net_get_count(f.net, 0), 1);
+	fixture_teardown(&f);
+	bg_call_destroy(&c);
+}
+
+/* Replacing a server (a restart) fails calls into the old one. */
+static void test_replaced_server_fails_call(void)
+{
+	fixture f;
+	fixture_setup(&f);
+	bg_call c;
+	bg_call_start(&c, connected_end(&f, 1), "Gate.Wait");
+	CU_ASSERT_TRUE_FATAL(wait_for_calls(&f, 1));
+	net_add_server(f.net, 1, make_test_server(&f));
+	bool ok = true;
+	CU_ASSERT_TRUE(bg_call_join(&c, 2000, &ok));
+	CU_ASSERT_FALSE(ok);
+	fixture_teardown(&f);
+	bg_call_destroy(&c);
+}
+
+/* A reply from a server deleted while its handler ran is dropped. */
+static void test_reply_from_deleted_server_is_dropped(void)
+{
+	fixture f;
+	fixture_setup(&f);
+	net_endpoint *end = connected_end(&f, 0);
+	codec_buf args, reply;
+	codec_buf_init(&args);
+	codec_buf_init(&reply);
+	CU_ASSERT_FALSE(net_call(end, "Net.DeleteSelf", &args, &reply));
+	CU_ASSERT_EQUAL(reply.len, 0);
+	rt_mutex_lock(&f.mu);
+	CU_ASSERT_EQUAL(f.calls, 1); /* the handler did run */
+	rt_mutex_unlock(&f.mu);
+	codec_buf_free(&args);
+	codec_buf_free(&reply);
+	fixture_teardown(&f);
+}
+
+/* Per-server counts (dispatched requests), the total and the argument bytes. */
+static void test_counts_and_bytes(void)
+{
+	fixture f;
+	fixture_setup(&f);
+	net_endpoint *to0 = connected_end(&f, 0);
+	net_endpoint *to1 = connected_end(&f, 1);
+	net_endpoint *cut = net_make_end(f.net);
+	net_connect(f.net, cut, 1);
+
+	int64_t bytes = 0;
+	for (int i = 0; i < 3; i++)
+		CU_ASSERT_TRUE(echo(to0, i));
+	for (int i = 0; i < 5; i++)
+		CU_ASSERT_TRUE(echo(to1, i));
+	CU_ASSERT_FALSE(echo(cut, 0));
+	/* echo() sends an int below 128 (1 byte) and 3 bytes of bin (2 + 3). */
+	bytes = 9 * (1 + 2 + 3);
+
+	CU_ASSERT_EQUAL(net_get_count(f.net, 0), 3);
+	CU_ASSERT_EQUAL(net_get_count(f.net, 1), 5);
+	CU_ASSERT_EQUAL(net_get_count(f.net, 2), 0);
+	CU_ASSERT_EQUAL(net_get_total_count(f.net), 9); /* the failed call counts too */
+	CU_ASSERT_EQUAL(net_get_total_bytes(f.net), bytes);
+	fixture_teardown(&f);
+}
+
+/* An unreliable network loses some of 200 calls, but not most of them. */
+static void test_unreliable_drops_some(void)
+{
+	fixture f;
+	fixture_setup(&f);
+	net_set_reliable(f.net, false);
+	net_endpoint *end = connected_end(&f, 0);
+	int delivered = 0;
+	for (int i = 0; i < 200; i++)
+		delivered += echo(end, i);
+	/* Each call survives two 10% drops: about 162 of 200 arrive. */
+	CU_ASSERT(delivered > 120);
+	CU_ASSERT(delivered < 195);
+	/* Lost requests never reach the handler; lost replies do. */
+	CU_ASSERT(net_get_count(f.net, 0) > delivered);
+	CU_ASSERT(net_get_count(f.net, 0) < 200);
+	fixture_teardown(&f);
+}
+
+/* With long reordering, some replies are held back at least 200 ms. */
+static void test_long_reordering_delays_replies(void)
+{
+	fixture f;
+	fixture_setup(&f);
+	net_set_long_reordering(f.net, true);
+	net_endpoint *end = connected_end(&f, 0);
+	int64_t longest = 0;
+	for (int i = 0; i < 12; i++) {
+		int64_t start = rt_now_ms();
+		CU_ASSERT_TRUE(echo(end, i)); /* late, but delivered */
+		int64_t took = rt_now_ms() - start;
+		if (took > longest)
+			longest = took;
+	}
+	CU_ASSERT(longest >= 200);
+	fixture_teardown(&f);
+}
+
+/* net_close ends long delays and a wait for a stuck handler promptly. */
+static void test_close_ends_pending_calls(void)
+{
+	fixture f;
+	fixture_setup(&f);
+	net_set_long_delays(f.net, true);
+	enum { N = 8 };
+	bg_call cut[N];
+	for (int i = 0; i < N; i++) {
+		net_endpoint *end = net_make_end(f.net); /* disabled: up to 7000 ms */
+		net_connect(f.net, end, 0);
+		bg_call_start(&cut[i], end, "Echo.Add");
+	}
+	bg_call stuck;
+	bg_call_start(&stuck, connected_end(&f, 1), "Gate.Wait");
+	CU_ASSERT_TRUE_FATAL(wait_for_calls(&f, 1));
+
+	int64_t closed_at = rt_now_ms();
+	net_close(f.net);
+	bool ok = true;
+	CU_ASSERT_TRUE(bg_call_join(&stuck, 5000, &ok));
+	CU_ASSERT_FALSE(ok);
+	for (int i = 0; i < N; i++) {
+		CU_ASSERT_TRUE(bg_call_join(&cut[i], 5000, &ok));
+		CU_ASSERT_FALSE(ok);
+	}
+	/* All N delayed calls ending this soon by chance has odds below 1e-6. */
+	CU_ASSERT(rt_now_ms() - closed_at < 1500);
+
+	/* A call after close fails at once, without reaching the handler. */
+	int64_t start = rt_now_ms();
+	CU_ASSERT_FALSE(echo(connected_end(&f, 0), 1));
+	CU_ASSERT(rt_now_ms() - start < 100);
+	CU_ASSERT_EQUAL(net_get_count(f.net, 0), 0);
+
+	fixture_teardown(&f);
+	for (int i = 0; i < N; i++)
+		bg_call_destroy(&cut[i]);
+	bg_call_destroy(&stuck);
+}
+
+/* Registers the network tests. */
+void add_net_suite(void)
+{
+	CU_pSuite s = CU_add_suite("net", NULL, NULL);
+	CU_add_test(s, "a call is delivered and its reply copied back", test_call_delivers_reply);
+	CU_add_test(s, "the handler runs on its own thread, for the server",
+		    test_handler_runs_on_own_thread);
+	CU_add_test(s, "two requests run at the same time", test_requests_run_concurrently);
+	CU_add_test(s, "disabled, unconnected or serverless endpoints fail",
+		    test_unreachable_server_fails);
+	CU_add_test(s, "deleting a server fails the call waiting on it",
+		    test_deleted_server_fails_call);
+	CU_add_test(s, "replacing a server fails calls into the old one",
+		    test_replaced_server_fails_call);
+	CU_add_test(s, "a reply from a deleted server is dropped",
+		    test_reply_from_deleted_server_is_dropped);
+	CU_add_test(s, "calls and argument bytes are counted", test_counts_and_bytes);
+	CU_add_test(s, "an unreliable network loses some calls, not most",
+		    test_unreliable_drops_some);
+	CU_add_test(s, "long reordering holds replies back", test_long_reordering_delays_replies);
+	CU_add_test(s, "net_close ends pending calls promptly", test_close_ends_pending_calls);
+}

@@ -22,6 +22,7 @@ int main(void)
 	add_apply_queue_suite();
 	add_log_suite();
 	add_lockdep_suite();
+	add_watchdog_suite();
 
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();

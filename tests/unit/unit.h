@@ -13,5 +13,6 @@ void add_persister_suite(void);
 void add_apply_queue_suite(void);
 void add_log_suite(void);
 void add_lockdep_suite(void);
+void add_watchdog_suite(void);
 
 #endif

@@ -5,6 +5,11 @@
 #   tsan      clang ThreadSanitizer (the newest clang installed)
 #   gtsan     gcc ThreadSanitizer
 # V=1 shows the commands.
+#
+# The trusted parts (lab/, tests/) are always built from this tree. The
+# peer can come from elsewhere: RAFT_DIR=path/to/raft OUT=dir builds that
+# tree's raft/*.c into OUT/<flavour>/ and links it with the trusted parts,
+# which is how the checker builds a student's submission.
 
 .DEFAULT_GOAL := help
 SHELL := /bin/bash
@@ -15,6 +20,9 @@ CC_PLAIN ?= gcc
 CC_TSAN ?= $(CLANG)
 CC_GTSAN ?= gcc
 
+RAFT_DIR ?= raft
+OUT ?= build
+
 CSTD := -std=c11 -D_GNU_SOURCE
 WARN := -Wall -Wextra -Wno-unused-parameter
 INCLUDES := -Ilab -Iraft -Itests
@@ -24,12 +32,14 @@ UNIT_LIBS := -lcunit
 FLAGS_plain := -O2 -g
 FLAGS_tsan := -O1 -g -fsanitize=thread -fno-omit-frame-pointer
 FLAGS_gtsan := -O1 -g -fsanitize=thread -fno-omit-frame-pointer
-# The runtime (lab/rt) is trusted bookkeeping: TSan builds compile it without
-# instrumentation, so TSan never sees its deliberate lock-free reads, and
-# tell it so with RT_TSAN. Its pthread calls are still intercepted.
+# The runtime's bookkeeping (lab/rt, except mutex.c) is trusted: TSan builds
+# compile it without instrumentation, so TSan never sees its deliberate
+# lock-free reads (RT_TSAN tells the code). Its pthread calls are still
+# intercepted. mutex.c is instrumented so that TSan's stacks for lock
+# operations keep the caller's frame. -fno-builtin (and gcc's pattern flag)
+# keep the compiler from turning copy loops into memcpy calls, which TSan
+# would intercept.
 RTFLAGS_plain := $(FLAGS_plain)
-# -fno-builtin (and gcc's pattern flag) keep the compiler from turning copy
-# loops into memcpy calls, which TSan would intercept.
 RTFLAGS_tsan := -O1 -g -fno-omit-frame-pointer -fno-builtin -DRT_TSAN
 RTFLAGS_gtsan := -O1 -g -fno-omit-frame-pointer -fno-builtin \
 	-fno-tree-loop-distribute-patterns -DRT_TSAN
@@ -38,10 +48,11 @@ CC_tsan := $(CC_TSAN)
 CC_gtsan := $(CC_GTSAN)
 
 LAB_SRCS := $(sort $(wildcard lab/rt/*.c lab/*.c))
-RAFT_SRCS := $(sort $(wildcard raft/*.c))
+RAFT_SRCS := $(sort $(wildcard $(RAFT_DIR)/*.c))
 SCENARIO_SRCS := $(sort $(wildcard tests/*.c))
 UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))
 HEADERS := $(wildcard lab/rt/*.h lab/*.h raft/*.h tests/*.h tests/unit/*.h)
+RAFT_HEADERS := $(wildcard $(RAFT_DIR)/*.h lab/rt/*.h lab/*.h)
 
 ifeq ($(V),1)
 Q :=
@@ -51,7 +62,8 @@ endif
 
 FLAVOURS := plain tsan gtsan
 
-# build/<flavour>/obj/<path>.o from <path>.c
+# build/<flavour>/obj/<path>.o from <path>.c (the trusted parts), and
+# $(OUT)/<flavour>/obj/raft/<file>.o from $(RAFT_DIR)/<file>.c (the peer).
 define flavour_rules
 build/$(1)/obj/%.o: %.c $(HEADERS) | deps-check
 	@mkdir -p $$(@D)
@@ -68,7 +80,13 @@ build/$(1)/obj/lab/rt/%.o: lab/rt/%.c $(HEADERS) | deps-check
 	@$(if $(Q),echo "  CC [$(1)] $$<")
 	$(Q)$$(CC_$(1)) $(CSTD) $(WARN) $$(RTFLAGS_$(1)) $(INCLUDES) -Ilab/rt -c $$< -o $$@
 
-build/$(1)/raft-tests: $(patsubst %.c,build/$(1)/obj/%.o,$(LAB_SRCS) $(RAFT_SRCS) $(SCENARIO_SRCS))
+$(OUT)/$(1)/obj/raft/%.o: $(RAFT_DIR)/%.c $(RAFT_HEADERS) | deps-check
+	@mkdir -p $$(@D)
+	@$(if $(Q),echo "  CC [$(1)] $$<")
+	$(Q)$$(CC_$(1)) $(CSTD) $(WARN) $$(FLAGS_$(1)) -I$(RAFT_DIR) -Ilab -c $$< -o $$@
+
+$(OUT)/$(1)/raft-tests: $(patsubst %.c,build/$(1)/obj/%.o,$(LAB_SRCS) $(SCENARIO_SRCS)) \
+		$(patsubst $(RAFT_DIR)/%.c,$(OUT)/$(1)/obj/raft/%.o,$(RAFT_SRCS))
 	@$(if $(Q),echo "  LD [$(1)] $$@")
 	$(Q)$$(CC_$(1)) $$(FLAGS_$(1)) $$^ $(LIBS) -o $$@
 

@@ -1,0 +1,121 @@
+/*
+ * Inside a Raft peer: the peer's state, its locking protocol, and the
+ * functions the files in raft/ share.
+ *
+ * One lock, rf->mu, guards all mutable state of a peer. A function whose
+ * name ends in _locked must be called with rf->mu held; it says so to
+ * clang with REQUIRES(rf->mu) and checks it at run time with
+ * rt_assert_held() as its first statement. A function that may block
+ * (sends an RPC, puts on the apply queue, sleeps) must be called without
+ * rf->mu and says so with EXCLUDES(rf->mu). Thread bodies take a void *
+ * and cannot say so; they start without any lock.
+ */
+#ifndef RAFT_INTERNAL_H
+#define RAFT_INTERNAL_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "log.h"
+#include "raft.h"
+#include "rpc.h"
+#include "rt/rt.h"
+
+/* Durations in logical milliseconds (see rt.h: one time scale for all). */
+#define HEARTBEAT_INTERVAL_MS 100   /* the tester allows tens of RPCs per second */
+#define ELECTION_TIMEOUT_MIN_MS 300 /* several heartbeats may be lost before an election */
+#define ELECTION_TIMEOUT_MAX_MS 600 /* a new leader well within the tester's 5 s */
+#define ELECTION_TICK_MS 10         /* how often the ticker looks, and notices a kill */
+
+#define NO_VOTE (-1)
+
+struct raft {
+	/*
+	 * Set by raft_make and never changed afterwards: any thread may read
+	 * these without the lock.
+	 */
+	net_endpoint **peers;   /* peers[i] reaches peer i; peers[me] unused */
+	int n;                  /* number of peers */
+	int me;                 /* this peer's index in peers */
+	persister *persister;
+	apply_queue *applyq;
+	raft_observer observer; /* state_changed is NULL when nobody watches */
+
+	/*
+	 * Set once by raft_kill; read through killed() without the lock. It
+	 * is only a hint for loops to stop, so no ordering is needed, but
+	 * Helgrind takes a relaxed store for a plain racy write: it uses the
+	 * default, sequentially consistent, atomics.
+	 */
+	atomic_bool dead;
+
+	/*
+	 * mu must be held when reading or writing any field below it.
+	 * Hold it for a whole step (an RPC handler, a reply, a tick) and
+	 * release it before anything that waits: net_call, apply_queue_put,
+	 * rt_sleep_ms. After re-acquiring it, check current_term and role
+	 * again: they may have changed while it was released.
+	 */
+	rt_mutex mu;
+	rt_cond apply_cond;           /* waits with mu; signalled when
+				       * commit_index grows or on kill */
+
+	/* Persistent state: saved by persist_locked() whenever it changes,
+	 * before the peer replies to or sends anything that depends on it. */
+	int64_t current_term;
+	int voted_for;                /* candidate voted for in current_term,
+				       * or NO_VOTE */
+	raft_log log;
+
+	/* Volatile state. */
+	enum raft_role role;
+	int64_t commit_index;         /* highest index known to be committed */
+	int64_t last_applied;         /* highest index put on applyq */
+	int64_t election_deadline_ms; /* start an election if no leader by then */
+	int votes;                    /* candidate: votes won in current_term */
+	raft_state_report reported;   /* what the observer was told last */
+
+	/* Leader only: set up by become_leader_locked. */
+	int64_t *next_index;          /* next entry to send to each peer */
+	int64_t *match_index;         /* highest entry known to be on each peer */
+};
+
+/* raft.c */
+bool killed(raft *rf);
+void *raft_xcalloc(size_t count, size_t size);
+
+/* role.c: the transitions between follower, candidate and leader. */
+void become_follower_locked(raft *rf, int64_t term) REQUIRES(rf->mu);
+void become_candidate_locked(raft *rf) REQUIRES(rf->mu);
+void become_leader_locked(raft *rf) REQUIRES(rf->mu);
+
+/* election.c */
+void election_ticker(void *arg);
+void reset_election_timer_locked(raft *rf) REQUIRES(rf->mu);
+
+/* request_vote.c: the RequestVote handler (registered on the server). */
+void serve_request_vote(void *ctx, const codec_buf *args, codec_buf *reply);
+
+/* replication.c */
+void heartbeat_ticker(void *arg);
+void broadcast_append_entries_locked(raft *rf) REQUIRES(rf->mu);
+
+/* append_entries.c: the AppendEntries handler (registered on the server). */
+void serve_append_entries(void *ctx, const codec_buf *args, codec_buf *reply);
+
+/* commit.c */
+void advance_commit_index_locked(raft *rf) REQUIRES(rf->mu);
+void set_commit_index_locked(raft *rf, int64_t index) REQUIRES(rf->mu);
+
+/* applier.c */
+void applier(void *arg);
+
+/* persist.c */
+void persist_locked(raft *rf) REQUIRES(rf->mu);
+void restore_locked(raft *rf) REQUIRES(rf->mu);
+
+/* report.c */
+void report_state_locked(raft *rf) REQUIRES(rf->mu);
+
+#endif

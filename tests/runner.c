@@ -1,0 +1,394 @@
+/*
+ * The test runner: runs the scenario tests the way `go test` does.
+ *
+ *   raft-tests [-run REGEX] [-seed N] [-count N] [-v] [-scale X]
+ *              [-noise P] [-list] [-h]
+ *
+ * Every test runs in a child process of its own, so that a test that
+ * crashes, hangs or races cannot disturb the next one, and so that its exit
+ * status says how it ended:
+ *
+ *   0                   passed
+ *   1                   a check or an invariant failed (finding printed)
+ *   WATCHDOG_EXIT_CODE  the watchdog stopped a hang or deadlock
+ *   66                  ThreadSanitizer reported a data race
+ *
+ * The parent only forks, waits, reads the clock and kills: it never starts
+ * a thread or touches the runtime. It also gives each test a hard time
+ * limit, for a hang the watchdog cannot stop.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <regex.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "rt/rt.h"
+#include "runner.h"
+#include "watchdog.h"
+
+/* Time scale used when -scale is not given: real = logical * scale. */
+#define DEFAULT_SCALE 0.25
+/* ThreadSanitizer's exit status when it has reported something. */
+#define TSAN_EXIT_CODE 66
+
+/*
+ * ThreadSanitizer sleeps a second at exit so that other threads can finish;
+ * a test has already waited for all of its threads, so the sleep only slows
+ * every test down. TSAN_OPTIONS in the environment still overrides this.
+ */
+const char *__tsan_default_options(void);
+const char *__tsan_default_options(void)
+{
+	return "atexit_sleep_ms=0";
+}
+
+/* Every part, in the order they run. */
+static const test_case *const suites[] = {tests_3a, tests_3b, tests_3c};
+
+typedef struct options {
+	const char *run;       /* -run, or NULL for every test */
+	regex_t run_re;
+	uint64_t seed;
+	bool seed_given;
+	long count;
+	bool verbose;
+	double scale;
+	double noise;
+	bool list;
+} options;
+
+static const char *prog = "raft-tests";
+
+/* Print the usage text. */
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: %s [flags]\n"
+		"\n"
+		"Runs the Raft scenario tests (6.5840 lab 3A-3C), each in its own process.\n"
+		"\n"
+		"  -run REGEX   run only the tests whose name matches REGEX (POSIX extended),\n"
+		"               e.g. -run 3A, -run '^TestBackup3B$'\n"
+		"  -seed N      base seed for commands, timeouts and schedule noise;\n"
+		"               default: from the clock (always printed, to repeat a run)\n"
+		"  -count N     run each test N times (run k uses seed N+k)\n"
+		"  -v           verbose: print === RUN and --- PASS lines\n"
+		"  -scale X     time scale, real time = logical time * X (default %.2f);\n"
+		"               below 1 runs faster, above 1 gives slow detectors more time\n"
+		"  -noise P     probability of a schedule-noise point firing (default 0)\n"
+		"  -list        print the names of the matching tests and exit\n"
+		"  -h           print this help\n"
+		"\n"
+		"Exit status: 0 if every test passed, 1 if any failed, 2 on bad flags.\n",
+		prog, DEFAULT_SCALE);
+}
+
+/* Complain about the command line and exit with status 2. */
+static void __attribute__((noreturn, format(printf, 1, 2))) bad_flags(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "%s: ", prog);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nrun '%s -h' for usage\n", prog);
+	exit(2);
+}
+
+/* Parse a whole string as a number, or complain about flag. */
+static uint64_t parse_uint(const char *flag, const char *s)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || s[0] == '-')
+		bad_flags("invalid value \"%s\" for -%s: want a non-negative integer", s, flag);
+	return v;
+}
+
+/* Parse a whole string as a real number in [lo, hi], or complain. */
+static double parse_double(const char *flag, const char *s, double lo, double hi)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (errno != 0 || end == s || *end != '\0' || !(v >= lo && v <= hi))
+		bad_flags("invalid value \"%s\" for -%s: want a number from %g to %g", s, flag,
+			  lo, hi);
+	return v;
+}
+
+/* A seed for when none is given: from the clock and the process id,
+ * short enough to type back in. */
+static uint64_t seed_from_clock(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	uint64_t x = (uint64_t)ts.tv_sec * 1000000007ull ^ (uint64_t)ts.tv_nsec ^
+		     ((uint64_t)getpid() << 20);
+	return x % 1000000000ull + 1;
+}
+
+/* Read the flags. Accepts -flag value, -flag=value and --flag. */
+static void parse_args(int argc, char **argv, options *o)
+{
+	*o = (options){.count = 1, .scale = DEFAULT_SCALE};
+	for (int i = 1; i < argc; i++) {
+		const char *arg = argv[i];
+		if (arg[0] != '-' || arg[1] == '\0')
+			bad_flags("unexpected argument \"%s\" (flags start with -)", arg);
+		const char *name = arg + (arg[1] == '-' ? 2 : 1);
+		const char *value = NULL;
+		size_t name_len = strcspn(name, "=");
+		if (name[name_len] == '=')
+			value = name + name_len + 1;
+#define IS(flag) (name_len == strlen(flag) && strncmp(name, flag, name_len) == 0)
+		bool boolean = IS("v") || IS("list") || IS("h") || IS("help");
+		bool with_value = IS("run") || IS("seed") || IS("count") || IS("scale") ||
+				  IS("noise");
+		if (!boolean && !with_value)
+			bad_flags("unknown flag -%.*s", (int)name_len, name);
+		if (boolean) {
+			if (value != NULL)
+				bad_flags("flag -%.*s takes no value", (int)name_len, name);
+		} else if (value == NULL) {
+			if (i + 1 >= argc)
+				bad_flags("flag -%.*s needs a value", (int)name_len, name);
+			value = argv[++i];
+		}
+		if (IS("h") || IS("help")) {
+			usage(stdout);
+			exit(0);
+		} else if (IS("v")) {
+			o->verbose = true;
+		} else if (IS("list")) {
+			o->list = true;
+		} else if (IS("run")) {
+			o->run = value;
+		} else if (IS("seed")) {
+			o->seed = parse_uint("seed", value);
+			o->seed_given = true;
+		} else if (IS("count")) {
+			uint64_t count = parse_uint("count", value);
+			if (count < 1 || count > INT_MAX)
+				bad_flags("invalid value \"%s\" for -count: want 1 or more", value);
+			o->count = (long)count;
+		} else if (IS("scale")) {
+			o->scale = parse_double("scale", value, 0.01, 100);
+		} else if (IS("noise")) {
+			o->noise = parse_double("noise", value, 0, 1);
+		}
+#undef IS
+	}
+	if (o->run != NULL) {
+		int err = regcomp(&o->run_re, o->run, REG_EXTENDED | REG_NOSUB);
+		if (err != 0) {
+			char why[256];
+			regerror(err, &o->run_re, why, sizeof(why));
+			bad_flags("invalid -run pattern \"%s\": %s", o->run, why);
+		}
+	}
+	if (!o->seed_given)
+		o->seed = seed_from_clock();
+}
+
+/* Does the test's name match -run? */
+static bool selected(const options *o, const test_case *tc)
+{
+	return o->run == NULL || regexec(&o->run_re, tc->name, 0, NULL, 0) == 0;
+}
+
+/* The test's time limit in logical ms. */
+static int64_t budget_of(const test_case *tc)
+{
+	return tc->budget_ms > 0 ? tc->budget_ms : TEST_DEFAULT_BUDGET_MS;
+}
+
+/* Real seconds on a clock that never jumps. */
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* In the child: run one test and end the process with its verdict. A
+ * failing check never returns here; it exits with status 1 itself. */
+static void __attribute__((noreturn)) run_in_child(const test_case *tc, const options *o,
+						   uint64_t seed)
+{
+	/* Die with the parent, so an interrupted run leaves no test behind. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	rt_options ro = {.seed = seed, .noise = o->noise, .time_scale = o->scale};
+	rt_init(&ro);
+	watchdog_start(tc->name, budget_of(tc));
+	tc->run();
+	/* Kills peers, closes queues and the network, waits for threads. */
+	cfg_cleanup_all();
+	cfg_wait_for_threads();
+	watchdog_stop();
+	fflush(stdout);
+	/* exit, not _exit: ThreadSanitizer turns the status into 66 if it
+	 * reported anything. */
+	exit(0);
+}
+
+/* How a test process ended. */
+typedef struct verdict {
+	bool passed;
+	char why[160];
+} verdict;
+
+/* Translate the child's wait status into a verdict. */
+static verdict judge(int status, bool killed, double limit_s)
+{
+	verdict v = {.passed = false};
+	if (killed) {
+		snprintf(v.why, sizeof(v.why),
+			 "hang: still running after %.0f s of real time; the runner killed it",
+			 limit_s);
+	} else if (WIFSIGNALED(status)) {
+		snprintf(v.why, sizeof(v.why), "crashed: %s (signal %d)",
+			 strsignal(WTERMSIG(status)), WTERMSIG(status));
+	} else {
+		int code = WEXITSTATUS(status);
+		v.passed = code == 0;
+		if (code == 1)
+			snprintf(v.why, sizeof(v.why), "a check failed (exit status 1)");
+		else if (code == WATCHDOG_EXIT_CODE)
+			snprintf(v.why, sizeof(v.why),
+				 "the watchdog stopped it: hang, deadlock or over budget (exit "
+				 "status %d)", code);
+		else if (code == TSAN_EXIT_CODE)
+			snprintf(v.why, sizeof(v.why),
+				 "ThreadSanitizer reported a data race (exit status %d)", code);
+		else if (code != 0)
+			snprintf(v.why, sizeof(v.why), "exited with status %d", code);
+	}
+	return v;
+}
+
+/* Run one test in a child process; the parent waits, with a hard limit. */
+static verdict run_test(const test_case *tc, const options *o, uint64_t seed, double *secs)
+{
+	/* Budget plus a generous grace: the watchdog should always act first. */
+	double budget_s = (double)budget_of(tc) / 1000.0 * o->scale;
+	double limit_s = budget_s * 1.5 + 30;
+
+	fflush(stdout);
+	fflush(stderr);
+	double t0 = now_s();
+	pid_t pid = fork();
+	if (pid < 0) {
+		perror("fork");
+		exit(1);
+	}
+	if (pid == 0)
+		run_in_child(tc, o, seed);
+
+	int status = 0;
+	bool killed = false;
+	for (;;) {
+		pid_t r = waitpid(pid, &status, WNOHANG);
+		if (r == pid)
+			break;
+		if (r < 0 && errno != EINTR) {
+			perror("waitpid");
+			exit(1);
+		}
+		if (now_s() - t0 > limit_s) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			killed = true;
+			break;
+		}
+		struct timespec nap = {.tv_sec = 0, .tv_nsec = 5 * 1000 * 1000};
+		nanosleep(&nap, NULL);
+	}
+	*secs = now_s() - t0;
+	return judge(status, killed, limit_s);
+}
+
+/* The program name without its directories. */
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
+int main(int argc, char **argv)
+{
+	prog = base_name(argv[0]);
+	options o;
+	parse_args(argc, argv, &o);
+
+	if (o.list) {
+		for (size_t s = 0; s < sizeof(suites) / sizeof(suites[0]); s++)
+			for (const test_case *tc = suites[s]; tc->name != NULL; tc++)
+				if (selected(&o, tc))
+					printf("%s\n", tc->name);
+		return 0;
+	}
+
+	printf("%s: seed %llu, scale %.2f, noise %g (repeat with -seed %llu)\n", prog,
+	       (unsigned long long)o.seed, o.scale, o.noise, (unsigned long long)o.seed);
+	double t0 = now_s();
+	int passed = 0, failed = 0;
+	char failed_names[512] = "";
+	for (long k = 0; k < o.count; k++) {
+		uint64_t seed = o.seed + (uint64_t)k;
+		for (size_t s = 0; s < sizeof(suites) / sizeof(suites[0]); s++) {
+			for (const test_case *tc = suites[s]; tc->name != NULL; tc++) {
+				if (!selected(&o, tc))
+					continue;
+				if (o.verbose)
+					printf("=== RUN   %s\n", tc->name);
+				double secs;
+				verdict v = run_test(tc, &o, seed, &secs);
+				if (v.passed) {
+					passed++;
+					if (o.verbose)
+						printf("--- PASS: %s (%.2fs)\n", tc->name, secs);
+					continue;
+				}
+				failed++;
+				printf("--- FAIL: %s (%.2fs) (seed %llu)\n", tc->name, secs,
+				       (unsigned long long)seed);
+				printf("    %s\n", v.why);
+				printf("    to repeat: %s -run '^%s$' -seed %llu -scale %g -noise %g\n",
+				       prog, tc->name, (unsigned long long)seed, o.scale, o.noise);
+				size_t used = strlen(failed_names);
+				snprintf(failed_names + used, sizeof(failed_names) - used, "%s%s",
+					 used ? " " : "", tc->name);
+			}
+		}
+	}
+
+	double total = now_s() - t0;
+	if (passed + failed == 0) {
+		printf("testing: warning: no tests to run (-run %s matches none; see -list)\n",
+		       o.run ? o.run : "");
+		printf("PASS\n");
+		return 0;
+	}
+	if (failed == 0) {
+		printf("PASS\n");
+		printf("ok  \t%s\t%.2fs\t%d passed (seed %llu, scale %.2f)\n", prog, total, passed,
+		       (unsigned long long)o.seed, o.scale);
+		return 0;
+	}
+	printf("FAIL\n");
+	printf("FAIL\t%s\t%.2fs\t%d passed, %d failed: %s (seed %llu, scale %.2f)\n", prog, total,
+	       passed, failed, failed_names, (unsigned long long)o.seed, o.scale);
+	return 1;
+}

@@ -81,7 +81,13 @@ struct raft {
 	int64_t *match_index;         /* highest entry known to be on each peer */
 };
 
-/* raft.c */
+/* raft.c. The public functions take rf->mu themselves, so calling one with
+ * the lock held would deadlock; redeclared here with EXCLUDES so that clang
+ * checks no code in raft/ does. */
+void raft_kill(raft *rf) EXCLUDES(rf->mu);
+void raft_get_state(raft *rf, int64_t *term, bool *is_leader) EXCLUDES(rf->mu);
+bool raft_start(raft *rf, const void *command, size_t len, int64_t *index, int64_t *term)
+	EXCLUDES(rf->mu);
 bool killed(raft *rf);
 void *raft_xcalloc(size_t count, size_t size);
 

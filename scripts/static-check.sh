@@ -21,7 +21,7 @@ else
 fi
 
 fixture=tests/static/wrong_calls.c
-expected=$(grep -n 'EXPECT-WARNING' "$fixture" | cut -d: -f1 | sort -n | tr '\n' ' ')
+expected=$(grep -n '/\* EXPECT-WARNING' "$fixture" | cut -d: -f1 | sort -n | tr '\n' ' ')
 out=$("$clang" "${flags[@]}" "$fixture" 2>&1)
 flagged=$(grep -oE "^$fixture:[0-9]+:[0-9]+: warning:" <<<"$out" | cut -d: -f2 | sort -nu | tr '\n' ' ')
 if [ "$expected" != "$flagged" ]; then

@@ -1,0 +1,90 @@
+/*
+ * One shape for every detector's report.
+ *
+ * Each parser (TSan text, Helgrind XML, clang warnings, the program's own
+ * RRL-FINDING lines) turns what its detector printed into ck_finding
+ * values; everything after that (de-duplication, grading, the JSON, JUnit
+ * and terminal outputs) sees only this shape.
+ */
+#ifndef CK_FINDING_H
+#define CK_FINDING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The detectors, in the order of the verdict's columns. */
+typedef enum ck_detector {
+	CK_STATIC,
+	CK_TSAN,
+	CK_HELGRIND,
+	CK_LOCKDEP,
+	CK_INVARIANTS,
+	CK_WATCHDOG,
+	CK_NDETECTORS
+} ck_detector;
+
+const char *ck_detector_name(ck_detector d);
+/* -1 if name is not a detector. */
+int ck_detector_from_name(const char *name);
+
+/* A source location; any field may be missing (NULL / 0). */
+typedef struct ck_frame {
+	char *function;
+	char *file;  /* as the detector printed it (often absolute) */
+	int line;
+} ck_frame;
+
+/* A stack: "Previous write of size 8 by thread T3" and its frames,
+ * innermost first. */
+typedef struct ck_stack {
+	char *title;
+	ck_frame *frames;
+	size_t nframes;
+} ck_stack;
+
+typedef struct ck_finding {
+	ck_detector detector;
+	char *kind;        /* detector-specific, lower-case with dashes:
+			    * data-race, lock-order-inversion, thread-leak, ... */
+	int rule;          /* Raft locking rule 1..5, or 0 = other (checker/README.md) */
+	char *message;     /* one line for a student */
+	ck_frame where;    /* primary location: the first frame in the peer's code */
+	ck_stack *stacks;  /* every stack the report had, primary first */
+	size_t nstacks;
+	char *variable;    /* variable, field or lock involved, when known */
+	uint64_t seed;     /* of the run that produced it */
+	double seconds;    /* into that run, when known; < 0 if unknown */
+	bool points_at_bug;/* set by grading against exercise metadata */
+	int occurrences;   /* how many reports were folded into this one */
+} ck_finding;
+
+/* A growable list of findings. */
+typedef struct ck_findings {
+	ck_finding *items;
+	size_t n, cap;
+} ck_findings;
+
+void ck_findings_init(ck_findings *list);
+void ck_findings_free(ck_findings *list);
+/* Append a finding; the list takes ownership of its strings and stacks. */
+void ck_findings_push(ck_findings *list, ck_finding f);
+/* Add f unless a finding with the same detector, kind and locations (the
+ * primary and the first peer frame of every stack) is already there, in
+ * which case that one's occurrences grows and f is freed. */
+void ck_findings_add_unique(ck_findings *list, ck_finding f);
+void ck_finding_free(ck_finding *f);
+
+/* Is this file part of the peer's code (the tree's raft/ directory)?
+ * Paths are compared by their "raft/<file>.c" suffix. */
+bool ck_is_peer_file(const char *file);
+/* "raft/election.c" from "/tmp/x/raft/election.c"; NULL if not peer code. */
+const char *ck_peer_relative(const char *file);
+/* The first frame of s in peer code, or NULL. */
+const ck_frame *ck_first_peer_frame(const ck_stack *s);
+
+/* String helpers that abort on out-of-memory. */
+char *ck_strdup(const char *s);
+char *ck_strndup(const char *s, size_t n);
+
+#endif

@@ -1,0 +1,98 @@
+/*
+ * The checker's results: for each target (a Raft tree or a small program)
+ * and each detector, the runs made, the findings, and how they compare
+ * with what was expected. Written out as a terminal table, JSON and JUnit.
+ */
+#ifndef CK_REPORT_H
+#define CK_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "finding.h"
+
+typedef enum ck_variant {
+	CK_REFERENCE,
+	CK_BUGGY,
+	CK_FIXED,
+	CK_SUBMISSION,
+	CK_PROGRAM,  /* one of the small pthread programs in tests/programs */
+} ck_variant;
+
+const char *ck_variant_name(ck_variant v);
+
+/* A line the exercise's bug is on: "raft/election.c" and a line number. */
+typedef struct ck_bug_line {
+	char *file;
+	int line;
+} ck_bug_line;
+
+/* Exercise metadata (exercise.json beside the tree's raft/ directory;
+ * format in checker/README.md). */
+typedef struct ck_exercise {
+	char *id;
+	char *title;
+	int rule;
+	int grade;
+	char *bug_class;
+	bool expected[CK_NDETECTORS]; /* detectors that must catch the bug */
+	ck_bug_line *bug_lines;
+	size_t nbug_lines;
+	char *scenarios;              /* -run regex for the runs, or NULL */
+} ck_exercise;
+
+/* Load exercise metadata; NULL with a message in err (size errlen) if the
+ * file is missing fields or is not valid JSON. */
+ck_exercise *ck_exercise_load(const char *path, char *err, size_t errlen);
+void ck_exercise_free(ck_exercise *ex);
+
+typedef struct ck_detector_result {
+	bool enabled;
+	int runs;               /* runs made (1 for static) */
+	int detected;           /* runs with at least one finding */
+	ck_findings findings;   /* de-duplicated across runs */
+	double *detect_s;       /* per detecting run: seconds to the first finding */
+	size_t ndetect_s;
+	char *error;            /* the detector could not run (build failed, ...) */
+} ck_detector_result;
+
+typedef enum ck_verdict {
+	CK_CLEAN,        /* nothing found, nothing expected */
+	CK_CAUGHT,       /* found, and expected (pointing at the bug when lines are known) */
+	CK_MISSED,       /* expected, not found (or found elsewhere than the bug) */
+	CK_UNEXPECTED,   /* found, not expected */
+	CK_ERROR,        /* could not run */
+	CK_SKIPPED,      /* not enabled */
+} ck_verdict;
+
+const char *ck_verdict_name(ck_verdict v);
+
+typedef struct ck_target_result {
+	char *target;           /* path or name as the user gave it */
+	ck_variant variant;
+	ck_exercise *exercise;  /* NULL when no metadata */
+	char *build_error;      /* compiler output if the build failed */
+	ck_detector_result det[CK_NDETECTORS];
+} ck_target_result;
+
+typedef struct ck_report {
+	ck_target_result *targets;
+	size_t ntargets;
+} ck_report;
+
+/* Set points_at_bug on every finding of t from its exercise's bug lines. */
+void ck_grade(ck_target_result *t);
+ck_verdict ck_detector_verdict(const ck_target_result *t, ck_detector d);
+/* Median of d's detect_s, or -1 when it never detected. */
+double ck_median_detect_s(const ck_detector_result *d);
+
+/* The process exit status: 0 clean or as expected, 1 findings or
+ * unexpected results, 2 a usage or build error. */
+int ck_exit_status(const ck_report *r);
+
+/* Outputs. Each returns 0, or -1 with a message on stderr. */
+int ck_write_json(const ck_report *r, const char *path);
+int ck_write_junit(const ck_report *r, const char *path);
+void ck_print_table(const ck_report *r, FILE *out, bool colour);
+
+#endif

@@ -50,12 +50,14 @@ static bool net_closed(const net_network *net)
 	return atomic_load_explicit(&net->closed, memory_order_relaxed);
 }
 
-/* Sleep for ms, in slices; false if the network closed meanwhile. */
-static bool net_delay(const net_network *net, int64_t ms)
+/* Sleep for ms, in slices; false if the network closed meanwhile. The
+ * sleep is charged to the caller's site, so a delay that happens while the
+ * caller holds a lock is reported where the caller made the call. */
+static bool net_delay(const net_network *net, int64_t ms, rt_site site)
 {
 	int64_t end = rt_now_ms() + ms;
 	for (int64_t now = rt_now_ms(); now < end && !net_closed(net); now = rt_now_ms())
-		rt_sleep_ms(end - now < NET_SLICE_MS ? end - now : NET_SLICE_MS);
+		rt_sleep_ms_at(end - now < NET_SLICE_MS ? end - now : NET_SLICE_MS, site);
 	return !net_closed(net);
 }
 
@@ -195,7 +197,7 @@ static bool net_deliver(net_endpoint *end, int server, net_server *srv, net_knob
 	if (ok && !knobs.reliable && net_chance(100))
 		ok = false; /* reply lost */
 	if (ok && knobs.long_reordering && rt_rand_range(0, 900) < 600)
-		ok = net_delay(net, 200 + rt_rand_range(0, 1 + rt_rand_range(0, 2000)));
+		ok = net_delay(net, 200 + rt_rand_range(0, 1 + rt_rand_range(0, 2000)), site);
 	if (ok)
 		codec_buf_copy(reply,
 			       &c->reply); /* read under no lock: done was seen under c->mu */
@@ -224,12 +226,12 @@ bool net_call_at(net_endpoint *end, const char *method, const codec_buf *args, c
 	net_server *srv = net_reachable_server(end, &server);
 	if (srv == NULL) {
 		/* No reply will come: make the caller wait as for a timeout. */
-		net_delay(net, rt_rand_range(0, knobs.long_delays ? 7000 : 100));
+		net_delay(net, rt_rand_range(0, knobs.long_delays ? 7000 : 100), site);
 		return false;
 	}
 
 	if (!knobs.reliable) {
-		if (!net_delay(net, rt_rand_range(0, 27)) || net_chance(100))
+		if (!net_delay(net, rt_rand_range(0, 27), site) || net_chance(100))
 			return false; /* request lost */
 	}
 	bool ok = net_deliver(end, server, srv, knobs, method, args, reply, site);

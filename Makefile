@@ -96,6 +96,10 @@ build/$(1)/unit-tests: $(patsubst %.c,build/$(1)/obj/%.o,$(LAB_SRCS) $(RAFT_SRCS
 endef
 $(foreach f,$(FLAVOURS),$(eval $(call flavour_rules,$(f))))
 
+# The checker (build/checker/rrl-check), the small programs it is tested on,
+# and the check targets.
+include checker/checker.mk
+
 .PHONY: help deps deps-check build all test unit scenarios demo bench static \
 	helgrind tsan-seeds clean format
 

@@ -53,6 +53,8 @@ typedef struct ck_finding {
 	ck_stack *stacks;  /* every stack the report had, primary first */
 	size_t nstacks;
 	char *variable;    /* variable, field or lock involved, when known */
+	char *details;     /* several lines of detail (the watchdog's thread
+			    * table), or NULL */
 	uint64_t seed;     /* of the run that produced it */
 	double seconds;    /* into that run, when known; < 0 if unknown */
 	bool points_at_bug;/* set by grading against exercise metadata */
@@ -83,8 +85,31 @@ const char *ck_peer_relative(const char *file);
 /* The first frame of s in peer code, or NULL. */
 const ck_frame *ck_first_peer_frame(const ck_stack *s);
 
-/* String helpers that abort on out-of-memory. */
+/* Is this frame's file outside the code anyone here wrote or fixes: no
+ * file at all, the C library, a sanitizer or Valgrind runtime, a system
+ * header, or the project's runtime (lab/rt/)? */
+bool ck_is_runtime_file(const char *file);
+
+/* Building findings (the parsers share these). */
+
+/* An empty finding: no location, seconds -1, one occurrence. */
+ck_finding ck_finding_new(ck_detector d, const char *kind, int rule, uint64_t seed);
+/* Append an empty stack titled title (copied) to f and return it. */
+ck_stack *ck_finding_add_stack(ck_finding *f, const char *title);
+/* Append a frame (strings copied; any may be NULL) to s. */
+void ck_stack_add_frame(ck_stack *s, const char *function, const char *file, int line);
+/* Set f->where from f's stacks: the first frame in peer code, the stacks
+ * taken in order (primary first); if none, the first frame that is not
+ * runtime code (ck_is_runtime_file); if none, no location. */
+void ck_finding_set_where(ck_finding *f);
+
+/* String helpers that abort on out-of-memory. ck_strdup(NULL) is NULL. */
 char *ck_strdup(const char *s);
 char *ck_strndup(const char *s, size_t n);
+char *ck_strdup_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+bool ck_starts_with(const char *s, const char *prefix);
+/* The next line of the text at *cursor, malloc'd, without its "\n" or
+ * "\r\n"; *cursor moves past it. NULL at the end of the text. */
+char *ck_next_line(const char **cursor);
 
 #endif

@@ -11,16 +11,21 @@
 
 /* ThreadSanitizer's text reports (clang's and gcc's runtimes), as written
  * to its log_path file: every report kind (data race, lock-order inversion,
- * thread leak, mutex misuse, use after free, signal-unsafe call, ...). */
+ * thread leak, mutex misuse, use after free, signal-unsafe call, ...).
+ * Other output mixed in is ignored. -1 also when TSan could not start
+ * (FATAL) or announced reports the text does not hold. */
 int ck_parse_tsan(const char *text, uint64_t seed, ck_findings *out);
 
 /* Helgrind's XML (--xml=yes), read with libxml2. text_log, if not NULL,
- * is Helgrind's plain-text output of the same run, used for details the
- * XML lacks (the lock-order inversion's second stack). */
+ * is Helgrind's plain-text output of a run of the same program, used for
+ * what the XML lacks: a lock-order inversion's first acquisition in the
+ * observed order, and the locks' names. A file cut short yields the errors
+ * written before the cut; -1 if it is not Helgrind's XML at all. */
 int ck_parse_helgrind_xml(const char *xml_path, const char *text_log, uint64_t seed,
 			  ck_findings *out);
 
-/* clang's -Wthread-safety warnings, as printed on stderr. */
+/* clang's -Wthread-safety warnings, as printed on stderr. -1 also when
+ * clang reported a compile error (the analysis did not cover the file). */
 int ck_parse_clang_warnings(const char *text, ck_findings *out);
 
 /* The program's own RRL-FINDING lines (docs/findings.md), read with

@@ -4,6 +4,7 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "rt/finding.h"
@@ -32,6 +33,10 @@ static void fail(const char *kind, const char *why)
 		why, rt_now_s(), (unsigned long long)rt_seed(), table ? table : "");
 	rt_finding_info info = {
 		.detector = "watchdog", .kind = kind, .rule = 4, .peer = -1, .term = -1};
+	/* A deadlock or a stalled mutex wait points at the line that is stuck;
+	 * a test over its budget has no one such line. */
+	if (strcmp(kind, "timeout") != 0)
+		rt_stuck_site(&info.site);
 	rt_finding_details(&info, table, "%s: %s", test_name, why);
 	fflush(stdout);
 	_exit(WATCHDOG_EXIT_CODE);

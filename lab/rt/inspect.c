@@ -95,14 +95,16 @@ static void dump_one(FILE *out, int slot, int64_t now)
 }
 
 /* Follow waits-for edges from slot; if they return to a thread already on
- * the path, write the cycle into buf and return true. */
-static bool find_cycle_from(int slot, char *buf, size_t len)
+ * the path, write the cycle into buf, set *member to a thread on it and
+ * return true. */
+static bool find_cycle_from(int slot, char *buf, size_t len, int *member)
 {
 	int path[64], n = 0;
 	for (int s = slot; s >= 0 && n < 64; s = waits_for(s)) {
 		for (int i = 0; i < n; i++) {
 			if (path[i] != s)
 				continue;
+			*member = s;
 			size_t used = 0;
 			for (int j = i; j < n && used < len; j++) {
 				char who[96];
@@ -131,15 +133,41 @@ bool rt_dump_threads(FILE *out, char *cycle, size_t cycle_len)
 		cycle_len = sizeof local;
 	}
 	cycle[0] = '\0';
+	int member;
 	for (int s = 0; s < RT_MAX_THREADS; s++) {
 		if (!live(s))
 			continue;
 		if (out)
 			dump_one(out, s, now);
 		if (!deadlock)
-			deadlock = find_cycle_from(s, cycle, cycle_len);
+			deadlock = find_cycle_from(s, cycle, cycle_len, &member);
 	}
 	return deadlock;
+}
+
+/* A report of a hang is most useful pointing at the line that is stuck:
+ * a wait inside the cycle if there is one, else the longest mutex wait. */
+bool rt_stuck_site(rt_site *site)
+{
+	char cycle[512];
+	int member = -1, longest = -1;
+	int64_t now = rt_now_ms(), longest_ms = -1;
+	for (int s = 0; s < RT_MAX_THREADS && member < 0; s++) {
+		if (!live(s))
+			continue;
+		if (find_cycle_from(s, cycle, sizeof cycle, &member))
+			break;
+		const rt_thread_rec *r = &rt_threads[s];
+		if (r->wait_kind == RT_WAIT_MUTEX && now - r->wait_since_ms > longest_ms) {
+			longest_ms = now - r->wait_since_ms;
+			longest = s;
+		}
+	}
+	int slot = member >= 0 ? member : longest;
+	if (slot < 0 || rt_threads[slot].wait_site.file == NULL)
+		return false;
+	*site = rt_threads[slot].wait_site;
+	return true;
 }
 
 int64_t rt_longest_mutex_wait_ms(void)

@@ -166,6 +166,9 @@ int rt_thread_slot(void);
  * what it waits on. Returns true if it found a wait-for cycle (a deadlock),
  * describing the cycle in *cycle (may be NULL). */
 bool rt_dump_threads(FILE *out, char *cycle, size_t cycle_len);
+/* Where a thread is stuck: the wait of a thread in a wait-for cycle, else
+ * the longest mutex wait. False if no thread waits in either way. */
+bool rt_stuck_site(rt_site *site);
 /* Longest time in logical ms that any live thread has waited for a mutex. */
 int64_t rt_longest_mutex_wait_ms(void);
 

@@ -1,0 +1,199 @@
+/*
+ * Building targets with the Makefile. See build.h.
+ *
+ * The trusted objects (lab/, tests/, the runtime) are built first, in one
+ * make, so that the per-target makes that follow, running in parallel,
+ * find them up to date and never write the same file at once.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "build.h"
+#include "files.h"
+#include "run.h"
+
+#define BUILD_TIMEOUT_S 900
+#define BUILD_ESTIMATE_S 10
+
+/* Why: plain builds are what Helgrind, lockdep, the invariants and the
+ * watchdog run, and they also prove the code compiles; TSan builds only
+ * when TSan is asked for. */
+static bool want_tsan(const ck_options *o)
+{
+	return o->detectors[CK_TSAN];
+}
+
+static char **strv(size_t n)
+{
+	char **v = calloc(n + 1, sizeof *v);
+	if (v == NULL)
+		abort();
+	return v;
+}
+
+/* Why: the same make flags everywhere: quiet, no "Entering directory". */
+static ck_job *make_job(char *label, char *log, int parallel)
+{
+	ck_job *j = calloc(1, sizeof *j);
+	if (j == NULL)
+		abort();
+	j->argv = strv(16);
+	j->argv[0] = strdup("make");
+	j->argv[1] = strdup("-s");
+	j->argv[2] = strdup("--no-print-directory");
+	j->argv[3] = ck_format("-j%d", parallel);
+	j->stdout_path = log;
+	j->timeout_s = BUILD_TIMEOUT_S;
+	j->estimate_s = BUILD_ESTIMATE_S;
+	j->label = label;
+	return j;
+}
+
+static void add_arg(ck_job *j, char *arg)
+{
+	size_t i = 0;
+	while (j->argv[i] != NULL)
+		i++;
+	j->argv[i] = arg;
+}
+
+/* Why: the make goals of one target, in the flavours the detectors need. */
+static void add_goals(ck_job *j, const ck_target *t, const ck_options *o)
+{
+	if (t->program == NULL) {
+		add_arg(j, ck_format("RAFT_DIR=%s/raft", t->path));
+		add_arg(j, ck_format("OUT=%s", t->out));
+	}
+	add_arg(j, ck_target_binary(t, "plain"));
+	if (want_tsan(o))
+		add_arg(j, ck_target_binary(t, "tsan"));
+}
+
+/* Why: objects left from an earlier check of another tree with the same
+ * name (copied with its old timestamps) would look up to date to make. */
+static void forget_old_build(const ck_target *t)
+{
+	if (t->program != NULL)
+		return;
+	static const char *const flavours[] = {"plain", "tsan"};
+	for (size_t i = 0; i < 2; i++) {
+		char *dir = ck_format("%s/%s", t->out, flavours[i]);
+		ck_remove_tree(dir);
+		free(dir);
+	}
+}
+
+/* Why: a student needs the compiler's words, not make's echo lines and
+ * "*** Error 1" trailer. */
+static char *compiler_message(const char *log_path, int exit_code)
+{
+	char *log = ck_read_file(log_path);
+	if (log == NULL)
+		return ck_format("make failed (exit status %d) and wrote no log to %s", exit_code,
+				 log_path);
+	size_t len = strlen(log);
+	char *msg = malloc(len + 1);
+	if (msg == NULL)
+		abort();
+	size_t used = 0;
+	for (char *line = log; *line;) {
+		size_t n = strcspn(line, "\n");
+		bool noise = strncmp(line, "  CC [", 6) == 0 || strncmp(line, "  LD [", 6) == 0 ||
+			     strncmp(line, "make: ***", 9) == 0 || strncmp(line, "make[", 5) == 0;
+		if (!noise) {
+			memcpy(msg + used, line, n);
+			used += n;
+			msg[used++] = '\n';
+		}
+		line += n + (line[n] == '\n');
+	}
+	msg[used] = '\0';
+	if (used == 0) {
+		free(msg);
+		msg = log;
+	} else {
+		free(log);
+	}
+	return msg;
+}
+
+typedef struct build_ctx {
+	ck_target *target; /* NULL for the trusted build */
+	bool trusted_failed;
+} build_ctx;
+
+static void build_done(ck_job *j, void *arg)
+{
+	build_ctx *all = arg;
+	build_ctx *c = j->ctx;
+	int code = ck_job_exit_code(j);
+	if (code == 0 && !j->timed_out) {
+		snprintf(j->outcome, sizeof j->outcome, "built");
+		return;
+	}
+	char *msg = j->timed_out ? ck_format("the build took longer than %d s and was stopped",
+					     BUILD_TIMEOUT_S)
+				 : compiler_message(j->stdout_path, code);
+	snprintf(j->outcome, sizeof j->outcome, "build FAILED");
+	if (c->target != NULL) {
+		c->target->result->build_error = msg;
+		return;
+	}
+	fprintf(stderr,
+		"rrl-check: the trusted harness does not build (%s):\n%s"
+		"rrl-check: this is not the target's fault; run 'make build' in the project "
+		"root to see why\n",
+		j->stdout_path, msg);
+	free(msg);
+	all->trusted_failed = true;
+}
+
+/* Why: one make for the trusted parts, so the parallel per-target makes
+ * never race to build the same object. */
+static int build_trusted(const ck_options *o, ck_progress *progress)
+{
+	/* Held while make writes the trusted objects; closing it unlocks. */
+	int lock = ck_lock_dir("build/check", "the trusted build");
+	ck_job *j = make_job(strdup("trusted harness"), strdup("build/check/trusted.log"), o->jobs);
+	add_arg(j, strdup("build/plain/raft-tests"));
+	if (want_tsan(o))
+		add_arg(j, strdup("build/tsan/raft-tests"));
+	build_ctx all = {0}, self = {0};
+	j->ctx = &self;
+	ck_progress_phase(progress, "build");
+	int rc = ck_run_jobs(&j, 1, 1, progress, build_done, &all);
+	ck_job_free(j);
+	if (lock >= 0)
+		close(lock);
+	return rc < 0 || all.trusted_failed ? -1 : 0;
+}
+
+int ck_build_targets(ck_target *targets, size_t n, const ck_options *o, ck_progress *progress)
+{
+	if (build_trusted(o, progress) != 0)
+		return -1;
+	ck_job **jobs = calloc(n ? n : 1, sizeof *jobs);
+	build_ctx *ctx = calloc(n ? n : 1, sizeof *ctx);
+	if (jobs == NULL || ctx == NULL)
+		abort();
+	int per_make = o->jobs / (int)(n ? n : 1);
+	for (size_t i = 0; i < n; i++) {
+		ck_target *t = &targets[i];
+		ck_mkdirs(t->out);
+		forget_old_build(t);
+		jobs[i] = make_job(ck_format("%s build", t->name),
+				   ck_format("%s/build.log", t->out), per_make > 0 ? per_make : 1);
+		add_goals(jobs[i], t, o);
+		ctx[i].target = t;
+		jobs[i]->ctx = &ctx[i];
+	}
+	build_ctx all = {0};
+	int rc = ck_run_jobs(jobs, n, o->jobs, progress, build_done, &all);
+	for (size_t i = 0; i < n; i++)
+		ck_job_free(jobs[i]);
+	free(jobs);
+	free(ctx);
+	return rc;
+}

@@ -1,0 +1,59 @@
+# The checker, rrl-check: build/checker/rrl-check. Included from the Makefile.
+#
+#   CHECKER_LIB_SRCS    the finding shape and the parsers (tested on their own)
+#   CHECKER_TEST_SRCS   their CUnit tests
+#   CHECKER_MAIN_SRCS   everything else in checker/: the driver (main, options,
+#                       targets, build, plan, run, collect, progress) and the
+#                       report files (grading, exercise metadata, outputs)
+
+CHECKER_LIB_SRCS := checker/finding.c $(sort $(wildcard checker/parse_*.c))
+CHECKER_TEST_SRCS := $(sort $(wildcard tests/checker/*.c))
+CHECKER_MAIN_SRCS := $(filter-out $(CHECKER_LIB_SRCS),$(sort $(wildcard checker/*.c)))
+# Grading, exercise metadata and the three outputs (part of CHECKER_MAIN_SRCS;
+# also linked into the unit tests, which test them without the driver).
+CHECKER_REPORT_SRCS := checker/grade.c checker/exercise.c checker/report_json.c \
+	checker/report_junit.c checker/report_table.c checker/finding_line.c checker/clean_text.c
+# The driver's own tests: they run rrl-check as a user would.
+CHECKER_DRIVER_TEST_SRCS := $(sort $(wildcard tests/checker/driver/*.c))
+
+CHECKER_CFLAGS := $(CSTD) $(WARN) -O2 -g -Ichecker \
+	$(shell pkg-config --cflags libxml-2.0 jansson 2>/dev/null)
+CHECKER_LIBS := $(shell pkg-config --libs libxml-2.0 jansson 2>/dev/null)
+CHECKER_HEADERS := $(wildcard checker/*.h tests/checker/*.h tests/checker/driver/*.h)
+
+build/checker/obj/%.o: %.c $(CHECKER_HEADERS) | deps-check
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC [checker] $<")
+	$(Q)gcc $(CHECKER_CFLAGS) -c $< -o $@
+
+build/checker/rrl-check: $(patsubst %.c,build/checker/obj/%.o,$(CHECKER_LIB_SRCS) \
+		$(CHECKER_MAIN_SRCS))
+	@$(if $(Q),echo "  LD [checker] $@")
+	$(Q)gcc $^ $(CHECKER_LIBS) -o $@
+
+# The CUnit tests of tests/checker/ (parsers, grading, outputs).
+build/checker/unit-tests: $(patsubst %.c,build/checker/obj/%.o,$(CHECKER_LIB_SRCS) \
+		$(CHECKER_REPORT_SRCS) $(CHECKER_TEST_SRCS))
+	@$(if $(Q),echo "  LD [checker] $@")
+	$(Q)gcc $^ $(CHECKER_LIBS) $(UNIT_LIBS) -o $@
+
+build/checker/test-driver: $(patsubst %.c,build/checker/obj/%.o,$(CHECKER_DRIVER_TEST_SRCS))
+	@$(if $(Q),echo "  LD [checker] $@")
+	$(Q)gcc $^ $(CHECKER_LIBS) $(UNIT_LIBS) -o $@
+
+include tests/programs/programs.mk
+
+.PHONY: checker checker-unit check check-programs
+
+checker: build/checker/rrl-check ## Build the checker, build/checker/rrl-check
+
+checker-unit: build/checker/unit-tests ## The checker's CUnit tests (parsers, grading, outputs)
+	build/checker/unit-tests
+
+# 10 seeds by default: the reference must be clean under every detector.
+check: build/checker/rrl-check ## Every detector on the reference (SEEDS=10, JSON=, JUNIT=)
+	build/checker/rrl-check -s $(or $(SEEDS),10) $(if $(JSON),--json '$(JSON)') \
+		$(if $(JUNIT),--junit '$(JUNIT)') .
+
+check-programs: build/checker/rrl-check build/checker/test-driver programs ## The checker must catch the race, lock-order and deadlock programs
+	build/checker/test-driver

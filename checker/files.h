@@ -1,0 +1,29 @@
+/*
+ * Small file-system helpers the driver needs: read a whole file, make and
+ * empty directories, list the files a detector wrote.
+ */
+#ifndef CK_FILES_H
+#define CK_FILES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* The whole file as a NUL-terminated string, or NULL (errno set). */
+char *ck_read_file(const char *path);
+/* mkdir -p; 0 or -1 (errno set). */
+int ck_mkdirs(const char *path);
+/* rm -rf; 0 or -1 (errno set). A missing path is not an error. */
+int ck_remove_tree(const char *path);
+/* Paths matching a glob(3) pattern, sorted, NULL-terminated; free with
+ * ck_free_strv. Never NULL. */
+char **ck_glob(const char *pattern);
+void ck_free_strv(char **v);
+bool ck_is_dir(const char *path);
+/* Take an exclusive lock on dir/.lock (creating both), waiting, with a
+ * message naming `what`, if another rrl-check holds it. Returns the lock's
+ * file descriptor (close it to unlock), or -1 (errno set). */
+int ck_lock_dir(const char *dir, const char *what);
+/* printf into a new string; aborts on out-of-memory. */
+char *ck_format(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,17 @@
+/*
+ * One finding as one line of text, the same in the terminal table and in
+ * the JUnit failure text:
+ *   tsan data-race rule 1 raft/election.c:88 count_vote — message
+ */
+#ifndef CK_FINDING_LINE_H
+#define CK_FINDING_LINE_H
+
+#include "finding.h"
+
+/* A malloc'd line (no newline; the message's newlines become spaces). */
+char *ck_finding_line(const ck_finding *f);
+/* "raft/election.c:88" for a frame: peer files relative, the line when
+ * known; "(no location)" when the file is unknown. malloc'd. */
+char *ck_frame_location(const ck_frame *f);
+
+#endif

@@ -1,0 +1,199 @@
+/*
+ * Grading: does a finding name the bug, what is each detector's verdict
+ * on a target, and what should the process exit with.
+ *
+ * The ground truth is line-level (shared/design.md): a report counts as
+ * catching the bug only if it names one of the exercise's bug lines.
+ * The verdicts are defined in checker/README.md, "Verdicts".
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+/* Why: names in reports and outputs are lower-case, like the detectors'. */
+const char *ck_variant_name(ck_variant v)
+{
+	switch (v) {
+	case CK_REFERENCE:
+		return "reference";
+	case CK_BUGGY:
+		return "buggy";
+	case CK_FIXED:
+		return "fixed";
+	case CK_SUBMISSION:
+		return "submission";
+	case CK_PROGRAM:
+		return "program";
+	}
+	return "unknown";
+}
+
+/* Why: the same words appear in the JSON, the JUnit type and the table. */
+const char *ck_verdict_name(ck_verdict v)
+{
+	switch (v) {
+	case CK_CLEAN:
+		return "clean";
+	case CK_CAUGHT:
+		return "caught";
+	case CK_MISSED:
+		return "missed";
+	case CK_UNEXPECTED:
+		return "unexpected";
+	case CK_ERROR:
+		return "error";
+	case CK_SKIPPED:
+		return "skipped";
+	}
+	return "unknown";
+}
+
+/* Why: a detector prints "/tmp/build/x/raft/election.c" or
+ * "../raft/election.c" where the metadata says "raft/election.c". Peer
+ * files are compared by their raft/<file> suffix; other files (the small
+ * programs) by a suffix that starts at a directory boundary. */
+static bool same_file(const char *reported, const char *bug_file)
+{
+	if (reported == NULL || bug_file == NULL)
+		return false;
+	const char *a = ck_peer_relative(reported);
+	const char *b = ck_peer_relative(bug_file);
+	if (a != NULL || b != NULL)
+		return a != NULL && b != NULL && strcmp(a, b) == 0;
+	size_t n = strlen(reported), m = strlen(bug_file);
+	if (m > n || strcmp(reported + n - m, bug_file) != 0)
+		return false;
+	return n == m || reported[n - m - 1] == '/';
+}
+
+/* Why: one frame names the bug when it is on one of the bug lines. */
+static bool frame_on_bug_line(const ck_frame *f, const ck_exercise *ex)
+{
+	if (f == NULL || f->file == NULL || f->line <= 0)
+		return false;
+	for (size_t i = 0; i < ex->nbug_lines; i++)
+		if (f->line == ex->bug_lines[i].line && same_file(f->file, ex->bug_lines[i].file))
+			return true;
+	return false;
+}
+
+/* Why: a stack is judged by its first frame in the code under test — the
+ * peer's raft/ for a tree; for a small program, the files its bug lines
+ * name. Frames below it (callers) would make every report "at the bug". */
+static const ck_frame *first_frame_under_test(const ck_stack *s, const ck_exercise *ex,
+					      bool peer_tree)
+{
+	if (peer_tree)
+		return ck_first_peer_frame(s);
+	for (size_t i = 0; i < s->nframes; i++)
+		for (size_t j = 0; j < ex->nbug_lines; j++)
+			if (same_file(s->frames[i].file, ex->bug_lines[j].file))
+				return &s->frames[i];
+	return NULL;
+}
+
+/* Why: a race has two sides; the bug line may be either access, so every
+ * stack's first frame in the code under test counts, not just the
+ * primary location. */
+static bool points_at_bug(const ck_finding *f, const ck_exercise *ex, bool peer_tree)
+{
+	if (frame_on_bug_line(&f->where, ex))
+		return true;
+	for (size_t i = 0; i < f->nstacks; i++)
+		if (frame_on_bug_line(first_frame_under_test(&f->stacks[i], ex, peer_tree), ex))
+			return true;
+	return false;
+}
+
+/* Why: the verdicts need each finding's relation to the bug; computing it
+ * once keeps every output consistent. */
+void ck_grade(ck_target_result *t)
+{
+	const ck_exercise *ex = t->exercise;
+	bool peer_tree = t->variant != CK_PROGRAM;
+	for (int d = 0; d < CK_NDETECTORS; d++) {
+		ck_findings *list = &t->det[d].findings;
+		for (size_t i = 0; i < list->n; i++)
+			list->items[i].points_at_bug =
+			    ex != NULL && points_at_bug(&list->items[i], ex, peer_tree);
+	}
+}
+
+/* Why: only a buggy tree or a program carries a bug to catch; the
+ * reference, a fixed tree and a submission must be clean whatever the
+ * metadata says. */
+static bool has_expectations(const ck_target_result *t)
+{
+	return t->exercise != NULL && (t->variant == CK_BUGGY || t->variant == CK_PROGRAM);
+}
+
+/* Why: an expected detector catches the bug only with a report that names
+ * a bug line; when the metadata lists no lines, any report counts. */
+static bool any_at_bug(const ck_target_result *t, const ck_findings *list)
+{
+	if (list->n > 0 && t->exercise->nbug_lines == 0)
+		return true;
+	for (size_t i = 0; i < list->n; i++)
+		if (list->items[i].points_at_bug)
+			return true;
+	return false;
+}
+
+/* Why: one word per target x detector is what a student and a CI job
+ * read first; the rules are in checker/README.md, "Verdicts". */
+ck_verdict ck_detector_verdict(const ck_target_result *t, ck_detector d)
+{
+	const ck_detector_result *r = &t->det[d];
+	if (!r->enabled)
+		return CK_SKIPPED;
+	if (r->error != NULL || t->build_error != NULL)
+		return CK_ERROR;
+	if (has_expectations(t) && t->exercise->expected[d])
+		return any_at_bug(t, &r->findings) ? CK_CAUGHT : CK_MISSED;
+	return r->findings.n > 0 ? CK_UNEXPECTED : CK_CLEAN;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* Why: the median, not the mean, says how soon a detector usually sees a
+ * bug; one slow unlucky run does not move it. */
+double ck_median_detect_s(const ck_detector_result *d)
+{
+	if (d->ndetect_s == 0 || d->detect_s == NULL)
+		return -1;
+	double *v = malloc(d->ndetect_s * sizeof *v);
+	if (v == NULL)
+		abort();
+	memcpy(v, d->detect_s, d->ndetect_s * sizeof *v);
+	qsort(v, d->ndetect_s, sizeof *v, cmp_double);
+	size_t mid = d->ndetect_s / 2;
+	double m = d->ndetect_s % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
+	free(v);
+	return m;
+}
+
+/* Why: CI needs three outcomes: 0 everything as it should be, 1 the code
+ * (or the detector matrix) is wrong, 2 the checker could not do its job.
+ * 2 wins over 1: a result that could not be computed is not a pass. */
+int ck_exit_status(const ck_report *r)
+{
+	int status = 0;
+	for (size_t i = 0; i < r->ntargets; i++) {
+		const ck_target_result *t = &r->targets[i];
+		if (t->build_error != NULL)
+			return 2;
+		for (int d = 0; d < CK_NDETECTORS; d++) {
+			ck_verdict v = ck_detector_verdict(t, (ck_detector)d);
+			if (v == CK_ERROR)
+				return 2;
+			if (v == CK_MISSED || v == CK_UNEXPECTED)
+				status = 1;
+		}
+	}
+	return status;
+}

@@ -1,0 +1,164 @@
+/*
+ * rrl-check: build each target, run every detector on it, grade what they
+ * report, and say so on the terminal, in JSON and in JUnit XML.
+ *
+ *   options.c   the command line          target.c    what each TARGET is
+ *   build.c     building with the Makefile plan.c     which runs to make
+ *   run.c       running them, N at a time  collect.c   reading what they found
+ *   progress.c  the progress line          report*.c   the outputs (report.h)
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "build.h"
+#include "detect.h"
+#include "files.h"
+#include "options.h"
+#include "progress.h"
+#include "report.h"
+#include "run.h"
+#include "target.h"
+#include "tools.h"
+
+/* The exit status after an interrupt, as a shell reports SIGINT. */
+#define EXIT_INTERRUPTED 130
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Why: the checker works from the project root (the Makefile's home), so
+ * paths the user gave relative to where they stood are fixed first. */
+static const char *absolute(const char *path, const char *cwd)
+{
+	if (path == NULL || path[0] == '/' || strcmp(path, "-") == 0)
+		return path;
+	return ck_format("%s/%s", cwd, path);
+}
+
+/* Why: a command printed with -v must paste into a shell unchanged. */
+static void print_quoted(const char *s)
+{
+	if (s[0] != '\0' && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				      "0123456789_./=:,+-%@") == strlen(s)) {
+		fprintf(stderr, " %s", s);
+		return;
+	}
+	fputs(" '", stderr);
+	for (; *s; s++)
+		if (*s == '\'')
+			fputs("'\\''", stderr);
+		else
+			fputc(*s, stderr);
+	fputc('\'', stderr);
+}
+
+/* Why: with -v, every command is shown so it can be run by hand. */
+static void print_commands(ck_job **jobs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		fprintf(stderr, "rrl-check: %s:", jobs[i]->label);
+		for (char **e = jobs[i]->env; e && *e; e++)
+			print_quoted(*e);
+		for (char **a = jobs[i]->argv; *a; a++)
+			print_quoted(*a);
+		fputc('\n', stderr);
+	}
+}
+
+/* Why: all targets' runs go into one pool, so -j keeps every CPU busy
+ * across targets, not just within one. */
+static int run_detectors(ck_target *targets, size_t n, const ck_options *o, ck_progress *progress)
+{
+	ck_tools tools;
+	ck_tools_find(&tools);
+	ck_job **jobs = NULL;
+	size_t njobs = 0;
+	for (size_t i = 0; i < n; i++)
+		if (targets[i].result->build_error == NULL)
+			ck_plan_target(&targets[i], o, &tools, &jobs, &njobs);
+	if (o->verbose)
+		print_commands(jobs, njobs);
+	ck_progress_phase(progress, "check");
+	int rc = ck_run_jobs(jobs, njobs, o->jobs, progress, ck_collect_run, NULL);
+	for (size_t i = 0; i < njobs; i++) {
+		ck_run_free(jobs[i]);
+		ck_job_free(jobs[i]);
+	}
+	free(jobs);
+	return rc;
+}
+
+/* Why: the table for people, the files for machines; a file that cannot
+ * be written is the checker failing at its job (status 2). */
+static int write_outputs(ck_report *report, const ck_options *o)
+{
+	int rc = 0;
+	/* With a report on stdout ("-"), the table goes to stderr. */
+	bool stdout_taken = (o->json_path && strcmp(o->json_path, "-") == 0) ||
+			    (o->junit_path && strcmp(o->junit_path, "-") == 0);
+	if (!o->quiet)
+		ck_print_table(report, stdout_taken ? stderr : stdout, o->colour);
+	if (o->json_path != NULL && ck_write_json(report, o->json_path) != 0)
+		rc = -1;
+	if (o->junit_path != NULL && ck_write_junit(report, o->junit_path) != 0)
+		rc = -1;
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	double started = now_s();
+	ck_options o;
+	ck_options_parse(argc, argv, &o);
+	char *root = ck_find_root(argv[0]);
+	if (root == NULL) {
+		fprintf(stderr, "rrl-check: cannot find the project root (a directory with the "
+				"Makefile and lab/rt/); run build/checker/rrl-check from a "
+				"checkout, or set RRL_ROOT\n");
+		return 2;
+	}
+	ck_report report = {0};
+	size_t n;
+	ck_target *targets = ck_targets_resolve(&o, root, &report, &n);
+	char *cwd = getcwd(NULL, 0);
+	o.json_path = absolute(o.json_path, cwd);
+	o.junit_path = absolute(o.junit_path, cwd);
+	if (chdir(root) != 0) {
+		perror("rrl-check: cannot enter the project root");
+		return 2;
+	}
+	ck_run_init();
+	ck_progress progress;
+	bool tty = isatty(STDERR_FILENO);
+	ck_progress_init(&progress, !o.quiet && (tty || o.verbose), tty, o.verbose);
+
+	if (ck_build_targets(targets, n, &o, &progress) != 0 ||
+	    run_detectors(targets, n, &o, &progress) != 0) {
+		if (ck_run_interrupted()) {
+			fprintf(stderr, "rrl-check: interrupted; every run was stopped\n");
+			return EXIT_INTERRUPTED;
+		}
+		return 2;
+	}
+	for (size_t i = 0; i < n; i++)
+		ck_grade(targets[i].result);
+	int status = ck_exit_status(&report);
+	if (write_outputs(&report, &o) != 0)
+		status = 2;
+	fflush(stdout); /* the table first, then the summary on stderr */
+	if (!o.quiet)
+		fprintf(stderr,
+			"rrl-check: %zu target%s, seeds %llu-%llu, %.0f s, exit status %d\n", n,
+			n == 1 ? "" : "s", (unsigned long long)o.seed_first,
+			(unsigned long long)o.seed_last, now_s() - started, status);
+	free(cwd);
+	free(root);
+	return status;
+}

@@ -1,0 +1,105 @@
+/*
+ * The program's own RRL-FINDING lines (docs/findings.md) into findings,
+ * read with jansson:
+ *
+ *   RRL-FINDING {"detector":"lockdep","kind":"missing-lock","rule":1,
+ *                "file":"raft/election.c","line":116,"function":"...",
+ *                "message":"...","thread":"...","seed":7,"t":0.38,
+ *                "stack":["build/tsan/raft-tests(+0xf84ab) [0x55...]", ...]}
+ *
+ * The line names its own detector, kind, rule and location. The raw
+ * "stack" frames (backtrace_symbols text, not yet symbolised) become one
+ * stack whose frames carry the raw text as their function; "details" (the
+ * watchdog's thread table) is kept as it is. A line that is not valid JSON
+ * or lacks detector, kind or rule is skipped.
+ */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parsers.h"
+
+#define FINDING_PREFIX "RRL-FINDING "
+
+/* Why: optional string fields are absent, null, or a string. */
+static const char *string_field(const json_t *o, const char *key)
+{
+	const json_t *v = json_object_get(o, key);
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+/* Why: the raw frames stay together, titled with the reporting thread. */
+static void add_raw_stack(ck_finding *f, const json_t *o)
+{
+	const json_t *stack = json_object_get(o, "stack");
+	if (!json_is_array(stack) || json_array_size(stack) == 0)
+		return;
+	const char *thread = string_field(o, "thread");
+	char *title = thread ? ck_strdup_printf("stack of thread '%s' (raw, innermost first)", thread)
+			     : ck_strdup("stack (raw, innermost first)");
+	ck_stack *s = ck_finding_add_stack(f, title);
+	free(title);
+	size_t i;
+	const json_t *frame;
+	json_array_foreach(stack, i, frame)
+		if (json_is_string(frame))
+			ck_stack_add_frame(s, json_string_value(frame), NULL, 0);
+}
+
+/* Why: one JSON object, one finding; false if it lacks what every finding
+ * line has. */
+static bool read_object(const json_t *o, ck_findings *out)
+{
+	const char *detector = string_field(o, "detector");
+	const char *kind = string_field(o, "kind");
+	const json_t *rule = json_object_get(o, "rule");
+	int d = ck_detector_from_name(detector);
+	if (d < 0 || kind == NULL || !json_is_integer(rule) || json_integer_value(rule) < 0 ||
+	    json_integer_value(rule) > 5)
+		return false;
+
+	const json_t *seed = json_object_get(o, "seed");
+	ck_finding f = ck_finding_new((ck_detector)d, kind, (int)json_integer_value(rule),
+				      json_is_integer(seed) ? (uint64_t)json_integer_value(seed) : 0);
+	f.message = ck_strdup(string_field(o, "message") ? string_field(o, "message") : kind);
+	const char *file = string_field(o, "file");
+	const json_t *line = json_object_get(o, "line");
+	if (file != NULL) {
+		f.where.file = ck_strdup(file);
+		f.where.line = json_is_integer(line) ? (int)json_integer_value(line) : 0;
+		f.where.function = ck_strdup(string_field(o, "function"));
+	}
+	const json_t *t = json_object_get(o, "t");
+	if (json_is_number(t))
+		f.seconds = json_number_value(t);
+	f.details = ck_strdup(string_field(o, "details"));
+	add_raw_stack(&f, o);
+	ck_findings_add_unique(out, f);
+	return true;
+}
+
+/* Why: one bad line (a crash mid-write) must not hide the good ones. */
+int ck_parse_finding_lines(const char *text, ck_findings *out)
+{
+	if (text == NULL || out == NULL)
+		return -1;
+	int read = 0, rejected = 0;
+	const char *cursor = text;
+	char *line;
+	while ((line = ck_next_line(&cursor)) != NULL) {
+		/* At the start of a line, or after output that had no newline. */
+		const char *start = strstr(line, FINDING_PREFIX);
+		if (start != NULL) {
+			json_error_t error;
+			json_t *o = json_loads(start + strlen(FINDING_PREFIX), 0, &error);
+			if (json_is_object(o) && read_object(o, out))
+				read++;
+			else
+				rejected++;
+			json_decref(o);
+		}
+		free(line);
+	}
+	/* Finding lines, none of them readable: not the format we know. */
+	return read == 0 && rejected > 0 ? -1 : read;
+}

@@ -1,0 +1,285 @@
+/*
+ * Planning the detectors' runs on one target. See detect.h.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "detect.h"
+#include "files.h"
+
+/* Rough real seconds per scenario, natively; only for ordering the runs
+ * and the time-left estimate. Helgrind with time stretched 8x measured
+ * about 32x slower than a native run; TSan about the same as native
+ * (the tests mostly wait on timers). */
+#define NATIVE_S_PER_TEST 1.5
+#define HELGRIND_SLOWDOWN 32.0
+#define PROGRAM_S 1.0
+
+/* TSan's settings for every TSan run. history_size=4 keeps more of each
+ * thread's past accesses, so the "previous access" stack of a race is
+ * found more often; halt_on_error=0 lets a run report every race. */
+#define TSAN_SETTINGS "second_deadlock_stack=1 halt_on_error=0 exitcode=66 history_size=4"
+
+static char **strv(size_t n)
+{
+	char **v = calloc(n + 1, sizeof *v);
+	if (v == NULL)
+		abort();
+	return v;
+}
+
+static void add_arg(char **argv, char *arg)
+{
+	size_t i = 0;
+	while (argv[i] != NULL)
+		i++;
+	argv[i] = arg;
+}
+
+static void push_job(ck_job ***jobs, size_t *n, ck_job *j)
+{
+	ck_job **bigger = realloc(*jobs, (*n + 1) * sizeof **jobs);
+	if (bigger == NULL)
+		abort();
+	*jobs = bigger;
+	(*jobs)[(*n)++] = j;
+}
+
+static const char *kind_name(ck_run_kind kind)
+{
+	static const char *const names[] = {"static", "tsan", "helgrind", "native"};
+	return names[kind];
+}
+
+/* Why: every job has the same bookkeeping: label, output files, ctx. */
+static ck_job *new_job(ck_target *t, const ck_options *o, ck_run_kind kind, uint64_t seed,
+		       const char *logs)
+{
+	ck_job *j = calloc(1, sizeof *j);
+	ck_run *r = calloc(1, sizeof *r);
+	if (j == NULL || r == NULL)
+		abort();
+	*r = (ck_run){.target = t, .kind = kind, .seed = seed, .logs = strdup(logs), .options = o};
+	j->ctx = r;
+	j->argv = strv(40);
+	j->timeout_s = o->timeout_s;
+	if (kind == CK_RUN_STATIC) {
+		j->label = ck_format("%s static", t->name);
+		j->stdout_path = ck_format("%s/static.txt", logs);
+	} else {
+		j->label = ck_format("%s %s seed %llu", t->name, kind_name(kind),
+				     (unsigned long long)seed);
+		j->stdout_path = ck_format("%s/%s.seed%llu.out", logs, kind_name(kind),
+					   (unsigned long long)seed);
+		j->stderr_path = ck_format("%s/%s.seed%llu.err", logs, kind_name(kind),
+					   (unsigned long long)seed);
+	}
+	return j;
+}
+
+/* Why: the scenario runner and the programs take the same flags, except
+ * that a program has no scenarios to choose. */
+static void add_program_args(ck_job *j, const ck_target *t, const char *run, uint64_t seed,
+			     double noise, double scale)
+{
+	if (t->program == NULL) {
+		add_arg(j->argv, strdup("-run"));
+		add_arg(j->argv, strdup(run));
+	}
+	add_arg(j->argv, strdup("-seed"));
+	add_arg(j->argv, ck_format("%llu", (unsigned long long)seed));
+	if (noise > 0) {
+		add_arg(j->argv, strdup("-noise"));
+		add_arg(j->argv, ck_format("%g", noise));
+	}
+	if (scale > 0) {
+		add_arg(j->argv, strdup("-scale"));
+		add_arg(j->argv, ck_format("%g", scale));
+	}
+}
+
+/* Why: -fsyntax-only with the thread-safety warnings is the whole static
+ * detector; the flags match scripts/static-check.sh. */
+static void plan_static(ck_target *t, const ck_options *o, const ck_tools *tools, const char *logs,
+			ck_job ***jobs, size_t *n)
+{
+	char *pattern = t->program ? strdup(t->path) : ck_format("%s/raft/*.c", t->path);
+	char **sources = ck_glob(pattern);
+	free(pattern);
+	size_t nsources = 0;
+	while (sources[nsources] != NULL)
+		nsources++;
+	ck_job *j = new_job(t, o, CK_RUN_STATIC, 0, logs);
+	free(j->argv);
+	j->argv = strv(12 + nsources);
+	static const char *const flags[] = {"-std=c11",
+					    "-D_GNU_SOURCE",
+					    "-fsyntax-only",
+					    "-Wthread-safety",
+					    "-Wthread-safety-beta",
+					    "-Wno-thread-safety-negative",
+					    "-Ilab"};
+	add_arg(j->argv, strdup(tools->clang));
+	for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
+		add_arg(j->argv, strdup(flags[i]));
+	add_arg(j->argv, t->program ? strdup("-Itests/programs") : ck_format("-I%s/raft", t->path));
+	for (size_t i = 0; i < nsources; i++)
+		add_arg(j->argv, strdup(sources[i]));
+	ck_free_strv(sources);
+	j->estimate_s = 2;
+	push_job(jobs, n, j);
+}
+
+/* Why: TSan writes its reports to files of its own (one per process), so
+ * they never mix with the tests' output and each can be parsed whole. */
+static void plan_tsan(ck_target *t, const ck_options *o, const ck_tools *tools, uint64_t seed,
+		      const char *logs, double estimate, ck_job ***jobs, size_t *n)
+{
+	ck_job *j = new_job(t, o, CK_RUN_TSAN, seed, logs);
+	add_arg(j->argv, ck_target_binary(t, "tsan"));
+	add_program_args(j, t, t->run, seed, o->noise, 0);
+	j->env = strv(2);
+	j->env[0] = ck_format("TSAN_OPTIONS=log_path=%s/tsan.seed%llu " TSAN_SETTINGS, logs,
+			      (unsigned long long)seed);
+	if (tools->symbolizer != NULL)
+		j->env[1] = ck_format("TSAN_SYMBOLIZER_PATH=%s", tools->symbolizer);
+	j->estimate_s = estimate;
+	push_job(jobs, n, j);
+}
+
+/* Why: Helgrind writes one XML file per process (%p): the runner forks a
+ * process per scenario, and each must be parsed on its own. No
+ * --log-file: with both files named by %p, Valgrind 3.19 loses the forked
+ * processes' XML; in XML mode the text log is empty anyway. */
+static void plan_helgrind(ck_target *t, const ck_options *o, const ck_tools *tools, uint64_t seed,
+			  const char *logs, double estimate, ck_job ***jobs, size_t *n)
+{
+	ck_job *j = new_job(t, o, CK_RUN_HELGRIND, seed, logs);
+	unsigned long long s = (unsigned long long)seed;
+	add_arg(j->argv, strdup(tools->valgrind));
+	add_arg(j->argv, strdup("--tool=helgrind"));
+	add_arg(j->argv, strdup("--xml=yes"));
+	add_arg(j->argv, ck_format("--xml-file=%s/hg.seed%llu.%%p.xml", logs, s));
+	add_arg(j->argv, strdup("--suppressions=tests/helgrind.supp"));
+	add_arg(j->argv, strdup("--child-silent-after-fork=no"));
+	add_arg(j->argv, ck_target_binary(t, "plain"));
+	add_program_args(j, t, t->helgrind_run, seed, 0, CK_HELGRIND_SCALE);
+	j->timeout_s = o->timeout_s * CK_HELGRIND_TIMEOUT_FACTOR;
+	j->estimate_s = estimate;
+	push_job(jobs, n, j);
+}
+
+/* Why: lockdep, the invariant checks and the watchdog live in every
+ * build; one plain run per seed feeds all three. */
+static void plan_native(ck_target *t, const ck_options *o, uint64_t seed, const char *logs,
+			double estimate, ck_job ***jobs, size_t *n)
+{
+	ck_job *j = new_job(t, o, CK_RUN_NATIVE, seed, logs);
+	add_arg(j->argv, ck_target_binary(t, "plain"));
+	add_program_args(j, t, t->run, seed, o->noise, 0);
+	j->estimate_s = estimate;
+	push_job(jobs, n, j);
+}
+
+/* Why: counting the scenarios the regex selects (the runner's -list)
+ * finds a regex that selects none, and gives a good estimate of how long
+ * the runs take. */
+static double count_tests(const ck_target *t, const char *run)
+{
+	if (t->program != NULL)
+		return 1;
+	char *bin = ck_target_binary(t, "plain");
+	int fds[2];
+	int lines = 0;
+	if (pipe(fds) == 0) {
+		pid_t pid = fork();
+		if (pid == 0) {
+			dup2(fds[1], STDOUT_FILENO);
+			close(fds[0]);
+			execl(bin, bin, "-list", "-run", run, (char *)NULL);
+			_exit(127);
+		}
+		close(fds[1]);
+		char buf[4096];
+		ssize_t got;
+		while ((got = read(fds[0], buf, sizeof buf)) > 0)
+			for (ssize_t i = 0; i < got; i++)
+				lines += buf[i] == '\n';
+		close(fds[0]);
+		if (pid > 0)
+			waitpid(pid, NULL, 0);
+	}
+	free(bin);
+	return lines;
+}
+
+/* Why: a missing tool is the detector's error, shown in its column,
+ * with the command that fixes it. */
+static bool tool_present(ck_target *t, ck_detector d, const char *tool, const char *what)
+{
+	if (tool != NULL)
+		return true;
+	t->result->det[d].error = ck_format("%s is not installed; run 'make deps'", what);
+	return false;
+}
+
+/* Why: a regex that selects no scenario would make every run pass
+ * without testing anything. */
+static bool selects_tests(ck_target *t, const char *run, const ck_detector *dets, size_t n,
+			  double *count)
+{
+	*count = count_tests(t, run);
+	if (*count > 0)
+		return true;
+	for (size_t i = 0; i < n; i++)
+		if (t->result->det[dets[i]].enabled)
+			t->result->det[dets[i]].error =
+			    ck_format("the scenarios '%s' match no test; list them with "
+				      "build/plain/raft-tests -list",
+				      run);
+	return false;
+}
+
+void ck_plan_target(ck_target *t, const ck_options *o, const ck_tools *tools, ck_job ***jobs,
+		    size_t *njobs)
+{
+	char *logs = ck_format("%s/logs", t->out);
+	ck_remove_tree(logs);
+	ck_mkdirs(logs);
+	const bool *on = o->detectors;
+	static const ck_detector native_dets[] = {CK_TSAN, CK_LOCKDEP, CK_INVARIANTS, CK_WATCHDOG};
+	static const ck_detector helgrind_det[] = {CK_HELGRIND};
+	double tests, hg_tests;
+	bool native_ok = selects_tests(t, t->run, native_dets, 4, &tests);
+	bool helgrind_ok = selects_tests(t, t->helgrind_run, helgrind_det, 1, &hg_tests);
+	bool native = native_ok && (on[CK_LOCKDEP] || on[CK_INVARIANTS] || on[CK_WATCHDOG]);
+	bool tsan = native_ok && on[CK_TSAN];
+	bool helgrind = helgrind_ok && on[CK_HELGRIND] &&
+			tool_present(t, CK_HELGRIND, tools->valgrind, "valgrind");
+	double per_seed = t->program ? PROGRAM_S : tests * NATIVE_S_PER_TEST;
+	double per_seed_hg =
+	    (t->program ? PROGRAM_S : hg_tests * NATIVE_S_PER_TEST) * HELGRIND_SLOWDOWN;
+	if (on[CK_STATIC] && tool_present(t, CK_STATIC, tools->clang, "clang"))
+		plan_static(t, o, tools, logs, jobs, njobs);
+	for (uint64_t s = o->seed_first; s <= o->seed_last; s++) {
+		if (tsan)
+			plan_tsan(t, o, tools, s, logs, per_seed, jobs, njobs);
+		if (helgrind)
+			plan_helgrind(t, o, tools, s, logs, per_seed_hg, jobs, njobs);
+		if (native)
+			plan_native(t, o, s, logs, per_seed, jobs, njobs);
+	}
+	free(logs);
+}
+
+void ck_run_free(ck_job *job)
+{
+	ck_run *r = job->ctx;
+	if (r != NULL)
+		free(r->logs);
+	free(r);
+	job->ctx = NULL;
+}

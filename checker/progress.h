@@ -1,0 +1,42 @@
+/*
+ * The progress line on stderr: which run, how many are done, how long
+ * the rest should take. On a terminal it is one line rewritten in place;
+ * elsewhere (with -v) one plain line per finished run, for CI logs.
+ */
+#ifndef CK_PROGRESS_H
+#define CK_PROGRESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct ck_job;
+
+typedef struct ck_progress {
+	bool enabled;	   /* print anything */
+	bool tty;	   /* rewrite one line with \r */
+	bool every_run;	   /* a line per finished run (-v) */
+	const char *phase; /* "build", "check" */
+	size_t total, done;
+	int parallel;
+	double work_total; /* the runs' estimates, summed (seconds) */
+	double work_done;
+	double started_s;
+	double last_draw_s;
+	char current[96]; /* the last run that started */
+	int running;	  /* runs going on now */
+	bool line_shown;  /* a progress line is on the screen */
+} ck_progress;
+
+void ck_progress_init(ck_progress *p, bool enabled, bool tty, bool every_run);
+/* A new set of runs; ck_run_jobs calls these four. */
+void ck_progress_begin(ck_progress *p, struct ck_job **jobs, size_t n, int parallel);
+void ck_progress_started(ck_progress *p, const struct ck_job *job);
+void ck_progress_finished(ck_progress *p, const struct ck_job *job);
+/* Redraw if due; running = runs going on now, credit = estimated seconds
+ * of work they have already done. */
+void ck_progress_tick(ck_progress *p, int running, double credit);
+void ck_progress_end(ck_progress *p);
+/* Set the word shown before the counts ("build", "check"). */
+void ck_progress_phase(ck_progress *p, const char *phase);
+
+#endif

@@ -1,0 +1,191 @@
+/*
+ * The JSON report: every target, every detector, every finding, for CI
+ * jobs and scripts. Built as a jansson tree and dumped by jansson, so
+ * quoting and escaping are never done by hand. The schema, with an
+ * example, is in checker/README.md, "JSON report".
+ */
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clean_text.h"
+#include "report.h"
+
+#ifndef RRL_CHECK_VERSION
+#define RRL_CHECK_VERSION "0.1.0"
+#endif
+
+/* Why: a missing value is null, not "" or 0, so a reader can tell "not
+ * known" from "empty"; the text is cleaned because jansson refuses a
+ * string that is not UTF-8. */
+static json_t *string_or_null(const char *s)
+{
+	if (s == NULL)
+		return json_null();
+	char *clean = ck_clean_text(s, CK_TEXT_JSON);
+	json_t *v = json_string(clean);
+	free(clean);
+	return v;
+}
+
+/* Why: peer files are reported as "raft/election.c" whatever directory
+ * the tree was built in, so reports of two trees can be compared. */
+static json_t *file_json(const char *file)
+{
+	const char *rel = ck_peer_relative(file);
+	return string_or_null(rel != NULL ? rel : file);
+}
+
+/* Why: line 0 means "unknown" in ck_frame. */
+static json_t *line_json(int line)
+{
+	return line > 0 ? json_integer(line) : json_null();
+}
+
+/* Why: one frame of a stack, the same three fields as a location. */
+static json_t *frame_json(const ck_frame *f)
+{
+	return json_pack("{s:o, s:o, s:o}", "function", string_or_null(f->function), "file",
+			 file_json(f->file), "line", line_json(f->line));
+}
+
+static json_t *stack_json(const ck_stack *s)
+{
+	json_t *frames = json_array();
+	for (size_t i = 0; i < s->nframes; i++)
+		json_array_append_new(frames, frame_json(&s->frames[i]));
+	return json_pack("{s:o, s:o}", "title", string_or_null(s->title), "frames", frames);
+}
+
+/* Why: a finding keeps everything a student needs to repeat it (seed)
+ * and to find it (file, line, function, stacks). */
+static json_t *finding_json(const ck_finding *f)
+{
+	json_t *stacks = json_array();
+	for (size_t i = 0; i < f->nstacks; i++)
+		json_array_append_new(stacks, stack_json(&f->stacks[i]));
+	json_t *o = json_object();
+	json_object_set_new(o, "kind", string_or_null(f->kind));
+	json_object_set_new(o, "rule", json_integer(f->rule));
+	json_object_set_new(o, "file", file_json(f->where.file));
+	json_object_set_new(o, "line", line_json(f->where.line));
+	json_object_set_new(o, "function", string_or_null(f->where.function));
+	json_object_set_new(o, "message", string_or_null(f->message));
+	json_object_set_new(o, "seed", json_integer((json_int_t)f->seed));
+	json_object_set_new(o, "seconds", f->seconds >= 0 ? json_real(f->seconds) : json_null());
+	json_object_set_new(o, "variable", string_or_null(f->variable));
+	json_object_set_new(o, "details", string_or_null(f->details));
+	json_object_set_new(o, "points_at_bug", json_boolean(f->points_at_bug));
+	json_object_set_new(o, "occurrences", json_integer(f->occurrences));
+	json_object_set_new(o, "stacks", stacks);
+	return o;
+}
+
+/* Why: one detector's runs, verdict and findings on one target. */
+static json_t *detector_json(const ck_target_result *t, ck_detector d)
+{
+	const ck_detector_result *r = &t->det[d];
+	json_t *findings = json_array();
+	for (size_t i = 0; i < r->findings.n; i++)
+		json_array_append_new(findings, finding_json(&r->findings.items[i]));
+	double median = ck_median_detect_s(r);
+	json_t *o = json_object();
+	json_object_set_new(o, "runs", json_integer(r->runs));
+	json_object_set_new(o, "detected", json_integer(r->detected));
+	json_object_set_new(o, "verdict", json_string(ck_verdict_name(ck_detector_verdict(t, d))));
+	if (r->error != NULL)
+		json_object_set_new(o, "error", string_or_null(r->error));
+	json_object_set_new(o, "findings", findings);
+	json_object_set_new(o, "median_detect_s", median >= 0 ? json_real(median) : json_null());
+	return o;
+}
+
+/* Why: the metadata a grade was computed against travels with it. */
+static json_t *exercise_json(const ck_exercise *ex)
+{
+	json_t *expected = json_array();
+	for (int d = 0; d < CK_NDETECTORS; d++)
+		if (ex->expected[d])
+			json_array_append_new(expected,
+					      json_string(ck_detector_name((ck_detector)d)));
+	json_t *lines = json_array();
+	for (size_t i = 0; i < ex->nbug_lines; i++) {
+		char *s = NULL;
+		if (asprintf(&s, "%s:%d", ex->bug_lines[i].file, ex->bug_lines[i].line) < 0)
+			abort();
+		json_array_append_new(lines, string_or_null(s));
+		free(s);
+	}
+	json_t *o = json_object();
+	json_object_set_new(o, "id", string_or_null(ex->id));
+	json_object_set_new(o, "title", string_or_null(ex->title));
+	json_object_set_new(o, "rule", json_integer(ex->rule));
+	json_object_set_new(o, "grade", json_integer(ex->grade));
+	json_object_set_new(o, "bug_class", string_or_null(ex->bug_class));
+	json_object_set_new(o, "bug_lines", lines);
+	json_object_set_new(o, "expected", expected);
+	json_object_set_new(o, "scenarios", string_or_null(ex->scenarios));
+	return o;
+}
+
+static json_t *target_json(const ck_target_result *t)
+{
+	json_t *detectors = json_object();
+	for (int d = 0; d < CK_NDETECTORS; d++)
+		json_object_set_new(detectors, ck_detector_name((ck_detector)d),
+				    detector_json(t, (ck_detector)d));
+	json_t *o = json_object();
+	json_object_set_new(o, "target", string_or_null(t->target));
+	json_object_set_new(o, "variant", json_string(ck_variant_name(t->variant)));
+	if (t->exercise != NULL)
+		json_object_set_new(o, "exercise", exercise_json(t->exercise));
+	if (t->build_error != NULL)
+		json_object_set_new(o, "build_error", string_or_null(t->build_error));
+	json_object_set_new(o, "detectors", detectors);
+	return o;
+}
+
+/* Why: the whole report, with the exit status, so a CI script reading
+ * only the file knows the outcome. */
+static json_t *report_json(const ck_report *r)
+{
+	json_t *results = json_array();
+	for (size_t i = 0; i < r->ntargets; i++)
+		json_array_append_new(results, target_json(&r->targets[i]));
+	return json_pack("{s:{s:s, s:s}, s:i, s:o}", "tool", "name", "rrl-check", "version",
+			 RRL_CHECK_VERSION, "exit_status", ck_exit_status(r), "results", results);
+}
+
+/* Why: "-" is stdout, as for most command-line tools; otherwise the file
+ * is replaced. */
+int ck_write_json(const ck_report *r, const char *path)
+{
+	json_t *root = report_json(r);
+	if (root == NULL) {
+		fprintf(stderr, "rrl-check: cannot build the JSON report (out of memory?)\n");
+		return -1;
+	}
+	size_t flags = JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(9);
+	bool to_stdout = strcmp(path, "-") == 0;
+	FILE *fp = to_stdout ? stdout : fopen(path, "w");
+	if (fp == NULL) {
+		fprintf(stderr, "rrl-check: cannot write the JSON report to %s: %s\n", path,
+			strerror(errno));
+		json_decref(root);
+		return -1;
+	}
+	int rc = json_dumpf(root, fp, flags);
+	if (rc == 0 && fputc('\n', fp) == EOF)
+		rc = -1;
+	if (fflush(fp) != 0)
+		rc = -1;
+	if (!to_stdout && fclose(fp) != 0)
+		rc = -1;
+	if (rc != 0)
+		fprintf(stderr, "rrl-check: writing the JSON report to %s failed: %s\n", path,
+			strerror(errno));
+	json_decref(root);
+	return rc == 0 ? 0 : -1;
+}

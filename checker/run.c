@@ -1,0 +1,264 @@
+/*
+ * The process pool. See run.h.
+ *
+ * The checker waits for three signals and nothing else: SIGCHLD (a run
+ * ended), SIGINT and SIGTERM (the user gave up). They stay blocked and
+ * are collected with sigtimedwait, so there are no signal handlers doing
+ * work and no race between "check for children" and "go to sleep".
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "progress.h"
+#include "run.h"
+
+static sigset_t waited_signals;
+static sigset_t original_mask;
+static bool interrupted;
+
+/* How often the progress line is redrawn while nothing ends. */
+#define TICK_S 0.5
+
+static double clock_s(clockid_t id)
+{
+	struct timespec ts;
+	clock_gettime(id, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Why: a blocked signal whose action is "ignore" may be dropped; with a
+ * handler installed, SIGCHLD always stays pending for sigtimedwait. */
+static void no_op(int sig)
+{
+	(void)sig;
+}
+
+void ck_run_init(void)
+{
+	struct sigaction sa = {.sa_handler = no_op};
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGCHLD, &sa, NULL);
+	sigemptyset(&waited_signals);
+	sigaddset(&waited_signals, SIGCHLD);
+	sigaddset(&waited_signals, SIGINT);
+	sigaddset(&waited_signals, SIGTERM);
+	sigprocmask(SIG_BLOCK, &waited_signals, &original_mask);
+}
+
+bool ck_run_interrupted(void)
+{
+	return interrupted;
+}
+
+/* Why: in the child, between fork and exec: a group of its own (so a
+ * timeout can kill the run and every process it forked), the signal
+ * mask the checker had at start, the output files, the environment. */
+static void __attribute__((noreturn)) exec_child(const ck_job *j)
+{
+	setpgid(0, 0);
+	signal(SIGCHLD, SIG_DFL);
+	sigprocmask(SIG_SETMASK, &original_mask, NULL);
+	int in = open("/dev/null", O_RDONLY);
+	const char *out_path = j->stdout_path ? j->stdout_path : "/dev/null";
+	int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+	int err =
+	    j->stderr_path ? open(j->stderr_path, O_WRONLY | O_CREAT | O_TRUNC, 0666) : dup(out);
+	if (in < 0 || out < 0 || err < 0) {
+		fprintf(stderr, "rrl-check: cannot open the output files of '%s': %s\n", j->label,
+			strerror(errno));
+		_exit(127);
+	}
+	dup2(in, STDIN_FILENO);
+	dup2(out, STDOUT_FILENO);
+	dup2(err, STDERR_FILENO);
+	for (char **e = j->env; e && *e; e++)
+		putenv(*e);
+	execvp(j->argv[0], j->argv);
+	dprintf(STDERR_FILENO, "rrl-check: cannot run %s: %s\n", j->argv[0], strerror(errno));
+	_exit(127);
+}
+
+static void start(ck_job *j)
+{
+	fflush(stdout);
+	fflush(stderr);
+	j->started_s = clock_s(CLOCK_MONOTONIC);
+	j->started_wall = clock_s(CLOCK_REALTIME);
+	pid_t pid = fork();
+	if (pid < 0) {
+		perror("rrl-check: fork");
+		exit(2);
+	}
+	if (pid == 0)
+		exec_child(j);
+	/* Also here, so the group exists before the parent could kill it. */
+	setpgid(pid, pid);
+	j->pid = pid;
+}
+
+/* Why: the longest runs (Helgrind) start first, so they do not end up
+ * running alone at the end while the other CPUs idle. */
+static size_t *longest_first(ck_job **jobs, size_t n)
+{
+	size_t *order = malloc((n ? n : 1) * sizeof *order);
+	if (order == NULL)
+		abort();
+	for (size_t i = 0; i < n; i++)
+		order[i] = i;
+	for (size_t i = 1; i < n; i++)
+		for (size_t k = i;
+		     k > 0 && jobs[order[k]]->estimate_s > jobs[order[k - 1]]->estimate_s; k--) {
+			size_t tmp = order[k];
+			order[k] = order[k - 1];
+			order[k - 1] = tmp;
+		}
+	return order;
+}
+
+typedef struct pool {
+	ck_job **running;
+	int nrunning;
+	ck_progress *progress;
+	ck_job_done_fn done;
+	void *arg;
+} pool;
+
+/* Why: a run's leftovers (the test processes it forked) die with it. */
+static void finish(pool *p, int slot, int status)
+{
+	ck_job *j = p->running[slot];
+	j->status = status;
+	j->elapsed_s = clock_s(CLOCK_MONOTONIC) - j->started_s;
+	kill(-j->pid, SIGKILL);
+	p->running[slot] = p->running[--p->nrunning];
+	j->outcome[0] = '\0';
+	p->done(j, p->arg);
+	ck_progress_finished(p->progress, j);
+}
+
+static void reap(pool *p)
+{
+	int status;
+	pid_t pid;
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+		for (int i = 0; i < p->nrunning; i++)
+			if (p->running[i]->pid == pid) {
+				finish(p, i, status);
+				break;
+			}
+}
+
+/* Why: the checker's last line of defence against a hang the program's
+ * own watchdog cannot stop. Returns the seconds until the next deadline. */
+static double enforce_timeouts(pool *p)
+{
+	double now = clock_s(CLOCK_MONOTONIC), next = TICK_S;
+	for (int i = 0; i < p->nrunning; i++) {
+		ck_job *j = p->running[i];
+		double left = j->started_s + j->timeout_s - now;
+		if (left <= 0 && !j->timed_out) {
+			j->timed_out = true;
+			kill(-j->pid, SIGKILL);
+		} else if (left > 0 && left < next) {
+			next = left;
+		}
+	}
+	return next;
+}
+
+static double running_credit(const pool *p)
+{
+	double now = clock_s(CLOCK_MONOTONIC), credit = 0;
+	for (int i = 0; i < p->nrunning; i++) {
+		const ck_job *j = p->running[i];
+		double ran = now - j->started_s;
+		credit += ran < j->estimate_s ? ran : j->estimate_s;
+	}
+	return credit;
+}
+
+/* Why: sleep until a child ends, the user interrupts, a deadline passes
+ * or the progress line is due, whichever comes first. */
+static void wait_for_event(double max_s)
+{
+	struct timespec ts = {.tv_sec = (time_t)max_s,
+			      .tv_nsec = (long)((max_s - (double)(time_t)max_s) * 1e9)};
+	siginfo_t info;
+	int sig = sigtimedwait(&waited_signals, &info, &ts);
+	if (sig == SIGINT || sig == SIGTERM)
+		interrupted = true;
+}
+
+static void kill_all(pool *p)
+{
+	for (int i = 0; i < p->nrunning; i++) {
+		kill(-p->running[i]->pid, SIGKILL);
+		waitpid(p->running[i]->pid, NULL, 0);
+	}
+	p->nrunning = 0;
+}
+
+int ck_run_jobs(ck_job **jobs, size_t n, int parallel, ck_progress *progress, ck_job_done_fn done,
+		void *arg)
+{
+	size_t *order = longest_first(jobs, n);
+	pool p = {.running = calloc((size_t)parallel, sizeof(ck_job *)),
+		  .progress = progress,
+		  .done = done,
+		  .arg = arg};
+	if (p.running == NULL)
+		abort();
+	ck_progress_begin(progress, jobs, n, parallel);
+	size_t next = 0;
+	while (!interrupted && (next < n || p.nrunning > 0)) {
+		while (p.nrunning < parallel && next < n) {
+			ck_job *j = jobs[order[next++]];
+			start(j);
+			p.running[p.nrunning++] = j;
+			ck_progress_started(progress, j);
+		}
+		reap(&p);
+		double wait_s = enforce_timeouts(&p);
+		ck_progress_tick(progress, p.nrunning, running_credit(&p));
+		if (p.nrunning > 0 && (next >= n || p.nrunning >= parallel))
+			wait_for_event(wait_s);
+	}
+	if (interrupted)
+		kill_all(&p);
+	ck_progress_end(progress);
+	free(p.running);
+	free(order);
+	return interrupted ? -1 : 0;
+}
+
+int ck_job_exit_code(const ck_job *job)
+{
+	if (WIFEXITED(job->status))
+		return WEXITSTATUS(job->status);
+	if (WIFSIGNALED(job->status))
+		return 128 + WTERMSIG(job->status);
+	return -1;
+}
+
+void ck_job_free(ck_job *job)
+{
+	if (job == NULL)
+		return;
+	for (char **a = job->argv; a && *a; a++)
+		free(*a);
+	free(job->argv);
+	for (char **e = job->env; e && *e; e++)
+		free(*e);
+	free(job->env);
+	free(job->stdout_path);
+	free(job->stderr_path);
+	free(job->label);
+	free(job);
+}

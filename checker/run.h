@@ -1,0 +1,57 @@
+/*
+ * Running processes: each job is one command, started in a process group
+ * of its own, with its output captured in files and a time limit after
+ * which the whole group is killed. At most N jobs run at a time; the
+ * checker itself stays single-threaded (fork/exec, then waitpid).
+ */
+#ifndef CK_RUN_H
+#define CK_RUN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+struct ck_progress;
+
+typedef struct ck_job {
+	/* What to run. */
+	char **argv;	   /* NULL-terminated; argv[0] is looked up in PATH */
+	char **env;	   /* extra "NAME=value" settings, NULL-terminated, or NULL */
+	char *stdout_path; /* where the output goes (NULL: /dev/null) */
+	char *stderr_path; /* NULL: the same file as stdout */
+	double timeout_s;
+	char *label;	   /* for the progress line: "reference tsan seed 3" */
+	double estimate_s; /* expected duration: longest jobs start first */
+	void *ctx;	   /* the caller's */
+
+	/* How it ended (set by ck_run_jobs). */
+	pid_t pid;
+	double started_s;    /* monotonic clock */
+	double started_wall; /* CLOCK_REALTIME, to compare with file times */
+	double elapsed_s;
+	int status;	  /* waitpid status */
+	bool timed_out;	  /* killed by the checker */
+	char outcome[80]; /* set by the done() callback: "clean", "2 findings" */
+} ck_job;
+
+/* Called after each job ends, in the checker's only thread. */
+typedef void (*ck_job_done_fn)(ck_job *job, void *arg);
+
+/* Run jobs[0..n), longest estimate first, at most `parallel` at a time,
+ * calling done() as each ends. Returns 0, or -1 if the checker was
+ * interrupted (SIGINT/SIGTERM): every running group is then killed. */
+int ck_run_jobs(ck_job **jobs, size_t n, int parallel, struct ck_progress *progress,
+		ck_job_done_fn done, void *arg);
+
+/* The exit code, or 128 + signal; for messages and decisions. */
+int ck_job_exit_code(const ck_job *job);
+
+/* Block SIGINT, SIGTERM and SIGCHLD so ck_run_jobs can wait for them;
+ * call once at start-up. */
+void ck_run_init(void);
+/* Was the checker interrupted? */
+bool ck_run_interrupted(void);
+
+void ck_job_free(ck_job *job);
+
+#endif

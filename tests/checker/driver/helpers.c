@@ -1,0 +1,73 @@
+/*
+ * Helpers for the driver's tests: running a command, reading the JSON
+ * report, finding marked lines in a source file.
+ */
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "driver_tests.h"
+
+extern char **environ;
+
+/* Why: posix_spawn, not system(): no shell, so no quoting surprises. */
+int run_command(char *const argv[], const char *output_path)
+{
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 1, output_path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+	posix_spawn_file_actions_adddup2(&fa, 1, 2);
+	pid_t pid;
+	int err = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (err != 0) {
+		fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(err));
+		return -1;
+	}
+	int status;
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+json_t *load_json(const char *path)
+{
+	json_error_t err;
+	json_t *root = json_load_file(path, 0, &err);
+	if (root == NULL)
+		fprintf(stderr, "%s: line %d: %s\n", path, err.line, err.text);
+	return root;
+}
+
+/* Why: the tests find the bug lines from the BUG comments in the source,
+ * so editing a program cannot leave a test checking a stale line. */
+size_t lines_containing(const char *path, const char *marker, int *lines, size_t max)
+{
+	FILE *f = fopen(path, "r");
+	if (f == NULL)
+		return 0;
+	char buf[512];
+	size_t n = 0;
+	for (int line = 1; n < max && fgets(buf, sizeof buf, f) != NULL; line++)
+		if (strstr(buf, marker) != NULL)
+			lines[n++] = line;
+	fclose(f);
+	return n;
+}
+
+json_t *result_for(json_t *report, const char *suffix)
+{
+	size_t i;
+	json_t *r;
+	json_array_foreach(json_object_get(report, "results"), i, r)
+	{
+		const char *target = json_string_value(json_object_get(r, "target"));
+		size_t n = target ? strlen(target) : 0, m = strlen(suffix);
+		if (n >= m && strcmp(target + n - m, suffix) == 0)
+			return r;
+	}
+	return NULL;
+}

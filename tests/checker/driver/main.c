@@ -1,0 +1,23 @@
+/*
+ * The driver's test runner (make check-programs): CUnit's basic
+ * interface; exit status 0 only if every test passed.
+ */
+#include <CUnit/Basic.h>
+#include <stdio.h>
+
+#include "driver_tests.h"
+
+int main(void)
+{
+	if (CU_initialize_registry() != CUE_SUCCESS) {
+		fprintf(stderr, "test-driver: cannot initialise CUnit: %s\n", CU_get_error_msg());
+		return 2;
+	}
+	add_cli_suite();
+	add_programs_suite();
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
+	CU_cleanup_registry();
+	return failed == 0 ? 0 : 1;
+}

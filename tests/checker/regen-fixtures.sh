@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Regenerate the checker's parser fixtures (tests/checker/fixtures/) from
+# real detector runs: the small programs in tests/checker/fixture_programs/
+# and two buggy copies of raft/ (fixture_programs/raft_bugs/*.patch).
+# tests/checker/fixtures/README.md says what each file is.
+#
+# Usage: tests/checker/regen-fixtures.sh      (about a minute; needs the
+# packages `make deps` installs: clang, gcc, valgrind, llvm-symbolizer)
+#
+# The outputs hold absolute paths (/work/main/... for the programs,
+# /tmp/rrl-fixtures.*/ for the buggy trees); the parsers must not care.
+# findings_handmade.txt is written by hand and left alone.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+progs=$root/tests/checker/fixture_programs
+fx=$root/tests/checker/fixtures
+work=$(mktemp -d /tmp/rrl-fixtures.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+clang=${CLANG:-$(command -v clang-19 || command -v clang)}
+export TSAN_SYMBOLIZER_PATH=${TSAN_SYMBOLIZER_PATH:-$(command -v llvm-symbolizer-19 || command -v llvm-symbolizer)}
+cflags=(-std=c11 -D_GNU_SOURCE -Wall -Wextra -g -fno-omit-frame-pointer)
+tsan_opts="halt_on_error=0 second_deadlock_stack=1"
+
+# The sources of one fixture program.
+sources() {
+	case $1 in
+	peer_race) echo "$progs/peer_race.c $progs/raft/ledger.c $progs/store.c" ;;
+	*) echo "$progs/$1.c" ;;
+	esac
+}
+
+# ThreadSanitizer's report file (log_path) for program $1 built by $2,
+# saved as tsan_$3_$1.txt.
+tsan_fixture() {
+	local name=$1 cc=$2 tag=$3 exe=$work/$1-$3
+	# shellcheck disable=SC2046
+	"$cc" "${cflags[@]}" -O1 -fsanitize=thread $(sources "$name") -o "$exe" -lpthread
+	TSAN_OPTIONS="$tsan_opts log_path=$work/$name-$tag" "$exe" >/dev/null 2>&1 || true
+	cat "$work/$name-$tag".* >"$fx/tsan_${tag}_$name.txt"
+	echo "  tsan_${tag}_$name.txt"
+}
+
+# Helgrind's XML for program $1 (and, with $2 = text, its text log too).
+helgrind_fixture() {
+	local name=$1 exe=$work/$1-plain
+	# shellcheck disable=SC2046
+	gcc "${cflags[@]}" -O0 $(sources "$name") -o "$exe" -lpthread
+	valgrind --tool=helgrind --xml=yes --xml-file="$fx/helgrind_$name.xml" "$exe" >/dev/null 2>&1
+	echo "  helgrind_$name.xml"
+	if [ "${2:-}" = text ]; then
+		valgrind --tool=helgrind --log-file="$fx/helgrind_$name.txt" "$exe" >/dev/null 2>&1
+		echo "  helgrind_$name.txt"
+	fi
+}
+
+# A copy of raft/ with one bug patched in, built against this tree's
+# trusted parts exactly as the checker builds a submission.
+buggy_tree() {
+	local name=$1 patch=$2 flavour=$3
+	if [ ! -d "$work/$name/raft" ]; then
+		mkdir -p "$work/$name"
+		cp -r raft "$work/$name/raft"
+		(cd "$work/$name" && patch -s -p1 <"$progs/raft_bugs/$patch")
+	fi
+	make --no-print-directory -s RAFT_DIR="$work/$name/raft" OUT="$work/$name/build" \
+		"$work/$name/build/$flavour/raft-tests" >/dev/null
+}
+
+echo "ThreadSanitizer ($clang, gcc):"
+for p in race peer_race lock_order misuse uaf; do tsan_fixture "$p" "$clang" clang; done
+for p in race lock_order misuse; do tsan_fixture "$p" gcc gcc; done
+
+echo "Helgrind:"
+helgrind_fixture race text
+helgrind_fixture lock_order text
+helgrind_fixture peer_race
+helgrind_fixture misuse
+head -c 3000 "$fx/helgrind_lock_order.xml" >"$fx/helgrind_truncated.xml"
+echo "  helgrind_truncated.xml"
+
+echo "clang -Wthread-safety:"
+static_flags=(-std=c11 -D_GNU_SOURCE -Ilab -Iraft -Itests -fsyntax-only
+	-Wthread-safety -Wthread-safety-beta -Wno-thread-safety-negative)
+"$clang" "${static_flags[@]}" tests/static/wrong_calls.c >"$fx/clang_wrong_calls.txt" 2>&1 || true
+echo "  clang_wrong_calls.txt"
+"$clang" "${static_flags[@]}" "$progs/static_wrong.c" >"$fx/clang_static_wrong.txt" 2>&1 || true
+echo "  clang_static_wrong.txt"
+
+echo "Buggy raft/ trees:"
+buggy_tree vote vote_reply_without_lock.patch tsan
+TSAN_OPTIONS="halt_on_error=0 exitcode=66 second_deadlock_stack=1" \
+	"$work/vote/build/tsan/raft-tests" -run '^TestInitialElection3A$' -seed 7 \
+	>"$fx/tsan_raft_vote_reply.txt" 2>&1 || true
+echo "  tsan_raft_vote_reply.txt"
+
+buggy_tree vote vote_reply_without_lock.patch plain
+# Helgrind sees a race only when the schedule leaves the two accesses
+# unordered; on a loaded machine a run can miss it, so try a few seeds.
+# One XML per process: keep the test process's (the one with errors).
+xml=
+for seed in 7 8 9 10 11; do
+	rm -rf "$work/hg" && mkdir -p "$work/hg"
+	valgrind --tool=helgrind --xml=yes --xml-file="$work/hg/helgrind.%p.xml" \
+		--suppressions=tests/helgrind.supp --child-silent-after-fork=no \
+		"$work/vote/build/plain/raft-tests" -run '^TestInitialElection3A$' -seed "$seed" \
+		-scale 8 >/dev/null 2>&1 || true
+	xml=$(grep -l '<error>' "$work"/hg/helgrind.*.xml | head -1) && break
+done
+[ -n "$xml" ] || { echo "regen: Helgrind reported nothing on the buggy tree" >&2; exit 1; }
+cp "$xml" "$fx/helgrind_raft_vote_reply.xml"
+echo "  helgrind_raft_vote_reply.xml"
+
+buggy_tree rpc lock_held_during_rpc.patch plain
+"$work/rpc/build/plain/raft-tests" -run '^(TestInitialElection3A|TestReElection3A)$' -seed 11 \
+	>"$fx/findings_raft_rpc_lock.txt" 2>&1 || true
+echo "  findings_raft_rpc_lock.txt"

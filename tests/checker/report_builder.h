@@ -1,0 +1,28 @@
+/*
+ * Building checker results in memory for the grading and output tests:
+ * findings, stacks, exercises and targets, without running a detector.
+ */
+#ifndef REPORT_BUILDER_H
+#define REPORT_BUILDER_H
+
+#include "report.h"
+
+/* A finding of detector d at file:line in function (any may be NULL / 0). */
+ck_finding rb_finding(ck_detector d, const char *kind, int rule, const char *file, int line,
+		      const char *function, const char *message);
+/* Append a stack titled title with a copy of frames[0..nframes). */
+void rb_add_stack(ck_finding *f, const char *title, int nframes, const ck_frame *frames);
+/* An exercise with one bug line "file:line" and the given expected detectors. */
+ck_exercise *rb_exercise(const char *id, const char *file, int line,
+			 const bool expected[CK_NDETECTORS]);
+/* A target with every detector enabled, one run each, nothing found. */
+void rb_target(ck_target_result *t, const char *name, ck_variant v, ck_exercise *ex);
+/* Add f to t's detector f.detector and count one detecting run taking s seconds. */
+void rb_add_finding(ck_target_result *t, ck_finding f, double s);
+void rb_target_free(ck_target_result *t);
+/* The contents of a file, malloc'd (NULL if it cannot be read). */
+char *rb_read_file(const char *path);
+/* A new empty temporary file's path (malloc'd), ending in suffix. */
+char *rb_temp_path(const char *suffix);
+
+#endif

@@ -162,7 +162,7 @@ helgrind: build/plain/raft-tests ## The scenario suite under Helgrind (XML), tim
 tsan-seeds: build/tsan/raft-tests ## The whole suite under TSan for 20 seeds (SEEDS=N)
 	@scripts/tsan-seeds.sh build/tsan/raft-tests $(or $(SEEDS),20)
 
-test: unit static scenarios ## Unit tests, static analysis and the scenario suite under TSan
+test: unit static checker-unit scenarios check-programs ## Unit tests, static analysis, the 3A-3C suite under TSan, the checker's tests
 
 bench: build/plain/raft-tests build/tsan/raft-tests ## Wall time per part: native, TSan, Helgrind
 	@scripts/bench.sh

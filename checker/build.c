@@ -43,7 +43,7 @@ static ck_job *make_job(char *label, char *log, int parallel)
 	j->argv[0] = strdup("make");
 	j->argv[1] = strdup("-s");
 	j->argv[2] = strdup("--no-print-directory");
-	j->argv[3] = ck_format("-j%d", parallel);
+	j->argv[3] = ck_strdup_printf("-j%d", parallel);
 	j->stdout_path = log;
 	j->timeout_s = BUILD_TIMEOUT_S;
 	j->estimate_s = BUILD_ESTIMATE_S;
@@ -63,8 +63,8 @@ static void add_arg(ck_job *j, char *arg)
 static void add_goals(ck_job *j, const ck_target *t, const ck_options *o)
 {
 	if (t->program == NULL) {
-		add_arg(j, ck_format("RAFT_DIR=%s/raft", t->path));
-		add_arg(j, ck_format("OUT=%s", t->out));
+		add_arg(j, ck_strdup_printf("RAFT_DIR=%s/raft", t->path));
+		add_arg(j, ck_strdup_printf("OUT=%s", t->out));
 	}
 	add_arg(j, ck_target_binary(t, "plain"));
 	if (want_tsan(o))
@@ -79,7 +79,7 @@ static void forget_old_build(const ck_target *t)
 		return;
 	static const char *const flavours[] = {"plain", "tsan"};
 	for (size_t i = 0; i < 2; i++) {
-		char *dir = ck_format("%s/%s", t->out, flavours[i]);
+		char *dir = ck_strdup_printf("%s/%s", t->out, flavours[i]);
 		ck_remove_tree(dir);
 		free(dir);
 	}
@@ -91,7 +91,7 @@ static char *compiler_message(const char *log_path, int exit_code)
 {
 	char *log = ck_read_file(log_path);
 	if (log == NULL)
-		return ck_format("make failed (exit status %d) and wrote no log to %s", exit_code,
+		return ck_strdup_printf("make failed (exit status %d) and wrote no log to %s", exit_code,
 				 log_path);
 	size_t len = strlen(log);
 	char *msg = malloc(len + 1);
@@ -133,7 +133,7 @@ static void build_done(ck_job *j, void *arg)
 		snprintf(j->outcome, sizeof j->outcome, "built");
 		return;
 	}
-	char *msg = j->timed_out ? ck_format("the build took longer than %d s and was stopped",
+	char *msg = j->timed_out ? ck_strdup_printf("the build took longer than %d s and was stopped",
 					     BUILD_TIMEOUT_S)
 				 : compiler_message(j->stdout_path, code);
 	snprintf(j->outcome, sizeof j->outcome, "build FAILED");
@@ -183,8 +183,8 @@ int ck_build_targets(ck_target *targets, size_t n, const ck_options *o, ck_progr
 		ck_target *t = &targets[i];
 		ck_mkdirs(t->out);
 		forget_old_build(t);
-		jobs[i] = make_job(ck_format("%s build", t->name),
-				   ck_format("%s/build.log", t->out), per_make > 0 ? per_make : 1);
+		jobs[i] = make_job(ck_strdup_printf("%s build", t->name),
+				   ck_strdup_printf("%s/build.log", t->out), per_make > 0 ? per_make : 1);
 		add_goals(jobs[i], t, o);
 		ctx[i].target = t;
 		jobs[i]->ctx = &ctx[i];

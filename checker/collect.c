@@ -106,7 +106,7 @@ static void collect_static(ck_job *j, ck_detector_result *det)
 		if (text != NULL && strstr(text, "error:") != NULL)
 			why = strstr(text, "error:");
 		set_error(det,
-			  ck_format("%s failed (exit status %d): %.300s", j->argv[0], code, why));
+			  ck_strdup_printf("%s failed (exit status %d): %.300s", j->argv[0], code, why));
 	}
 	free(text);
 	absorb(det, &run, j->elapsed_s, true);
@@ -115,7 +115,7 @@ static void collect_static(ck_job *j, ck_detector_result *det)
 static void collect_tsan(ck_job *j, ck_run *r, ck_detector_result *det)
 {
 	det->runs++;
-	char *pattern = ck_format("%s/tsan.seed%llu.[0-9]*", r->logs, (unsigned long long)r->seed);
+	char *pattern = ck_strdup_printf("%s/tsan.seed%llu.[0-9]*", r->logs, (unsigned long long)r->seed);
 	char **files = ck_glob(pattern);
 	free(pattern);
 	ck_findings run;
@@ -124,7 +124,7 @@ static void collect_tsan(ck_job *j, ck_run *r, ck_detector_result *det)
 	for (char **f = files; *f; f++) {
 		char *text = ck_read_file(*f);
 		if (text == NULL || ck_parse_tsan(text, r->seed, &run) < 0)
-			set_error(det, ck_format("%s is not a ThreadSanitizer report: %.200s", *f,
+			set_error(det, ck_strdup_printf("%s is not a ThreadSanitizer report: %.200s", *f,
 						 text ? text : "(unreadable)"));
 		free(text);
 		double born = birth_time(*f) - j->started_wall;
@@ -140,7 +140,7 @@ static void collect_tsan(ck_job *j, ck_run *r, ck_detector_result *det)
 static void collect_helgrind(ck_job *j, ck_run *r, ck_detector_result *det)
 {
 	det->runs++;
-	char *pattern = ck_format("%s/hg.seed%llu.*.xml", r->logs, (unsigned long long)r->seed);
+	char *pattern = ck_strdup_printf("%s/hg.seed%llu.*.xml", r->logs, (unsigned long long)r->seed);
 	char **files = ck_glob(pattern);
 	free(pattern);
 	ck_findings run;
@@ -155,7 +155,7 @@ static void collect_helgrind(ck_job *j, ck_run *r, ck_detector_result *det)
 				*f);
 	}
 	if (files[0] == NULL && !j->timed_out)
-		set_error(det, ck_format("valgrind wrote no XML (exit status %d): %s",
+		set_error(det, ck_strdup_printf("valgrind wrote no XML (exit status %d): %s",
 					 ck_job_exit_code(j), first_line_of(j->stderr_path)));
 	ck_free_strv(files);
 	absorb(det, &run, j->elapsed_s, true);
@@ -176,7 +176,7 @@ static void failures_without_findings(const char *out, uint64_t seed, ck_finding
 			break;
 		why += 1 + strspn(why + 1, " ");
 		int why_len = (int)strcspn(why, "\n");
-		char *msg = ck_format("%.*s: %.*s (seed %llu)", test_len, test, why_len, why,
+		char *msg = ck_strdup_printf("%.*s: %.*s (seed %llu)", test_len, test, why_len, why,
 				      (unsigned long long)seed);
 		if (strncmp(why, "crashed:", 8) == 0 || strncmp(why, "exited with", 11) == 0)
 			ck_findings_push(run, made_finding(CK_INVARIANTS, "crash", 0, seed, msg));
@@ -201,7 +201,7 @@ static void collect_native(ck_job *j, ck_run *r)
 		failures_without_findings(out, r->seed, &all);
 	else if (WIFSIGNALED(j->status) && !j->timed_out)
 		ck_findings_push(&all, made_finding(CK_INVARIANTS, "crash", 0, r->seed,
-						    ck_format("the program crashed: %s",
+						    ck_strdup_printf("the program crashed: %s",
 							      strsignal(WTERMSIG(j->status)))));
 	free(out);
 	static const ck_detector routed[] = {CK_LOCKDEP, CK_INVARIANTS, CK_WATCHDOG};
@@ -231,7 +231,7 @@ static void collect_native(ck_job *j, ck_run *r)
 static void record_timeout(ck_job *j, ck_run *r, ck_detector own)
 {
 	ck_target_result *t = r->target->result;
-	char *msg = ck_format("%s was still running after %.0f s; the checker stopped it", j->label,
+	char *msg = ck_strdup_printf("%s was still running after %.0f s; the checker stopped it", j->label,
 			      j->timeout_s);
 	if (!t->det[CK_WATCHDOG].enabled) {
 		set_error(&t->det[own], msg);

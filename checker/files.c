@@ -126,7 +126,7 @@ int ck_lock_dir(const char *dir, const char *what)
 {
 	if (ck_mkdirs(dir) != 0)
 		return -1;
-	char *path = ck_format("%s/.lock", dir);
+	char *path = ck_strdup_printf("%s/.lock", dir);
 	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
 	free(path);
 	if (fd < 0)
@@ -142,15 +142,3 @@ int ck_lock_dir(const char *dir, const char *what)
 	return fd;
 }
 
-/* Why: paths and labels are built everywhere; one checked helper. */
-char *ck_format(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char *s = NULL;
-	int n = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		abort();
-	return s;
-}

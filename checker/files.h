@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "finding.h" /* ck_strdup, ck_strdup_printf */
+
 /* The whole file as a NUL-terminated string, or NULL (errno set). */
 char *ck_read_file(const char *path);
 /* mkdir -p; 0 or -1 (errno set). */
@@ -23,7 +25,5 @@ bool ck_is_dir(const char *path);
  * message naming `what`, if another rrl-check holds it. Returns the lock's
  * file descriptor (close it to unlock), or -1 (errno set). */
 int ck_lock_dir(const char *dir, const char *what);
-/* printf into a new string; aborts on out-of-memory. */
-char *ck_format(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -39,7 +39,7 @@ static const char *absolute(const char *path, const char *cwd)
 {
 	if (path == NULL || path[0] == '/' || strcmp(path, "-") == 0)
 		return path;
-	return ck_format("%s/%s", cwd, path);
+	return ck_strdup_printf("%s/%s", cwd, path);
 }
 
 /* Why: a command printed with -v must paste into a shell unchanged. */

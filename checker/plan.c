@@ -67,14 +67,14 @@ static ck_job *new_job(ck_target *t, const ck_options *o, ck_run_kind kind, uint
 	j->argv = strv(40);
 	j->timeout_s = o->timeout_s;
 	if (kind == CK_RUN_STATIC) {
-		j->label = ck_format("%s static", t->name);
-		j->stdout_path = ck_format("%s/static.txt", logs);
+		j->label = ck_strdup_printf("%s static", t->name);
+		j->stdout_path = ck_strdup_printf("%s/static.txt", logs);
 	} else {
-		j->label = ck_format("%s %s seed %llu", t->name, kind_name(kind),
+		j->label = ck_strdup_printf("%s %s seed %llu", t->name, kind_name(kind),
 				     (unsigned long long)seed);
-		j->stdout_path = ck_format("%s/%s.seed%llu.out", logs, kind_name(kind),
+		j->stdout_path = ck_strdup_printf("%s/%s.seed%llu.out", logs, kind_name(kind),
 					   (unsigned long long)seed);
-		j->stderr_path = ck_format("%s/%s.seed%llu.err", logs, kind_name(kind),
+		j->stderr_path = ck_strdup_printf("%s/%s.seed%llu.err", logs, kind_name(kind),
 					   (unsigned long long)seed);
 	}
 	return j;
@@ -90,14 +90,14 @@ static void add_program_args(ck_job *j, const ck_target *t, const char *run, uin
 		add_arg(j->argv, strdup(run));
 	}
 	add_arg(j->argv, strdup("-seed"));
-	add_arg(j->argv, ck_format("%llu", (unsigned long long)seed));
+	add_arg(j->argv, ck_strdup_printf("%llu", (unsigned long long)seed));
 	if (noise > 0) {
 		add_arg(j->argv, strdup("-noise"));
-		add_arg(j->argv, ck_format("%g", noise));
+		add_arg(j->argv, ck_strdup_printf("%g", noise));
 	}
 	if (scale > 0) {
 		add_arg(j->argv, strdup("-scale"));
-		add_arg(j->argv, ck_format("%g", scale));
+		add_arg(j->argv, ck_strdup_printf("%g", scale));
 	}
 }
 
@@ -106,7 +106,7 @@ static void add_program_args(ck_job *j, const ck_target *t, const char *run, uin
 static void plan_static(ck_target *t, const ck_options *o, const ck_tools *tools, const char *logs,
 			ck_job ***jobs, size_t *n)
 {
-	char *pattern = t->program ? strdup(t->path) : ck_format("%s/raft/*.c", t->path);
+	char *pattern = t->program ? strdup(t->path) : ck_strdup_printf("%s/raft/*.c", t->path);
 	char **sources = ck_glob(pattern);
 	free(pattern);
 	size_t nsources = 0;
@@ -125,7 +125,7 @@ static void plan_static(ck_target *t, const ck_options *o, const ck_tools *tools
 	add_arg(j->argv, strdup(tools->clang));
 	for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
 		add_arg(j->argv, strdup(flags[i]));
-	add_arg(j->argv, t->program ? strdup("-Itests/programs") : ck_format("-I%s/raft", t->path));
+	add_arg(j->argv, t->program ? strdup("-Itests/programs") : ck_strdup_printf("-I%s/raft", t->path));
 	for (size_t i = 0; i < nsources; i++)
 		add_arg(j->argv, strdup(sources[i]));
 	ck_free_strv(sources);
@@ -142,10 +142,10 @@ static void plan_tsan(ck_target *t, const ck_options *o, const ck_tools *tools, 
 	add_arg(j->argv, ck_target_binary(t, "tsan"));
 	add_program_args(j, t, t->run, seed, o->noise, 0);
 	j->env = strv(2);
-	j->env[0] = ck_format("TSAN_OPTIONS=log_path=%s/tsan.seed%llu " TSAN_SETTINGS, logs,
+	j->env[0] = ck_strdup_printf("TSAN_OPTIONS=log_path=%s/tsan.seed%llu " TSAN_SETTINGS, logs,
 			      (unsigned long long)seed);
 	if (tools->symbolizer != NULL)
-		j->env[1] = ck_format("TSAN_SYMBOLIZER_PATH=%s", tools->symbolizer);
+		j->env[1] = ck_strdup_printf("TSAN_SYMBOLIZER_PATH=%s", tools->symbolizer);
 	j->estimate_s = estimate;
 	push_job(jobs, n, j);
 }
@@ -162,7 +162,7 @@ static void plan_helgrind(ck_target *t, const ck_options *o, const ck_tools *too
 	add_arg(j->argv, strdup(tools->valgrind));
 	add_arg(j->argv, strdup("--tool=helgrind"));
 	add_arg(j->argv, strdup("--xml=yes"));
-	add_arg(j->argv, ck_format("--xml-file=%s/hg.seed%llu.%%p.xml", logs, s));
+	add_arg(j->argv, ck_strdup_printf("--xml-file=%s/hg.seed%llu.%%p.xml", logs, s));
 	add_arg(j->argv, strdup("--suppressions=tests/helgrind.supp"));
 	add_arg(j->argv, strdup("--child-silent-after-fork=no"));
 	add_arg(j->argv, ck_target_binary(t, "plain"));
@@ -222,7 +222,7 @@ static bool tool_present(ck_target *t, ck_detector d, const char *tool, const ch
 {
 	if (tool != NULL)
 		return true;
-	t->result->det[d].error = ck_format("%s is not installed; run 'make deps'", what);
+	t->result->det[d].error = ck_strdup_printf("%s is not installed; run 'make deps'", what);
 	return false;
 }
 
@@ -237,7 +237,7 @@ static bool selects_tests(ck_target *t, const char *run, const ck_detector *dets
 	for (size_t i = 0; i < n; i++)
 		if (t->result->det[dets[i]].enabled)
 			t->result->det[dets[i]].error =
-			    ck_format("the scenarios '%s' match no test; list them with "
+			    ck_strdup_printf("the scenarios '%s' match no test; list them with "
 				      "build/plain/raft-tests -list",
 				      run);
 	return false;
@@ -246,7 +246,7 @@ static bool selects_tests(ck_target *t, const char *run, const ck_detector *dets
 void ck_plan_target(ck_target *t, const ck_options *o, const ck_tools *tools, ck_job ***jobs,
 		    size_t *njobs)
 {
-	char *logs = ck_format("%s/logs", t->out);
+	char *logs = ck_strdup_printf("%s/logs", t->out);
 	ck_remove_tree(logs);
 	ck_mkdirs(logs);
 	const bool *on = o->detectors;

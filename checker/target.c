@@ -48,7 +48,7 @@ static char *resolve_tree(const char *arg)
 		bad_target("target '%s' is a file; give the directory that holds raft/, or use "
 			   "--program for a program in tests/programs/",
 			   arg);
-	char *raft = ck_format("%s/raft", path);
+	char *raft = ck_strdup_printf("%s/raft", path);
 	if (!ck_is_dir(raft)) {
 		const char *base = strrchr(path, '/');
 		if (base != NULL && strcmp(base, "/raft") == 0)
@@ -59,7 +59,7 @@ static char *resolve_tree(const char *arg)
 			   "raft/ (for the reference, the project root)",
 			   arg);
 	}
-	char *pattern = ck_format("%s/*.c", raft);
+	char *pattern = ck_strdup_printf("%s/*.c", raft);
 	char **sources = ck_glob(pattern);
 	if (sources[0] == NULL)
 		bad_target("target '%s': %s holds no .c files; put the peer's sources there", arg,
@@ -75,7 +75,7 @@ static char *resolve_tree(const char *arg)
  * grading knows whether findings are expected. */
 static int variant_from_file(const char *arg, const char *path)
 {
-	char *file = ck_format("%s/variant", path);
+	char *file = ck_strdup_printf("%s/variant", path);
 	char *text = ck_read_file(file);
 	free(file);
 	if (text == NULL)
@@ -125,7 +125,7 @@ static char *sanitised_name(const char *path, const char *root, const char *prog
 	char *name;
 	size_t rootlen = strlen(root);
 	if (program != NULL)
-		name = ck_format("program-%s", program);
+		name = ck_strdup_printf("program-%s", program);
 	else if (strcmp(path, root) == 0)
 		name = strdup("reference");
 	else if (strncmp(path, root, rootlen) == 0 && path[rootlen] == '/')
@@ -155,7 +155,7 @@ static char *unique_name(char *name, const ck_target *done, size_t ndone)
 		if (k > 2 && dash != NULL)
 			*dash = '\0';
 		free(name);
-		name = ck_format("%s-%d", base, k);
+		name = ck_strdup_printf("%s-%d", base, k);
 		free(base);
 	}
 }
@@ -168,7 +168,7 @@ static char *resolve_program(const char *arg, const char *root, char **name_out)
 	char *path = realpath(arg, NULL);
 	if (path == NULL)
 		bad_target("program '%s' does not exist; the programs are in tests/programs/", arg);
-	char *dir = ck_format("%s/tests/programs/", root);
+	char *dir = ck_strdup_printf("%s/tests/programs/", root);
 	size_t len = strlen(path);
 	const char *base = path + strlen(dir);
 	if (strncmp(path, dir, strlen(dir)) != 0 || strchr(base, '/') != NULL || len < 3 ||
@@ -185,7 +185,7 @@ static char *resolve_program(const char *arg, const char *root, char **name_out)
 static void fill_tree(ck_target *t, const ck_options *o, const char *arg, const char *root)
 {
 	t->path = resolve_tree(arg);
-	char *json = ck_format("%s/exercise.json", t->path);
+	char *json = ck_strdup_printf("%s/exercise.json", t->path);
 	ck_exercise *ex = load_exercise(json);
 	free(json);
 	t->result->exercise = ex;
@@ -201,7 +201,7 @@ static void fill_tree(ck_target *t, const ck_options *o, const char *arg, const 
 static void fill_program(ck_target *t, const char *arg, const char *root)
 {
 	t->path = resolve_program(arg, root, &t->program);
-	char *json = ck_format("%.*s.json", (int)(strlen(t->path) - 2), t->path);
+	char *json = ck_strdup_printf("%.*s.json", (int)(strlen(t->path) - 2), t->path);
 	t->result->exercise = load_exercise(json);
 	free(json);
 	t->result->variant = CK_PROGRAM;
@@ -224,7 +224,7 @@ static void lock_in_name_order(ck_target *targets, size_t n, const char *root)
 		sorted[i] = &targets[i];
 	qsort(sorted, n, sizeof *sorted, by_name);
 	for (size_t i = 0; i < n; i++) {
-		char *out = ck_format("%s/%s", root, sorted[i]->out);
+		char *out = ck_strdup_printf("%s/%s", root, sorted[i]->out);
 		if (ck_lock_dir(out, sorted[i]->name) < 0)
 			bad_target("cannot create %s: %s", out, strerror(errno));
 		free(out);
@@ -254,7 +254,7 @@ ck_target *ck_targets_resolve(const ck_options *o, const char *root, ck_report *
 		else
 			fill_program(t, arg, root);
 		t->name = unique_name(sanitised_name(t->path, root, t->program), targets, i);
-		t->out = ck_format("build/check/%s", t->name);
+		t->out = ck_strdup_printf("build/check/%s", t->name);
 	}
 	lock_in_name_order(targets, n, root);
 	*ntargets = n;
@@ -264,6 +264,6 @@ ck_target *ck_targets_resolve(const ck_options *o, const char *root, ck_report *
 char *ck_target_binary(const ck_target *t, const char *flavour)
 {
 	if (t->program != NULL)
-		return ck_format("build/%s/programs/%s", flavour, t->program);
-	return ck_format("%s/%s/raft-tests", t->out, flavour);
+		return ck_strdup_printf("build/%s/programs/%s", flavour, t->program);
+	return ck_strdup_printf("%s/%s/raft-tests", t->out, flavour);
 }

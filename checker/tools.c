@@ -13,8 +13,8 @@
  * uses from it; a wrong guess would fail much later and less clearly. */
 static bool is_root(const char *dir)
 {
-	char *makefile = ck_format("%s/Makefile", dir);
-	char *rt = ck_format("%s/lab/rt", dir);
+	char *makefile = ck_strdup_printf("%s/Makefile", dir);
+	char *rt = ck_strdup_printf("%s/lab/rt", dir);
 	bool yes = access(makefile, R_OK) == 0 && ck_is_dir(rt);
 	free(makefile);
 	free(rt);
@@ -62,7 +62,7 @@ char *ck_which(const char *name)
 	char *copy = strdup(path);
 	char *save = NULL;
 	for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
-		char *full = ck_format("%s/%s", dir, name);
+		char *full = ck_strdup_printf("%s/%s", dir, name);
 		if (access(full, X_OK) == 0) {
 			free(copy);
 			return full;

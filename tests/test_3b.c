@@ -8,6 +8,29 @@
 #include "runner.h"
 #include "test_group.h"
 
+/* Start cmd on leader, which must accept it at index want. */
+static int64_t start_at_index(config *cfg, int leader, int64_t cmd, int64_t want)
+{
+	int64_t index, term;
+	if (!cfg_raft_start_int(cfg, leader, cmd, &index, &term))
+		cfg_fatalf("leader %d rejected Start()", leader);
+	if (index != want)
+		cfg_fatalf("Start() on leader %d returned index %lld; expected %lld", leader,
+			   (long long)index, (long long)want);
+	return index;
+}
+
+/* The leader has no majority: after two election timeouts, no server may
+ * have committed index. */
+static void expect_no_commit(config *cfg, int64_t index)
+{
+	rt_sleep_ms(2 * RAFT_ELECTION_TIMEOUT_MS);
+	int n = cfg_n_committed(cfg, index, NULL);
+	if (n > 0)
+		cfg_fatalf("%d server(s) committed index %lld without a majority", n,
+			   (long long)index);
+}
+
 /* Commands are committed at the indexes 1, 2, 3, and not before they are
  * started. */
 static void test_basic_agree(void)
@@ -89,20 +112,9 @@ static void test_follower_failure(void)
 	cfg_disconnect(cfg, (leader2 + 1) % servers);
 	cfg_disconnect(cfg, (leader2 + 2) % servers);
 
-	int64_t index, term;
-	if (!cfg_raft_start_int(cfg, leader2, 104, &index, &term))
-		cfg_fatalf("leader %d rejected Start()", leader2);
-	if (index != 4)
-		cfg_fatalf("Start() on leader %d returned index %lld; expected 4", leader2,
-			   (long long)index);
-
-	rt_sleep_ms(2 * RAFT_ELECTION_TIMEOUT_MS);
-
 	/* A leader alone is no majority. */
-	int n = cfg_n_committed(cfg, index, NULL);
-	if (n > 0)
-		cfg_fatalf("%d server(s) committed index %lld without a majority", n,
-			   (long long)index);
+	int64_t index = start_at_index(cfg, leader2, 104, 4);
+	expect_no_commit(cfg, index);
 
 	cfg_end(cfg);
 	cfg_cleanup(cfg);
@@ -188,19 +200,9 @@ static void test_fail_no_agree(void)
 	cfg_disconnect(cfg, (leader + 2) % servers);
 	cfg_disconnect(cfg, (leader + 3) % servers);
 
-	int64_t index, term;
-	if (!cfg_raft_start_int(cfg, leader, 20, &index, &term))
-		cfg_fatalf("leader %d rejected Start()", leader);
-	if (index != 2)
-		cfg_fatalf("Start() on leader %d returned index %lld; expected 2", leader,
-			   (long long)index);
-
-	rt_sleep_ms(2 * RAFT_ELECTION_TIMEOUT_MS);
-
-	int n = cfg_n_committed(cfg, index, NULL);
-	if (n > 0)
-		cfg_fatalf("%d server(s) committed index %lld without a majority", n,
-			   (long long)index);
+	int64_t index = start_at_index(cfg, leader, 20, 2);
+	expect_no_commit(cfg, index);
+	int64_t term;
 
 	cfg_connect(cfg, (leader + 1) % servers);
 	cfg_connect(cfg, (leader + 2) % servers);

@@ -11,7 +11,9 @@
 set -uo pipefail
 runner=$1
 shift
-out=build/helgrind
+# XML goes next to the runner's build (build/helgrind for build/plain/...);
+# HELGRIND_OUT overrides it, so two runs at once need not share a directory.
+out=${HELGRIND_OUT:-$(dirname "$(dirname "$runner")")/helgrind}
 rm -rf "$out"
 mkdir -p "$out"
 scale=${HELGRIND_SCALE:-8}

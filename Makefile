@@ -109,7 +109,8 @@ help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
 		awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 	@echo
-	@echo "Variables: RUN=REGEX SEED=N COUNT=N SCALE=X NOISE=P V=1"
+	@echo "Variables: RUN=REGEX SEED=N COUNT=N SCALE=X NOISE=P (scenario runs), SEEDS=N JSON=F JUNIT=F (check),"
+	@echo "           HELGRIND_SCALE=X (helgrind), V=1 (show commands)"
 
 deps: ## Install the Debian packages the toolkit needs (uses sudo when not root)
 	@scripts/deps.sh install

@@ -4,12 +4,21 @@
 #   plain     gcc -O2, for Helgrind and for timing
 #   tsan      clang ThreadSanitizer (the newest clang installed)
 #   gtsan     gcc ThreadSanitizer
+#   asan      gcc AddressSanitizer + UndefinedBehaviorSanitizer
 # V=1 shows the commands.
 #
-# The trusted parts (lab/, tests/) are always built from this tree. The
-# peer can come from elsewhere: RAFT_DIR=path/to/raft OUT=dir builds that
-# tree's raft/*.c into OUT/<flavour>/ and links it with the trusted parts,
-# which is how the checker builds a student's submission.
+# Three layers, and the include paths keep them apart:
+#   platform/  what a peer stands on (runtime, network, codec, persister,
+#              apply queue) and the peer's interface (raft.h, rpc.h)
+#   raft/      the peer: compiled with -Iplatform and its own directory,
+#              nothing else, so it cannot reach the harness
+#   harness/   what judges the peer (cluster, checks, invariants, watchdog,
+#              runner): compiled with -Iplatform -Iharness, never with a
+#              peer's directory, so no peer header can shadow ours
+# The trusted layers are always built from this tree. The peer can come
+# from elsewhere: RAFT_DIR=path/to/raft OUT=dir builds that tree's raft/*.c
+# into OUT/<flavour>/ and links it with the trusted parts, which is how the
+# checker builds a student's submission.
 
 .DEFAULT_GOAL := help
 SHELL := /bin/bash
@@ -19,23 +28,32 @@ CLANG := $(shell for c in clang-22 clang-21 clang-20 clang-19 clang; do \
 CC_PLAIN ?= gcc
 CC_TSAN ?= $(CLANG)
 CC_GTSAN ?= gcc
+CC_ASAN ?= gcc
 
 RAFT_DIR ?= raft
 OUT ?= build
 
 CSTD := -std=c11 -D_GNU_SOURCE
 WARN := -Wall -Wextra -Wno-unused-parameter
-INCLUDES := -Ilab -Iraft -Itests
+# The peer sees the platform only; raft.h is included first in every peer
+# file, so a peer that redefines one of the interface's types fails to
+# compile instead of linking with a different layout.
+PEER_INCLUDES = -Iplatform -include raft.h
+TRUSTED_INCLUDES := -Iplatform -Iharness
+# The unit tests also reach into the reference peer's internals.
+UNIT_INCLUDES := $(TRUSTED_INCLUDES) -Iraft -Itests
 LIBS := -lmsgpackc -ljansson -lpthread -lm
 UNIT_LIBS := -lcunit
 
 FLAGS_plain := -O2 -g
 FLAGS_tsan := -O1 -g -fsanitize=thread -fno-omit-frame-pointer
 FLAGS_gtsan := -O1 -g -fsanitize=thread -fno-omit-frame-pointer
-# The runtime's bookkeeping (lab/rt, except mutex.c) is trusted: TSan builds
-# compile it without instrumentation, so TSan never sees its deliberate
-# lock-free reads (RT_TSAN tells the code). Its pthread calls are still
-# intercepted. mutex.c is instrumented so that TSan's stacks for lock
+FLAGS_asan := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	-fno-omit-frame-pointer
+# The runtime's bookkeeping (platform/rt, except mutex.c) is trusted: TSan
+# builds compile it without instrumentation, so TSan never sees its
+# deliberate lock-free reads (RT_TSAN tells the code). Its pthread calls are
+# still intercepted. mutex.c is instrumented so that TSan's stacks for lock
 # operations keep the caller's frame. -fno-builtin (and gcc's pattern flag)
 # keep the compiler from turning copy loops into memcpy calls, which TSan
 # would intercept.
@@ -43,16 +61,24 @@ RTFLAGS_plain := $(FLAGS_plain)
 RTFLAGS_tsan := -O1 -g -fno-omit-frame-pointer -fno-builtin -DRT_TSAN
 RTFLAGS_gtsan := -O1 -g -fno-omit-frame-pointer -fno-builtin \
 	-fno-tree-loop-distribute-patterns -DRT_TSAN
+RTFLAGS_asan := $(FLAGS_asan)
 CC_plain := $(CC_PLAIN)
 CC_tsan := $(CC_TSAN)
 CC_gtsan := $(CC_GTSAN)
+CC_asan := $(CC_ASAN)
 
-LAB_SRCS := $(sort $(wildcard lab/rt/*.c lab/*.c))
+PLATFORM_SRCS := $(sort $(wildcard platform/rt/*.c platform/*.c))
+# The scenario runner's main and helpers go into raft-tests only.
+RUNNER_SRCS := harness/runner.c harness/test_group.c
+HARNESS_SRCS := $(filter-out $(RUNNER_SRCS),$(sort $(wildcard harness/*.c)))
+TRUSTED_SRCS := $(PLATFORM_SRCS) $(HARNESS_SRCS)
 RAFT_SRCS := $(sort $(wildcard $(RAFT_DIR)/*.c))
+REFERENCE_RAFT_SRCS := $(sort $(wildcard raft/*.c))
 SCENARIO_SRCS := $(sort $(wildcard tests/*.c))
 UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))
-HEADERS := $(wildcard lab/rt/*.h lab/*.h raft/*.h tests/*.h tests/unit/*.h)
-RAFT_HEADERS := $(wildcard $(RAFT_DIR)/*.h lab/rt/*.h lab/*.h)
+PLATFORM_HEADERS := $(sort $(wildcard platform/rt/*.h platform/*.h))
+HEADERS := $(PLATFORM_HEADERS) $(wildcard harness/*.h raft/*.h tests/unit/*.h)
+RAFT_HEADERS := $(wildcard $(RAFT_DIR)/*.h) $(PLATFORM_HEADERS)
 
 ifeq ($(V),1)
 Q :=
@@ -60,7 +86,15 @@ else
 Q := @
 endif
 
-FLAVOURS := plain tsan gtsan
+FLAVOURS := plain tsan gtsan asan
+
+# A peer tree may not bring its own copy of a platform header: its files
+# would include the copy, not ours, and link against code built with ours.
+# The trusted headers, as paths relative to platform/:
+TRUSTED_HEADER_PATHS := $(patsubst platform/%,%,$(PLATFORM_HEADERS))
+$(OUT)/.peer-tree-ok: $(wildcard $(addprefix $(RAFT_DIR)/,$(TRUSTED_HEADER_PATHS))) | deps-check
+	@scripts/check-peer-tree.sh '$(RAFT_DIR)' $(TRUSTED_HEADER_PATHS)
+	@mkdir -p $(@D) && touch $@
 
 # build/<flavour>/obj/<path>.o from <path>.c (the trusted parts), and
 # $(OUT)/<flavour>/obj/raft/<file>.o from $(RAFT_DIR)/<file>.c (the peer).
@@ -68,29 +102,35 @@ define flavour_rules
 build/$(1)/obj/%.o: %.c $(HEADERS) | deps-check
 	@mkdir -p $$(@D)
 	@$(if $(Q),echo "  CC [$(1)] $$<")
-	$(Q)$$(CC_$(1)) $(CSTD) $(WARN) $$(FLAGS_$(1)) $(INCLUDES) -c $$< -o $$@
+	$(Q)$$(CC_$(1)) $(CSTD) $(WARN) $$(FLAGS_$(1)) $(TRUSTED_INCLUDES) -c $$< -o $$@
 
-build/$(1)/obj/lab/rt/mutex.o: lab/rt/mutex.c $(HEADERS) | deps-check
+build/$(1)/obj/tests/unit/%.o: tests/unit/%.c $(HEADERS) | deps-check
 	@mkdir -p $$(@D)
 	@$(if $(Q),echo "  CC [$(1)] $$<")
-	$(Q)$$(CC_$(1)) $(CSTD) $(WARN) $$(FLAGS_$(1)) $(INCLUDES) -c $$< -o $$@
+	$(Q)$$(CC_$(1)) $(CSTD) $(WARN) $$(FLAGS_$(1)) $(UNIT_INCLUDES) -c $$< -o $$@
 
-build/$(1)/obj/lab/rt/%.o: lab/rt/%.c $(HEADERS) | deps-check
+build/$(1)/obj/platform/rt/mutex.o: platform/rt/mutex.c $(HEADERS) | deps-check
 	@mkdir -p $$(@D)
 	@$(if $(Q),echo "  CC [$(1)] $$<")
-	$(Q)$$(CC_$(1)) $(CSTD) $(WARN) $$(RTFLAGS_$(1)) $(INCLUDES) -Ilab/rt -c $$< -o $$@
+	$(Q)$$(CC_$(1)) $(CSTD) $(WARN) $$(FLAGS_$(1)) $(TRUSTED_INCLUDES) -c $$< -o $$@
 
-$(OUT)/$(1)/obj/raft/%.o: $(RAFT_DIR)/%.c $(RAFT_HEADERS) | deps-check
+build/$(1)/obj/platform/rt/%.o: platform/rt/%.c $(HEADERS) | deps-check
 	@mkdir -p $$(@D)
 	@$(if $(Q),echo "  CC [$(1)] $$<")
-	$(Q)$$(CC_$(1)) $(CSTD) $(WARN) $$(FLAGS_$(1)) -I$(RAFT_DIR) -Ilab -c $$< -o $$@
+	$(Q)$$(CC_$(1)) $(CSTD) $(WARN) $$(RTFLAGS_$(1)) $(TRUSTED_INCLUDES) -c $$< -o $$@
 
-$(OUT)/$(1)/raft-tests: $(patsubst %.c,build/$(1)/obj/%.o,$(LAB_SRCS) $(SCENARIO_SRCS)) \
+$(OUT)/$(1)/obj/raft/%.o: $(RAFT_DIR)/%.c $(RAFT_HEADERS) $(OUT)/.peer-tree-ok | deps-check
+	@mkdir -p $$(@D)
+	@$(if $(Q),echo "  CC [$(1)] $$<")
+	$(Q)$$(CC_$(1)) $(CSTD) $(WARN) $$(FLAGS_$(1)) $(PEER_INCLUDES) -c $$< -o $$@
+
+$(OUT)/$(1)/raft-tests: $(patsubst %.c,build/$(1)/obj/%.o,$(TRUSTED_SRCS) $(RUNNER_SRCS) $(SCENARIO_SRCS)) \
 		$(patsubst $(RAFT_DIR)/%.c,$(OUT)/$(1)/obj/raft/%.o,$(RAFT_SRCS))
 	@$(if $(Q),echo "  LD [$(1)] $$@")
 	$(Q)$$(CC_$(1)) $$(FLAGS_$(1)) $$^ $(LIBS) -o $$@
 
-build/$(1)/unit-tests: $(patsubst %.c,build/$(1)/obj/%.o,$(LAB_SRCS) $(RAFT_SRCS) $(UNIT_SRCS))
+build/$(1)/unit-tests: $(patsubst %.c,build/$(1)/obj/%.o,$(TRUSTED_SRCS) \
+		$(REFERENCE_RAFT_SRCS) $(UNIT_SRCS))
 	@$(if $(Q),echo "  LD [$(1)] $$@")
 	$(Q)$$(CC_$(1)) $$(FLAGS_$(1)) $$^ $(LIBS) $(UNIT_LIBS) -o $$@
 endef
@@ -126,7 +166,7 @@ clean: ## Remove build/
 	rm -rf build
 
 format: ## Reformat the C sources with clang-format
-	clang-format -i $(LAB_SRCS) $(RAFT_SRCS) $(SCENARIO_SRCS) $(UNIT_SRCS) $(HEADERS)
+	clang-format -i $(TRUSTED_SRCS) $(RAFT_SRCS) $(SCENARIO_SRCS) $(UNIT_SRCS) $(HEADERS)
 
 # ---- Running ----------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 /*
  * Building targets with the Makefile. See build.h.
  *
- * The trusted objects (lab/, tests/, the runtime) are built first, in one
+ * The trusted objects (platform/, harness/, tests/) are built first, in one
  * make, so that the per-target makes that follow, running in parallel,
  * find them up to date and never write the same file at once.
  */

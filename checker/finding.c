@@ -43,7 +43,7 @@
  * raft/ directory), the report's stacks taken in order, primary first; if no
  * stack reaches peer code (a small test program), the first frame outside
  * runtime code (libc, the sanitizer and Valgrind runtimes, system headers,
- * lab/rt/); if there is none, no location. clang's warnings and the
+ * platform/rt/); if there is none, no location. clang's warnings and the
  * RRL-FINDING lines name their location themselves.
  */
 #include <stdarg.h>
@@ -181,7 +181,7 @@ bool ck_is_runtime_file(const char *file)
 	if (ck_starts_with(file, "./") || ck_starts_with(file, "../") ||
 	    ck_starts_with(file, "/usr/"))
 		return true;
-	if (ck_starts_with(file, "lab/rt/") || strstr(file, "/lab/rt/") != NULL)
+	if (ck_starts_with(file, "platform/rt/") || strstr(file, "/platform/rt/") != NULL)
 		return true;
 	for (size_t i = 0; i < sizeof runtime_parts / sizeof runtime_parts[0]; i++)
 		if (strstr(file, runtime_parts[i]) != NULL)

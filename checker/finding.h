@@ -87,7 +87,7 @@ const ck_frame *ck_first_peer_frame(const ck_stack *s);
 
 /* Is this frame's file outside the code anyone here wrote or fixes: no
  * file at all, the C library, a sanitizer or Valgrind runtime, a system
- * header, or the project's runtime (lab/rt/)? */
+ * header, or the project's runtime (platform/rt/)? */
 bool ck_is_runtime_file(const char *file);
 
 /* Building findings (the parsers share these). */

@@ -120,7 +120,7 @@ int main(int argc, char **argv)
 	char *root = ck_find_root(argv[0]);
 	if (root == NULL) {
 		fprintf(stderr, "rrl-check: cannot find the project root (a directory with the "
-				"Makefile and lab/rt/); run build/checker/rrl-check from a "
+				"Makefile and platform/rt/); run build/checker/rrl-check from a "
 				"checkout, or set RRL_ROOT\n");
 		return 2;
 	}

@@ -5,7 +5,7 @@
  *       at the end of function [-Wthread-safety-analysis]
  *      31 | } ...                                     (source excerpt: skipped)
  *   tests/static/wrong_calls.c:29:2: note: mutex acquired here
- *   lab/rt/rt.h:81:27: note: expanded from macro 'rt_mutex_lock'   (skipped)
+ *   platform/rt/rt.h:81:27: note: expanded from macro 'rt_mutex_lock'   (skipped)
  *
  * Each warning whose flag is a -Wthread-safety one becomes a finding located
  * at the warning; its notes ("mutex acquired here") become extra stacks.

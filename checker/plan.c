@@ -121,11 +121,17 @@ static void plan_static(ck_target *t, const ck_options *o, const ck_tools *tools
 					    "-Wthread-safety",
 					    "-Wthread-safety-beta",
 					    "-Wno-thread-safety-negative",
-					    "-Ilab"};
+					    "-Iplatform"};
 	add_arg(j->argv, strdup(tools->clang));
 	for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
 		add_arg(j->argv, strdup(flags[i]));
-	add_arg(j->argv, t->program ? strdup("-Itests/programs") : ck_strdup_printf("-I%s/raft", t->path));
+	if (t->program) {   /* a program uses the watchdog too */
+		add_arg(j->argv, strdup("-Iharness"));
+		add_arg(j->argv, strdup("-Itests/programs"));
+	} else {   /* as the Makefile compiles a peer */
+		add_arg(j->argv, strdup("-include"));
+		add_arg(j->argv, strdup("raft.h"));
+	}
 	for (size_t i = 0; i < nsources; i++)
 		add_arg(j->argv, strdup(sources[i]));
 	ck_free_strv(sources);

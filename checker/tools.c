@@ -14,7 +14,7 @@
 static bool is_root(const char *dir)
 {
 	char *makefile = ck_strdup_printf("%s/Makefile", dir);
-	char *rt = ck_strdup_printf("%s/lab/rt", dir);
+	char *rt = ck_strdup_printf("%s/platform/rt", dir);
 	bool yes = access(makefile, R_OK) == 0 && ck_is_dir(rt);
 	free(makefile);
 	free(rt);

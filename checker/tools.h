@@ -16,7 +16,7 @@ void ck_tools_find(ck_tools *tools);
 
 /* The project root: $RRL_ROOT, else the directory three levels above this
  * executable (ROOT/build/checker/rrl-check), else the current directory,
- * as long as it holds a Makefile and lab/rt/. NULL if none does. */
+ * as long as it holds a Makefile and platform/rt/. NULL if none does. */
 char *ck_find_root(const char *argv0);
 /* The full path of an executable found in PATH, or NULL. */
 char *ck_which(const char *name);

@@ -20,11 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef struct log_entry {
-	int64_t term;
-	void *command;        /* malloc'd, owned by the entry */
-	size_t command_len;
-} log_entry;
+#include "rpc.h"   /* log_entry */
 
 typedef struct raft_log {
 	/* entries[0] stands for the base (index base_index, no command);

@@ -19,7 +19,7 @@ mkdir -p "$out"
 scale=${HELGRIND_SCALE:-8}
 
 # tests/helgrind.supp: false positives in glibc and in Helgrind's own
-# pthread wrappers, each explained there. Nothing in raft/ or lab/.
+# pthread wrappers, each explained there. Nothing in raft/, platform/ or harness/.
 valgrind --tool=helgrind --xml=yes --xml-file="$out/helgrind.%p.xml" \
 	--suppressions="$(dirname "$0")/../tests/helgrind.supp" \
 	--child-silent-after-fork=no --error-exitcode=67 \

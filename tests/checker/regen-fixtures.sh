@@ -81,7 +81,7 @@ head -c 3000 "$fx/helgrind_lock_order.xml" >"$fx/helgrind_truncated.xml"
 echo "  helgrind_truncated.xml"
 
 echo "clang -Wthread-safety:"
-static_flags=(-std=c11 -D_GNU_SOURCE -Ilab -Iraft -Itests -fsyntax-only
+static_flags=(-std=c11 -D_GNU_SOURCE -Iplatform -include raft.h -Iraft -fsyntax-only
 	-Wthread-safety -Wthread-safety-beta -Wno-thread-safety-negative)
 "$clang" "${static_flags[@]}" tests/static/wrong_calls.c >"$fx/clang_wrong_calls.txt" 2>&1 || true
 echo "  clang_wrong_calls.txt"

@@ -27,9 +27,9 @@ static void test_peer_files_by_suffix(void)
 	ASSERT_STR_EQ(ck_peer_relative("/tmp/x/raft/election.c"), "raft/election.c");
 	ASSERT_STR_EQ(ck_peer_relative("raft/raft_internal.h"), "raft/raft_internal.h");
 	ASSERT_STR_EQ(ck_peer_relative("/home/s/lab/raft/rpc.c"), "raft/rpc.c");
-	CU_ASSERT_FALSE(ck_is_peer_file("/work/main/lab/net.c"));
+	CU_ASSERT_FALSE(ck_is_peer_file("/work/main/platform/net.c"));
 	CU_ASSERT_FALSE(ck_is_peer_file("/tmp/myraft/election.c"));
-	CU_ASSERT_FALSE(ck_is_peer_file("/home/raft/lab/net.c"));
+	CU_ASSERT_FALSE(ck_is_peer_file("/home/raft/platform/net.c"));
 	CU_ASSERT_FALSE(ck_is_peer_file("raft/notes.txt"));
 	CU_ASSERT_FALSE(ck_is_peer_file("raft/"));
 	CU_ASSERT_FALSE(ck_is_peer_file(NULL));
@@ -43,10 +43,10 @@ static void test_runtime_files(void)
 	CU_ASSERT_TRUE(ck_is_runtime_file(
 		"../../../../src/libsanitizer/tsan/tsan_interceptors_posix.cpp"));
 	CU_ASSERT_TRUE(ck_is_runtime_file("/usr/include/x86_64-linux-gnu/bits/string_fortified.h"));
-	CU_ASSERT_TRUE(ck_is_runtime_file("/tmp/t/lab/rt/mutex.c"));
-	CU_ASSERT_TRUE(ck_is_runtime_file("lab/rt/thread.c"));
+	CU_ASSERT_TRUE(ck_is_runtime_file("/tmp/t/platform/rt/mutex.c"));
+	CU_ASSERT_TRUE(ck_is_runtime_file("platform/rt/thread.c"));
 	CU_ASSERT_FALSE(ck_is_runtime_file("/tmp/t/raft/election.c"));
-	CU_ASSERT_FALSE(ck_is_runtime_file("/work/main/lab/net_call.c"));
+	CU_ASSERT_FALSE(ck_is_runtime_file("/work/main/platform/net_call.c"));
 	CU_ASSERT_FALSE(ck_is_runtime_file("/work/main/tests/checker/fixture_programs/race.c"));
 }
 
@@ -65,8 +65,8 @@ static ck_finding two_stacks(const char *const *first, const char *const *second
 
 static void test_where_prefers_peer_code_in_any_stack(void)
 {
-	const char *first[] = {NULL, "/t/lab/rt/mutex.c", "/t/lab/codec.c", NULL};
-	const char *second[] = {"/t/lab/codec.c", "/t/raft/rpc.c", NULL};
+	const char *first[] = {NULL, "/t/platform/rt/mutex.c", "/t/platform/codec.c", NULL};
+	const char *second[] = {"/t/platform/codec.c", "/t/raft/rpc.c", NULL};
 	ck_finding f = two_stacks(first, second);
 	ck_finding_set_where(&f);
 	ASSERT_STR_EQ(f.where.file, "/t/raft/rpc.c");
@@ -78,13 +78,13 @@ static void test_where_prefers_peer_code_in_any_stack(void)
 
 static void test_where_falls_back_to_user_code_then_nothing(void)
 {
-	const char *first[] = {"<null>", "/t/lab/rt/mutex.c", "/t/prog/main.c", NULL};
+	const char *first[] = {"<null>", "/t/platform/rt/mutex.c", "/t/prog/main.c", NULL};
 	ck_finding f = two_stacks(first, NULL);
 	ck_finding_set_where(&f);
 	ASSERT_STR_EQ(f.where.file, "/t/prog/main.c");
 	ck_finding_free(&f);
 
-	const char *runtime[] = {"./nptl/pthread_create.c", "/t/lab/rt/thread.c", NULL};
+	const char *runtime[] = {"./nptl/pthread_create.c", "/t/platform/rt/thread.c", NULL};
 	f = two_stacks(runtime, runtime);
 	ck_finding_set_where(&f);
 	CU_ASSERT_PTR_NULL(f.where.file);
@@ -209,7 +209,7 @@ void add_finding_suite(void)
 	CU_pSuite s = CU_add_suite("finding", NULL, NULL);
 	CU_add_test(s, "detector names round trip", test_detector_names_round_trip);
 	CU_add_test(s, "peer files are raft/<file> at any prefix", test_peer_files_by_suffix);
-	CU_add_test(s, "runtime files: libc, sanitizers, system headers, lab/rt",
+	CU_add_test(s, "runtime files: libc, sanitizers, system headers, platform/rt",
 		    test_runtime_files);
 	CU_add_test(s, "where: the first peer frame in any stack",
 		    test_where_prefers_peer_code_in_any_stack);

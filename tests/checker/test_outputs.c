@@ -38,7 +38,7 @@ static void build_report(ck_report *r)
 	race.variable = ck_strdup("rf->votes");
 	race.occurrences = 3;
 	ck_frame frames[] = {{"count_vote", "/tmp/b/raft/election.c", 88},
-			     {"rt_thread_main", "/tmp/b/lab/rt/thread.c", 40}};
+			     {"rt_thread_main", "/tmp/b/platform/rt/thread.c", 40}};
 	rb_add_stack(&race, "Write of size 4 by thread T3", 2, frames);
 	rb_add_stack(&race, NULL, 0, NULL);
 	rb_add_finding(b, race, 0.5);
@@ -208,7 +208,7 @@ static void test_json_finding_fields(void)
 	    "raft/election.c");
 	CU_ASSERT_STRING_EQUAL(
 	    json_string_value(json_object_get(json_array_get(frames, 1), "file")),
-	    "/tmp/b/lab/rt/thread.c"); /* not peer code: kept as printed */
+	    "/tmp/b/platform/rt/thread.c"); /* not peer code: kept as printed */
 	CU_ASSERT_TRUE(json_is_null(json_object_get(json_array_get(stacks, 1), "title")));
 
 	/* Bytes that are not UTF-8 are replaced, the rest is kept. */
@@ -425,7 +425,7 @@ static void test_junit_failure_text_round_trips(void)
 				      "line tab — naïve ü 投票 (seed 17) [points at the bug]\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "  Write of size 4 by thread T3\n"
 					    "    #0 count_vote raft/election.c:88\n"
-					    "    #1 rt_thread_main /tmp/b/lab/rt/thread.c:40\n"));
+					    "    #1 rt_thread_main /tmp/b/platform/rt/thread.c:40\n"));
 	free(text);
 	xmlFreeDoc(doc);
 	free_report(&r);

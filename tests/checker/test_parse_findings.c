@@ -79,7 +79,7 @@ static void test_hand_written_lines(void)
 	CU_ASSERT_EQUAL(parse("findings_handmade.txt", &list), 6);
 	CU_ASSERT_EQUAL(list.n, 5);
 
-	const ck_finding *f = find_at(&list, "term-decreased", "lab/config_checks.c", 57);
+	const ck_finding *f = find_at(&list, "term-decreased", "harness/config_checks.c", 57);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
 	CU_ASSERT_EQUAL(f->detector, CK_INVARIANTS);
 	CU_ASSERT_EQUAL(f->rule, 0);

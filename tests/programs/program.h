@@ -4,7 +4,7 @@
  *
  *   PROGRAM [-seed N] [-scale X] [-noise P]
  *
- * The programs are built with the project runtime (lab/rt) and start the
+ * The programs are built with the project runtime (platform/rt) and start the
  * watchdog, so lockdep and the watchdog see them exactly as they see a
  * Raft test.
  */

@@ -1,12 +1,12 @@
 # The small pthread programs the checker is tested on (tests/programs/).
-# Each is linked with the runtime (lab/rt) and the watchdog, so lockdep and
+# Each is linked with the runtime (platform/rt) and the watchdog, so lockdep and
 # the watchdog see it as they see a Raft test:
 #   build/<flavour>/programs/<name>   for flavours plain, tsan, gtsan
 # Included from checker/checker.mk.
 
 PROGRAM_NAMES := $(basename $(notdir $(filter-out tests/programs/program.c, \
 	$(wildcard tests/programs/*.c))))
-PROGRAM_LINKED_SRCS := $(sort $(wildcard lab/rt/*.c)) lab/watchdog.c tests/programs/program.c
+PROGRAM_LINKED_SRCS := $(sort $(wildcard platform/rt/*.c)) harness/watchdog.c tests/programs/program.c
 
 define program_rules
 build/$(1)/programs/%: build/$(1)/obj/tests/programs/%.o \

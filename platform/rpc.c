@@ -97,7 +97,9 @@ bool append_entries_args_decode(append_entries_args *args, const codec_buf *buf)
 
 void append_entries_args_free(append_entries_args *args)
 {
-	log_entries_free(args->entries, args->entry_count);
+	for (int64_t i = 0; i < args->entry_count; i++)
+		free(args->entries[i].command);
+	free(args->entries);
 	args->entries = NULL;
 	args->entry_count = 0;
 }

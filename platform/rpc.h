@@ -9,10 +9,21 @@
 #define RAFT_RPC_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "codec.h"
-#include "log.h"
+
+/*
+ * One log entry as it travels in AppendEntries: the term in which a leader
+ * created it and an opaque command. The peer's log (raft/log.h) stores
+ * entries of this same shape.
+ */
+typedef struct log_entry {
+	int64_t term;
+	void *command;        /* malloc'd, owned by the entry */
+	size_t command_len;
+} log_entry;
 
 #define RPC_REQUEST_VOTE "Raft.RequestVote"
 #define RPC_APPEND_ENTRIES "Raft.AppendEntries"
@@ -34,7 +45,7 @@ typedef struct append_entries_args {
 	int64_t leader_id;
 	int64_t prev_log_index;   /* the entry just before entries[0] */
 	int64_t prev_log_term;
-	log_entry *entries;       /* owned by the args; NULL when count is 0 */
+	log_entry *entries;       /* owned by the args: append_entries_args_free */
 	int64_t entry_count;
 	int64_t leader_commit;
 } append_entries_args;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "config_internal.h"
+#include "xalloc.h"
 #include "rt/finding.h"
 #include "watchdog.h"
 
@@ -17,17 +18,6 @@
 
 /* Clusters made and not yet cleaned up (main thread only). */
 static config *live_configs;
-
-/* calloc that stops the test when memory runs out. */
-static void *xcalloc(size_t count, size_t size)
-{
-	void *p = calloc(count, size);
-	if (p == NULL) {
-		fprintf(stderr, "config: out of memory\n");
-		abort();
-	}
-	return p;
-}
 
 /* Remember a persister so cleanup can free it. Caller must hold cfg->mu. */
 static persister *track_persister_locked(config *cfg, persister *ps) REQUIRES(cfg->mu);
@@ -49,7 +39,7 @@ static persister *track_persister_locked(config *cfg, persister *ps)
 config *cfg_make(int n, bool unreliable, bool snapshot)
 {
 	if (snapshot)
-		cfg_fail_at(RT_HERE, "check-failed", -1, -1,
+		cfg_fail_at(RT_HERE, "check-failed", FINDING_NO_PEER, FINDING_NO_TERM,
 			    "cfg_make: snapshots (lab 3D) are not supported yet");
 	config *cfg = xcalloc(1, sizeof(*cfg));
 	cfg->n = n;
@@ -320,7 +310,7 @@ static void report_cleanup_hang(void)
 	       "killed and the network closed\n", rt_threads_live(), CLEANUP_QUIET_MS);
 	fflush(stdout);
 	rt_finding_info info = {.detector = "watchdog", .kind = "hang",
-				.rule = RULE_OTHER, .peer = -1, .term = -1, .site = RT_HERE};
+				.rule = RULE_OTHER, .peer = FINDING_NO_PEER, .term = FINDING_NO_TERM, .site = RT_HERE};
 	rt_finding_details(&info, table ? table : "",
 			   "%d thread(s) did not finish within %d ms after raft_kill; a "
 			   "killed peer's threads must notice and return",

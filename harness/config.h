@@ -37,6 +37,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "rt/finding.h"
 #include "rt/rt.h"
 
 /* The tester lets a cluster take this long to elect a leader: much more
@@ -163,7 +164,7 @@ int64_t cfg_one_int_at(config *cfg, int64_t cmd, int expected_servers, bool retr
  * Fail the test: print the message at the test's line, report it as a
  * finding of the given kind and end the process with status 1.
  */
-#define cfg_fatalf(...) cfg_fail_at(RT_HERE, "check-failed", -1, -1, __VA_ARGS__)
+#define cfg_fatalf(...) cfg_fail_at(RT_HERE, "check-failed", FINDING_NO_PEER, FINDING_NO_TERM, __VA_ARGS__)
 void cfg_fail_at(rt_site site, const char *kind, int peer, int64_t term, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6), noreturn));
 

@@ -113,7 +113,7 @@ int cfg_check_one_leader_at(config *cfg, rt_site site)
 		if (newest_leader >= 0)
 			return newest_leader;
 	}
-	cfg_fail_at(site, "check-failed", -1, -1,
+	cfg_fail_at(site, "check-failed", FINDING_NO_PEER, FINDING_NO_TERM,
 		    "expected one leader, got none (no connected server became leader "
 		    "within ten tries of about 0.5 s)");
 }
@@ -274,14 +274,14 @@ int64_t cfg_one_at(config *cfg, const void *cmd, size_t len, int expected_server
 			rt_sleep_ms(20);
 		}
 		if (!retry)
-			cfg_fail_at(site, "check-failed", -1, -1,
+			cfg_fail_at(site, "check-failed", FINDING_NO_PEER, FINDING_NO_TERM,
 				    "one(%s) failed to reach agreement: a leader put it at "
 				    "index %lld, but after 2 s %d server(s) had applied that "
 				    "index, not the %d wanted (no retry)",
 				    describe_cmd(what, sizeof(what), cmd, len), (long long)index,
 				    nd, expected_servers);
 	}
-	cfg_fail_at(site, "check-failed", -1, -1,
+	cfg_fail_at(site, "check-failed", FINDING_NO_PEER, FINDING_NO_TERM,
 		    "one(%s) failed to reach agreement in 10 s: wanted %d server(s) to "
 		    "apply it; at best %d applied the index a leader gave it",
 		    describe_cmd(what, sizeof(what), cmd, len), expected_servers, best);

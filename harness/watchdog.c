@@ -32,7 +32,8 @@ static void fail(const char *kind, const char *why)
 	fprintf(stderr, "watchdog: %s: %s\nwatchdog: threads at %.2fs (seed %llu):\n%s", test_name,
 		why, rt_now_s(), (unsigned long long)rt_seed(), table ? table : "");
 	rt_finding_info info = {
-		.detector = "watchdog", .kind = kind, .rule = 4, .peer = -1, .term = -1};
+		.detector = "watchdog", .kind = kind, .rule = RULE_LOCK_HELD_WHILE_WAITING,
+		.peer = FINDING_NO_PEER, .term = FINDING_NO_TERM};
 	/* A deadlock or a stalled mutex wait points at the line that is stuck;
 	 * a test over its budget has no one such line. */
 	if (strcmp(kind, "timeout") != 0)

@@ -1,7 +1,7 @@
 /*
  * The watchdog: makes sure a test never hangs.
  *
- * A thread that wakes every logical second and fails the test when
+ * A thread that wakes every 250 logical milliseconds and fails the test when
  *   - the test has run past its budget, or
  *   - a thread has waited for a mutex longer than the stall limit, or
  *   - threads wait for each other in a cycle (a deadlock, seen through

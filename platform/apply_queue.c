@@ -4,6 +4,7 @@
  * buffered Go channel.
  */
 #include "apply_queue.h"
+#include "xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,12 +39,8 @@ apply_queue *apply_queue_make(int peer, size_t capacity)
 {
 	if (capacity == 0)
 		capacity = 1; /* a put must be able to succeed at all */
-	apply_queue *q = calloc(1, sizeof *q);
-	apply_msg *ring = calloc(capacity, sizeof *ring);
-	if (q == NULL || ring == NULL) {
-		fprintf(stderr, "apply_queue: out of memory\n");
-		abort();
-	}
+	apply_queue *q = xcalloc(1, sizeof *q);
+	apply_msg *ring = xcalloc(capacity, sizeof *ring);
 	q->peer = peer;
 	q->capacity = capacity;
 	q->ring = ring;

@@ -8,22 +8,12 @@
  * value read back as the wrong kind makes the reader fail.
  */
 #include "codec.h"
+#include "xalloc.h"
 
 #include <msgpack.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Out of memory is not something a test can recover from: stop loudly. */
-static void *codec_xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n ? n : 1);
-	if (q == NULL) {
-		fprintf(stderr, "codec: out of memory (%zu bytes)\n", n);
-		abort();
-	}
-	return q;
-}
 
 /* An empty buffer that owns no memory yet. */
 void codec_buf_init(codec_buf *b)
@@ -54,7 +44,7 @@ static void codec_buf_reserve(codec_buf *b, size_t n)
 	size_t cap = b->cap ? b->cap : 64;
 	while (cap < b->len + n)
 		cap *= 2;
-	b->data = codec_xrealloc(b->data, cap);
+	b->data = xrealloc(b->data, cap);
 	b->cap = cap;
 }
 
@@ -186,7 +176,7 @@ bool codec_get_bytes(codec_reader *r, void **p, size_t *n)
 	if (codec_next(r, &u) && codec_expect(r, u.data.type == MSGPACK_OBJECT_BIN)) {
 		/* The value points into msgpack's memory: copy it out. */
 		size_t size = u.data.via.bin.size;
-		char *copy = codec_xrealloc(NULL, size + 1);
+		char *copy = xrealloc(NULL, size + 1);
 		if (size > 0)
 			memcpy(copy, u.data.via.bin.ptr, size);
 		copy[size] = '\0';

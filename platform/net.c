@@ -8,23 +8,13 @@
 #include <string.h>
 
 #include "net_private.h"
-
-/* Out of memory is not something a test can recover from: stop loudly. */
-static void *net_alloc(size_t n)
-{
-	void *p = calloc(1, n);
-	if (p == NULL) {
-		fprintf(stderr, "net: out of memory (%zu bytes)\n", n);
-		abort();
-	}
-	return p;
-}
+#include "xalloc.h"
 
 /* A malloc'd copy of the concatenation a + b. */
 static char *net_concat(const char *a, const char *b)
 {
 	size_t na = strlen(a), nb = strlen(b);
-	char *s = net_alloc(na + nb + 1);
+	char *s = xcalloc(1, na + nb + 1);
 	memcpy(s, a, na);
 	memcpy(s + na, b, nb + 1);
 	return s;
@@ -43,10 +33,9 @@ static void net_check_server(const net_network *net, int server, const char *who
 /* A network with room for servers 0..max_servers-1, reliable, no servers. */
 net_network *net_make(int max_servers)
 {
-	net_network *net = net_alloc(sizeof *net);
+	net_network *net = xcalloc(1, sizeof *net);
 	net->max_servers = max_servers;
-	net->servers =
-	    net_alloc(sizeof net->servers[0] * (size_t)(max_servers > 0 ? max_servers : 1));
+	net->servers = xcalloc((size_t)(max_servers > 0 ? max_servers : 1), sizeof net->servers[0]);
 	for (int i = 0; i < max_servers; i++) {
 		atomic_init(&net->servers[i], NULL);
 		NET_HIDE_ATOMIC(net->servers[i]);
@@ -121,7 +110,7 @@ void net_set_long_delays(net_network *net, bool on)
 /* The network keeps the endpoint until net_free, so callers never see it freed. */
 net_endpoint *net_make_end(net_network *net)
 {
-	net_endpoint *end = net_alloc(sizeof *end);
+	net_endpoint *end = xcalloc(1, sizeof *end);
 	end->net = net;
 	atomic_init(&end->enabled, false);
 	atomic_init(&end->server, -1);
@@ -205,7 +194,7 @@ int64_t net_get_total_bytes(net_network *net)
 /* An empty server; add methods, then hand it to net_add_server. */
 net_server *net_make_server(void)
 {
-	net_server *srv = net_alloc(sizeof *srv);
+	net_server *srv = xcalloc(1, sizeof *srv);
 	atomic_init(&srv->count, 0);
 	NET_HIDE_ATOMIC(srv->count);
 	return srv;
@@ -230,7 +219,7 @@ void net_server_free(net_server *srv)
 /* Must come before net_add_server: after that the table is read-only. */
 void net_server_add_method(net_server *srv, const char *method, net_handler fn, void *ctx)
 {
-	net_method *m = net_alloc(sizeof *m);
+	net_method *m = xcalloc(1, sizeof *m);
 	m->name = net_concat(method, "");
 	m->thread_name = net_concat("rpc ", method);
 	m->fn = fn;

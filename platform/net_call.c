@@ -17,6 +17,7 @@
 #include <stdlib.h>
 
 #include "net_private.h"
+#include "xalloc.h"
 
 /* Delays sleep in slices this long, so net_close cuts them short. */
 #define NET_SLICE_MS 10
@@ -92,11 +93,7 @@ static net_server *net_reachable_server(const net_endpoint *end, int *server)
 /* A call state with a copy of args, owned by the caller and the handler. */
 static net_call_state *net_call_make(const net_method *method, const codec_buf *args, int server)
 {
-	net_call_state *c = calloc(1, sizeof *c);
-	if (c == NULL) {
-		fprintf(stderr, "net_call: out of memory\n");
-		abort();
-	}
+	net_call_state *c = xcalloc(1, sizeof *c);
 	c->method = method;
 	codec_buf_init(&c->args);
 	codec_buf_init(&c->reply);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "rt/rt.h"
+#include "xalloc.h"
 
 struct persister {
 	rt_mutex mu;
@@ -25,11 +26,7 @@ static void *persister_dup(const void *p, size_t n)
 {
 	if (n == 0)
 		return NULL;
-	void *q = malloc(n);
-	if (q == NULL) {
-		fprintf(stderr, "persister: out of memory (%zu bytes)\n", n);
-		abort();
-	}
+	void *q = xrealloc(NULL, n);
 	memcpy(q, p, n);
 	return q;
 }
@@ -37,11 +34,7 @@ static void *persister_dup(const void *p, size_t n)
 /* An empty persister, as on a fresh disk. */
 persister *persister_make(void)
 {
-	persister *ps = calloc(1, sizeof *ps);
-	if (ps == NULL) {
-		fprintf(stderr, "persister: out of memory\n");
-		abort();
-	}
+	persister *ps = xcalloc(1, sizeof *ps);
 	rt_mutex_init(&ps->mu, "persister.mu", -1);
 	return ps;
 }

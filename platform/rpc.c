@@ -4,6 +4,7 @@
  * left over.
  */
 #include "rpc.h"
+#include "xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,11 +79,7 @@ bool append_entries_args_decode(append_entries_args *args, const codec_buf *buf)
 	int64_t count = 0;
 	if (!codec_get_int(&r, &count) || count < 0 || (uint64_t)count > buf->len / 2)
 		return false;
-	args->entries = calloc((size_t)count + 1, sizeof(log_entry));
-	if (args->entries == NULL) {
-		fprintf(stderr, "raft rpc: out of memory (%lld entries)\n", (long long)count);
-		abort();
-	}
+	args->entries = xcalloc((size_t)count + 1, sizeof(log_entry));
 	for (; args->entry_count < count; args->entry_count++) {
 		log_entry *e = &args->entries[args->entry_count];
 		if (!codec_get_int(&r, &e->term) ||

@@ -18,15 +18,27 @@
 
 #define RT_FINDING_PREFIX "RRL-FINDING "
 
-/* Rule numbers from the Raft locking advice; 0 = other. */
-enum { RULE_OTHER = 0 };
+/* The Raft locking rule a finding breaks (the numbering of the locking
+ * advice); RULE_OTHER for a bug no rule names. */
+enum rt_rule {
+	RULE_OTHER = 0,
+	RULE_SHARED_DATA_UNLOCKED = 1,   /* shared data used without the lock */
+	RULE_WRITES_SPLIT = 2,           /* a write sequence split across sections */
+	RULE_CHECK_THEN_ACT_SPLIT = 3,   /* a read-check-write split across sections */
+	RULE_LOCK_HELD_WHILE_WAITING = 4,/* a lock held over an RPC, queue or sleep */
+	RULE_STALE_AFTER_REACQUIRE = 5,  /* trusting state read before re-locking */
+};
+
+/* For peer and term when a finding is about no one peer or term. */
+#define FINDING_NO_PEER (-1)
+#define FINDING_NO_TERM (-1)
 
 typedef struct rt_finding_info {
 	const char *detector;  /* lockdep | invariants | watchdog */
 	const char *kind;      /* e.g. missing-lock, blocking-with-lock, lock-order */
-	int rule;              /* 1..5, or 0 */
-	int peer;              /* -1 if unknown */
-	int64_t term;          /* -1 if unknown */
+	enum rt_rule rule;
+	int peer;              /* FINDING_NO_PEER if unknown */
+	int64_t term;          /* FINDING_NO_TERM if unknown */
 	rt_site site;          /* primary location; file may be NULL */
 	char **stack;          /* optional raw frames ("binary(+0x1a2b) [0x..]") */
 	int nstack;

@@ -1,5 +1,5 @@
 /*
- * Lockdep: each thread's held locks, checked against three rules.
+ * Lockdep: each thread's held locks, checked for five kinds of mistake.
  *
  *   missing-lock        a _locked function was entered without its lock
  *                       (rule 1: shared data used without the lock);
@@ -94,7 +94,7 @@ static bool first_time(const char *kind, rt_site site, const rt_held_lock *h)
 	return false;
 }
 
-static void report(const char *kind, int rule, int peer, rt_site site, const char *msg)
+static void report(const char *kind, enum rt_rule rule, int peer, rt_site site, const char *msg)
 {
 	void *frames[MAX_FRAMES];
 	int n = backtrace(frames, MAX_FRAMES);
@@ -106,7 +106,7 @@ static void report(const char *kind, int rule, int peer, rt_site site, const cha
 		.kind = kind,
 		.rule = rule,
 		.peer = peer,
-		.term = -1,
+		.term = FINDING_NO_TERM,
 		.site = site,
 		.stack = symbols ? symbols + skip : NULL,
 		.nstack = symbols ? n - skip : 0,
@@ -171,7 +171,7 @@ void rt_assert_held_at(rt_mutex *mu, rt_site site)
 	rt_describe_lock(mu, name, sizeof name);
 	snprintf(msg, sizeof msg, "%s() requires %s, but the calling thread does not hold it",
 		 site.func, name);
-	report("missing-lock", 1, mu->instance, site, msg);
+	report("missing-lock", RULE_SHARED_DATA_UNLOCKED, mu->instance, site, msg);
 }
 
 void rt_might_block_at(const char *what, rt_site site)
@@ -185,7 +185,7 @@ void rt_might_block_at(const char *what, rt_site site)
 	char held[192], msg[320];
 	describe_held(h, held, sizeof held);
 	snprintf(msg, sizeof msg, "%s in %s() while holding %s", what, site.func, held);
-	report("blocking-with-lock", 4, h->mu->instance, site, msg);
+	report("blocking-with-lock", RULE_LOCK_HELD_WHILE_WAITING, h->mu->instance, site, msg);
 }
 
 /* ---- Lock order ---------------------------------------------------------- */
@@ -219,7 +219,7 @@ static void check_order(const rt_held_lock *h, rt_mutex *mu, rt_site site)
 				 "two locks of class %s held at once: acquiring peer %d's in %s() "
 				 "while holding %s",
 				 mu->class_name, mu->instance, site.func, held);
-			report("lock-order", 4, mu->instance, site, msg);
+			report("lock-order", RULE_LOCK_HELD_WHILE_WAITING, mu->instance, site, msg);
 		}
 		return;
 	}
@@ -232,7 +232,7 @@ static void check_order(const rt_held_lock *h, rt_mutex *mu, rt_site site)
 			 "lock-order inversion: %s acquired in %s() while holding %s, "
 			 "but elsewhere %s is taken before %s",
 			 mu->class_name, site.func, held, mu->class_name, h->mu->class_name);
-		report("lock-order", 4, mu->instance, site, msg);
+		report("lock-order", RULE_LOCK_HELD_WHILE_WAITING, mu->instance, site, msg);
 	}
 }
 
@@ -249,7 +249,7 @@ void rt_lockdep_before_acquire(rt_mutex *mu, rt_site site)
 				 "it will wait for itself forever",
 				 site.func, held);
 			if (first_time("double-lock", site, h))
-				report("double-lock", 4, mu->instance, site, msg);
+				report("double-lock", RULE_LOCK_HELD_WHILE_WAITING, mu->instance, site, msg);
 			continue;
 		}
 		check_order(h, mu, site);

@@ -10,6 +10,7 @@
 
 #include "rt_internal.h"
 #include "track.h"
+#include "xalloc.h"
 
 rt_thread_rec rt_threads[RT_MAX_THREADS];
 
@@ -118,11 +119,7 @@ static void *thread_main(void *p)
 
 static void spawn(const char *name, int peer, rt_thread_fn fn, void *arg, bool counted)
 {
-	struct start_args *a = malloc(sizeof *a);
-	if (!a) {
-		fprintf(stderr, "rt_thread_spawn: out of memory\n");
-		abort();
-	}
+	struct start_args *a = xcalloc(1, sizeof *a);
 	a->fn = fn;
 	a->arg = arg;
 	snprintf(a->name, sizeof a->name, "%s", name);

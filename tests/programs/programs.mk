@@ -6,7 +6,7 @@
 
 PROGRAM_NAMES := $(basename $(notdir $(filter-out tests/programs/program.c, \
 	$(wildcard tests/programs/*.c))))
-PROGRAM_LINKED_SRCS := $(sort $(wildcard platform/rt/*.c)) harness/watchdog.c tests/programs/program.c
+PROGRAM_LINKED_SRCS := $(sort $(wildcard platform/rt/*.c)) platform/xalloc.c harness/watchdog.c tests/programs/program.c
 
 define program_rules
 build/$(1)/programs/%: build/$(1)/obj/tests/programs/%.o \

@@ -11,6 +11,7 @@ packages=(
 	clang-19 libclang-rt-19-dev libtsan2
 	valgrind
 	libcunit1-dev libjansson-dev libxml2-dev libxml2-utils libmsgpack-dev
+	jq patch git
 )
 
 missing() {

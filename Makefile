@@ -192,8 +192,9 @@ scenarios: build/tsan/raft-tests ## The 3A-3C scenario suite under TSan (RUN=, S
 # does undefined behaviour (-fno-sanitize-recover in FLAGS_asan). Leaks are
 # checked: every test process waits for its threads and frees what it
 # made before it exits, so memory still allocated then is lost. A process
-# the watchdog ends (_exit) is not checked. exitcode=67 lets the scenario
-# runner name the cause.
+# that ends with _exit (a failed check, the watchdog) is not checked, so a
+# leak never hides the real failure. exitcode=67 lets the scenario runner
+# name the cause.
 ASAN_OPTIONS_TESTS := halt_on_error=1 detect_leaks=1 exitcode=67 \
 	detect_stack_use_after_return=1 strict_string_checks=1
 UBSAN_OPTIONS_TESTS := halt_on_error=1 print_stacktrace=1 exitcode=67

@@ -144,16 +144,16 @@ include checker/checker.mk
 include scripts/catalog.mk
 
 .PHONY: help deps deps-check build all test unit scenarios demo bench static \
-	helgrind tsan-seeds clean format
+	helgrind tsan-seeds clean format asan runner-cli unit-under-load
 
 help: ## List the targets
 	@echo "Raft Race Lab"
 	@echo
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
-		awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+		awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 	@echo
 	@echo "Variables: RUN=REGEX SEED=N COUNT=N SCALE=X NOISE=P (scenario runs), SEEDS=N JSON=F JUNIT=F (check),"
-	@echo "           HELGRIND_SCALE=X (helgrind), V=1 (show commands)"
+	@echo "           HELGRIND_SCALE=X (helgrind), RUNS=N (unit-under-load), V=1 (show commands)"
 
 deps: ## Install the Debian packages the toolkit needs (uses sudo when not root)
 	@scripts/deps.sh install
@@ -191,6 +191,28 @@ unit: build/tsan/unit-tests ## CUnit unit tests, under TSan
 scenarios: build/tsan/raft-tests ## The 3A-3C scenario suite under TSan (RUN=, SEED=, COUNT=)
 	TSAN_OPTIONS="$(TSAN_OPTIONS_TESTS)" build/tsan/raft-tests $(RUNNER_FLAGS)
 
+# Memory errors stop the program at the first one (halt_on_error), and so
+# does undefined behaviour (-fno-sanitize-recover in FLAGS_asan). Leaks are
+# checked: every test process waits for its threads and frees what it
+# made before it exits, so memory still allocated then is lost. A process
+# that ends with _exit (a failed check, the watchdog) is not checked, so a
+# leak never hides the real failure. exitcode=67 lets the scenario runner
+# name the cause.
+ASAN_OPTIONS_TESTS := halt_on_error=1 detect_leaks=1 exitcode=67 \
+	detect_stack_use_after_return=1 strict_string_checks=1
+UBSAN_OPTIONS_TESTS := halt_on_error=1 print_stacktrace=1 exitcode=67
+ASAN_ENV = ASAN_OPTIONS="$(ASAN_OPTIONS_TESTS)" UBSAN_OPTIONS="$(UBSAN_OPTIONS_TESTS)"
+
+asan: build/asan/unit-tests build/asan/raft-tests ## Unit tests and the 3A scenarios under ASan + UBSan, leaks checked (SEED=)
+	$(ASAN_ENV) build/asan/unit-tests
+	$(ASAN_ENV) build/asan/raft-tests -run 3A $(if $(SEED),-seed $(SEED))
+
+runner-cli: build/tsan/raft-tests ## The scenario runner refuses a -run that selects no test (exit 2)
+	@MAKE='$(MAKE)' scripts/check-runner-cli.sh build/tsan/raft-tests
+
+unit-under-load: build/tsan/unit-tests build/tsan/raft-tests ## `make unit` 20 times in a row beside `make scenarios` (RUNS=N)
+	@MAKE='$(MAKE)' scripts/unit-under-load.sh $(or $(RUNS),20)
+
 plain: build/plain/raft-tests ## The scenario suite, plain gcc build
 	build/plain/raft-tests $(RUNNER_FLAGS)
 
@@ -206,7 +228,7 @@ helgrind: build/plain/raft-tests ## The scenario suite under Helgrind (XML), tim
 tsan-seeds: build/tsan/raft-tests ## The whole suite under TSan for 20 seeds (SEEDS=N)
 	@scripts/tsan-seeds.sh build/tsan/raft-tests $(or $(SEEDS),20)
 
-test: unit static checker-unit scenarios check-programs test-catalog ## Unit tests, static analysis, the 3A-3C suite under TSan, the checker's tests, the exercise pairs
+test: unit asan static checker-unit scenarios runner-cli check-programs test-catalog ## Unit tests (TSan, ASan), static analysis, the 3A-3C suite under TSan, the checker's tests, the exercise pairs
 
 bench: build/plain/raft-tests build/tsan/raft-tests ## Wall time per part: native, TSan, Helgrind
 	@scripts/bench.sh

@@ -12,6 +12,8 @@
  *   1                   a check or an invariant failed (finding printed)
  *   WATCHDOG_EXIT_CODE  the watchdog stopped a hang or deadlock
  *   66                  ThreadSanitizer reported a data race
+ *   67                  AddressSanitizer, LeakSanitizer or UBSan reported an
+ *                       error (with make asan's ASAN_OPTIONS)
  *
  * The parent only forks, waits, reads the clock and kills: it never starts
  * a thread or touches the runtime. It also gives each test a hard time
@@ -40,6 +42,8 @@
 #define DEFAULT_SCALE 0.25
 /* ThreadSanitizer's exit status when it has reported something. */
 #define TSAN_EXIT_CODE 66
+/* AddressSanitizer's (and LeakSanitizer's and UBSan's) under `make asan`. */
+#define ASAN_EXIT_CODE 67
 
 /*
  * ThreadSanitizer sleeps a second at exit so that other threads can finish;
@@ -81,7 +85,7 @@ static void usage(FILE *out)
 		"               e.g. -run 3A, -run '^TestBackup3B$'\n"
 		"  -seed N      base seed for commands, timeouts and schedule noise;\n"
 		"               default: from the clock (always printed, to repeat a run)\n"
-		"  -count N     run each test N times (run k uses seed N+k)\n"
+		"  -count N     run each test N times; run k (from 0) uses seed + k\n"
 		"  -v           verbose: print === RUN and --- PASS lines\n"
 		"  -scale X     time scale, real time = logical time * X (default %.2f);\n"
 		"               below 1 runs faster, above 1 gives slow detectors more time\n"
@@ -89,7 +93,8 @@ static void usage(FILE *out)
 		"  -list        print the names of the matching tests and exit\n"
 		"  -h           print this help\n"
 		"\n"
-		"Exit status: 0 if every test passed, 1 if any failed, 2 on bad flags.\n",
+		"Exit status: 0 if every test passed, 1 if any failed, 2 on bad flags\n"
+		"or a -run pattern that matches no test.\n",
 		prog, DEFAULT_SCALE);
 }
 
@@ -208,6 +213,16 @@ static bool selected(const options *o, const test_case *tc)
 	return o->run == NULL || regexec(&o->run_re, tc->name, 0, NULL, 0) == 0;
 }
 
+/* How many tests -run selects. */
+static int count_selected(const options *o)
+{
+	int n = 0;
+	for (size_t s = 0; s < sizeof(suites) / sizeof(suites[0]); s++)
+		for (const test_case *tc = suites[s]; tc->name != NULL; tc++)
+			n += selected(o, tc);
+	return n;
+}
+
 /* The test's time limit in logical ms. */
 static int64_t budget_of(const test_case *tc)
 {
@@ -272,6 +287,10 @@ static verdict judge(int status, bool killed, double limit_s)
 		else if (code == TSAN_EXIT_CODE)
 			snprintf(v.why, sizeof(v.why),
 				 "ThreadSanitizer reported a data race (exit status %d)", code);
+		else if (code == ASAN_EXIT_CODE)
+			snprintf(v.why, sizeof(v.why),
+				 "AddressSanitizer reported a memory error or leak, or UBSan "
+				 "undefined behaviour (exit status %d)", code);
 		else if (code != 0)
 			snprintf(v.why, sizeof(v.why), "exited with status %d", code);
 	}
@@ -319,6 +338,13 @@ static verdict run_test(const test_case *tc, const options *o, uint64_t seed, do
 	return judge(status, killed, limit_s);
 }
 
+/* Free what parse_args allocated, so a leak check at exit sees nothing. */
+static void free_options(options *o)
+{
+	if (o->run != NULL)
+		regfree(&o->run_re);
+}
+
 /* The program name without its directories. */
 static const char *base_name(const char *path)
 {
@@ -331,12 +357,20 @@ int main(int argc, char **argv)
 	prog = base_name(argv[0]);
 	options o;
 	parse_args(argc, argv, &o);
+	/* A pattern that selects nothing is a mistake (a typo, a renamed
+	 * test): running nothing and printing PASS would hide it. */
+	if (count_selected(&o) == 0) {
+		free_options(&o);
+		bad_flags("-run \"%s\" matches no test; list them with %s -list",
+			  o.run ? o.run : "", prog);
+	}
 
 	if (o.list) {
 		for (size_t s = 0; s < sizeof(suites) / sizeof(suites[0]); s++)
 			for (const test_case *tc = suites[s]; tc->name != NULL; tc++)
 				if (selected(&o, tc))
 					printf("%s\n", tc->name);
+		free_options(&o);
 		return 0;
 	}
 
@@ -375,12 +409,7 @@ int main(int argc, char **argv)
 	}
 
 	double total = now_s() - t0;
-	if (passed + failed == 0) {
-		printf("testing: warning: no tests to run (-run %s matches none; see -list)\n",
-		       o.run ? o.run : "");
-		printf("PASS\n");
-		return 0;
-	}
+	free_options(&o);
 	if (failed == 0) {
 		printf("PASS\n");
 		printf("ok  \t%s\t%.2fs\t%d passed (seed %llu, scale %.2f)\n", prog, total, passed,

@@ -147,14 +147,21 @@ static bool net_wait_for_handler(net_call_state *c, const net_endpoint *end, int
 {
 	char what[96];
 	snprintf(what, sizeof what, "rpc %s to server %d", c->method->name, server);
-	int shown_slot = -2;
+	bool waiting = false; /* a wait is shown in the thread table */
+	int shown_slot = -1;
 	int64_t next_check = rt_now_ms() + NET_DEAD_CHECK_MS;
 
 	rt_mutex_lock(&c->mu);
 	while (!c->done) {
-		if (c->handler_slot != shown_slot) {
+		/* The handler's slot is known only once it runs. Waits nest, so
+		 * showing the new slot means ending the wait that showed the
+		 * old one: every rt_wait_begin has exactly one rt_wait_end. */
+		if (!waiting || c->handler_slot != shown_slot) {
+			if (waiting)
+				rt_wait_end();
 			shown_slot = c->handler_slot;
 			rt_wait_begin(RT_WAIT_RPC, what, shown_slot, site);
+			waiting = true;
 		}
 		rt_cond_wait_ms_at(&c->finished, &c->mu, NET_SLICE_MS, site);
 		if (c->done || net_closed(end->net))
@@ -167,7 +174,8 @@ static bool net_wait_for_handler(net_call_state *c, const net_endpoint *end, int
 	}
 	bool done = c->done;
 	rt_mutex_unlock(&c->mu);
-	rt_wait_end();
+	if (waiting)
+		rt_wait_end();
 	return done;
 }
 

@@ -94,11 +94,7 @@ static void test_follower_failure(void)
 	config *cfg = cfg_make(servers, false, false);
 	cfg_begin(cfg, "Test (3B): test progressive failure of followers");
 
-	int64_t index1 = cfg_one_int(cfg, 101, servers, false);
-	int nn = cfg_n_committed(cfg, index1, NULL);
-	if (nn != servers)
-		cfg_fatalf("expected all %d servers to have committed index %lld, but %d did",
-			   servers, (long long)index1, nn);
+	cfg_one_int(cfg, 101, servers, false);
 
 	/* Cut one follower off: the leader and the other still agree. */
 	int leader1 = cfg_check_one_leader(cfg);

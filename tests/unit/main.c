@@ -1,15 +1,19 @@
 /*
  * The unit-test runner: every suite, one process, CUnit's basic interface.
- * Exit status 0 only if every test passed.
+ * Exit status 0 only if every test passed. With --watchdog-child NAME it
+ * runs one of the watchdog tests' children instead (see test_watchdog.c).
  */
 #include <CUnit/Basic.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "rt/rt.h"
 #include "unit.h"
 
-int main(void)
+int main(int argc, char **argv)
 {
+	if (argc == 3 && strcmp(argv[1], WATCHDOG_CHILD_FLAG) == 0)
+		return watchdog_child_main(argv[2]);
 	/* A small time scale keeps the network's delays short. */
 	rt_init(&(rt_options){.seed = 1, .noise = 0, .time_scale = 0.05});
 	if (CU_initialize_registry() != CUE_SUCCESS) {

@@ -7,6 +7,7 @@
 
 #include "apply_queue.h"
 #include "unit/unit.h"
+#include "unit/waiting.h"
 
 /* A command message carrying index, both as its index and as its payload bytes. */
 static apply_msg make_msg(int64_t index)
@@ -79,19 +80,36 @@ static void bg_start(bg_op *op, apply_queue *q, bool is_put, apply_msg msg)
 }
 
 /* Has op finished yet? */
-static bool bg_finished(bg_op *op)
+static bool bg_finished(void *arg)
 {
+	bg_op *op = arg;
 	rt_mutex_lock(&op->mu);
 	bool f = op->finished;
 	rt_mutex_unlock(&op->mu);
 	return f;
 }
 
-/* Wait (up to 5 logical s) for op to finish; returns its result. */
+/*
+ * Is op blocked in the queue? Waits until its thread shows the queue's
+ * wait in the thread table (false if the operation finished instead), then
+ * gives a wait that would end by itself 100 ms to do so. Neither step can
+ * fail a correct queue on a slow machine: its wait never ends by itself.
+ */
+static bool bg_blocks(bg_op *op)
+{
+	const char *thread = op->is_put ? "test put" : "test get";
+	const char *what = op->is_put ? "apply queue full" : "apply queue empty";
+	if (!wait_until_thread_waits(thread, "queue", what, bg_finished, op))
+		return false;
+	rt_sleep_ms(100);
+	return !bg_finished(op) && thread_shows_wait(thread, "queue", what);
+}
+
+/* Wait for op to finish; returns its result. */
 static bool bg_join(bg_op *op)
 {
 	rt_mutex_lock(&op->mu);
-	int64_t deadline = rt_now_ms() + 5000;
+	int64_t deadline = rt_now_ms() + UNIT_PATIENCE_MS;
 	while (!op->finished && rt_now_ms() < deadline)
 		rt_cond_wait_ms(&op->changed, &op->mu, 100);
 	bool finished = op->finished;
@@ -100,7 +118,7 @@ static bool bg_join(bg_op *op)
 	CU_ASSERT_TRUE_FATAL(finished);
 	/* The thread may still be inside its last unlock of op->mu: wait for
 	 * it to end (which also orders its work before ours) before destroying. */
-	CU_ASSERT_TRUE_FATAL(rt_threads_wait_quiet(5000));
+	CU_ASSERT_TRUE_FATAL(rt_threads_wait_quiet(UNIT_PATIENCE_MS));
 	rt_cond_destroy(&op->changed);
 	rt_mutex_destroy(&op->mu);
 	return ok;
@@ -137,9 +155,7 @@ static void test_put_blocks_while_full(void)
 
 	bg_op put;
 	bg_start(&put, q, true, make_msg(3));
-	/* Not synchronisation: only gives a wrong, non-blocking put time to show. */
-	rt_sleep_ms(50);
-	CU_ASSERT_FALSE(bg_finished(&put));
+	CU_ASSERT_TRUE(bg_blocks(&put));
 
 	apply_msg got;
 	CU_ASSERT_TRUE(apply_queue_get(q, &got));
@@ -163,8 +179,7 @@ static void test_get_blocks_while_empty(void)
 	memset(&none, 0, sizeof none);
 	bg_op get;
 	bg_start(&get, q, false, none);
-	rt_sleep_ms(50); /* as above: gives a wrong get time to return */
-	CU_ASSERT_FALSE(bg_finished(&get));
+	CU_ASSERT_TRUE(bg_blocks(&get));
 
 	apply_msg m = make_msg(7);
 	CU_ASSERT_TRUE(apply_queue_put(q, &m));
@@ -211,6 +226,9 @@ static void test_close_releases_waiters(void)
 	bg_op get, put;
 	bg_start(&get, empty, false, none);
 	bg_start(&put, full, true, make_msg(2));
+	/* Both must be waiting before the close, or this tests nothing. */
+	CU_ASSERT_TRUE(bg_blocks(&get));
+	CU_ASSERT_TRUE(bg_blocks(&put));
 	apply_queue_close(empty);
 	apply_queue_close(full);
 	CU_ASSERT_FALSE(bg_join(&get));
@@ -225,7 +243,8 @@ static void test_close_releases_waiters(void)
 	apply_queue_free(full);
 }
 
-/* Freeing a queue frees the messages nobody took (checked under valgrind). */
+/* Freeing a queue frees the messages nobody took: `make asan` runs this with
+ * LeakSanitizer, which fails the run if any of them leaks. */
 static void test_free_with_messages_left(void)
 {
 	apply_queue *q = apply_queue_make(6, 3);

@@ -10,6 +10,7 @@
 #include "capture.h"
 #include "rt/rt.h"
 #include "unit.h"
+#include "waiting.h"
 
 /* A miniature peer with the project's conventions: one lock, functions
  * that need it end in _locked. */
@@ -160,14 +161,14 @@ static void test_rpc_wait_cycle_is_found(void)
 	rt_wait_begin(RT_WAIT_RPC, "fake rpc", atomic_load(&s.handler_slot), RT_HERE);
 	char cycle[512] = "";
 	bool found = false;
-	int64_t deadline = rt_now_ms() + 5000;
+	int64_t deadline = rt_now_ms() + UNIT_PATIENCE_MS;
 	while (!found && rt_now_ms() < deadline)
 		found = rt_dump_threads(NULL, cycle, sizeof cycle);
 	rt_wait_end();
 	rt_mutex_unlock(&s.mu);
 	CU_ASSERT_TRUE(found);
 	CU_ASSERT_PTR_NOT_NULL(strstr(cycle, "fake handler"));
-	CU_ASSERT_TRUE(rt_threads_wait_quiet(5000));
+	CU_ASSERT_TRUE(rt_threads_wait_quiet(UNIT_PATIENCE_MS));
 	CU_ASSERT_TRUE(atomic_load(&s.handler_done));
 	rt_mutex_destroy(&s.mu);
 }

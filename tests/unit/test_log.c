@@ -201,7 +201,20 @@ static void test_copy_range_survives_truncation(void)
 	CU_ASSERT_NSTRING_EQUAL(copy[1].command, "cmd3", 4);
 	log_entries_free(copy, 3);
 
-	log_entry *none = log_copy_range(&log, 3, 2);   /* an empty range */
+	log_free(&log);
+}
+
+/* A heartbeat copies the empty range just past the last entry: it reads no
+ * entry (index 3 does not exist, and reading it would stop the program)
+ * and still returns an array, since AppendEntries' entries are never NULL. */
+static void test_copy_of_empty_range_is_an_empty_array(void)
+{
+	raft_log log;
+	log_init(&log, 0, 0);
+	append_terms(&log, (int64_t[]){1, 2}, 2);
+	log_entry *none = log_copy_range(&log, 3, 2);
+	CU_ASSERT_PTR_NOT_NULL(none);
+	CU_ASSERT_EQUAL(log_last_index(&log), 2);
 	log_entries_free(none, 0);
 	log_free(&log);
 }
@@ -224,4 +237,6 @@ void add_log_suite(void)
 		    test_up_to_date_compares_last_term_first);
 	CU_add_test(s, "empty logs are up to date", test_empty_logs_are_up_to_date);
 	CU_add_test(s, "copy_range survives truncation", test_copy_range_survives_truncation);
+	CU_add_test(s, "copy of an empty range is an empty array",
+		    test_copy_of_empty_range_is_an_empty_array);
 }

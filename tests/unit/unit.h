@@ -15,4 +15,9 @@ void add_log_suite(void);
 void add_lockdep_suite(void);
 void add_watchdog_suite(void);
 
+/* The watchdog tests run each case in a fresh copy of the unit runner,
+ * started as `unit-tests --watchdog-child NAME`; this runs case NAME. */
+#define WATCHDOG_CHILD_FLAG "--watchdog-child"
+int watchdog_child_main(const char *name);
+
 #endif

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The scenario runner's -run: a pattern that selects no test, or is not a
+# regular expression, is an error (exit 2 and a message), never a PASS;
+# `make scenarios RUN=...` passes that on. A pattern that does select runs.
+# Usage: scripts/check-runner-cli.sh RUNNER   (MAKE= names the make to use)
+set -uo pipefail
+runner=$1
+make=${MAKE:-make}
+failed=0
+
+# expect STATUS TEXT COMMAND...: COMMAND exits with STATUS and prints TEXT.
+expect() {
+	local want=$1 text=$2
+	shift 2
+	local out status
+	out=$("$@" 2>&1)
+	status=$?
+	if [ "$status" -ne "$want" ] || ! grep -qF -- "$text" <<<"$out"; then
+		echo "runner-cli: FAIL: $*: want exit $want and \"$text\", got exit $status:"
+		sed 's/^/    /' <<<"$out"
+		failed=1
+	elif [ "$want" -ne 0 ] && grep -q '^PASS' <<<"$out"; then
+		echo "runner-cli: FAIL: $*: exit $want but it printed PASS"
+		failed=1
+	fi
+}
+
+expect 2 'matches no test' "$runner" -run NoSuchTest
+expect 2 'matches no test' "$runner" -list -run NoSuchTest
+expect 2 'invalid -run pattern' "$runner" -run '('
+expect 0 'TestInitialElection3A' "$runner" -list -run '^TestInitialElection3A$'
+if [ "$("$runner" -list -run '^TestInitialElection3A$' | wc -l)" -ne 1 ]; then
+	echo "runner-cli: FAIL: -list -run '^TestInitialElection3A\$' lists more than that test"
+	failed=1
+fi
+# make reports a failed recipe with exit status 2.
+expect 2 'matches no test' "$make" --no-print-directory scenarios RUN=NoSuchTest
+
+[ "$failed" -eq 0 ] && echo "runner-cli: ok (a -run that selects nothing exits 2, also through make)"
+exit "$failed"

@@ -17,7 +17,7 @@
 #define BUILD_TIMEOUT_S 900
 #define BUILD_ESTIMATE_S 10
 
-/* Why: plain builds are what Helgrind, lockdep, the invariants and the
+/* Plain builds are what Helgrind, lockdep, the invariants and the
  * watchdog run, and they also prove the code compiles; TSan builds only
  * when TSan is asked for. */
 static bool want_tsan(const ck_options *o)
@@ -33,7 +33,7 @@ static char **strv(size_t n)
 	return v;
 }
 
-/* Why: the same make flags everywhere: quiet, no "Entering directory". */
+/* The same make flags everywhere: quiet, no "Entering directory". */
 static ck_job *make_job(char *label, char *log, int parallel)
 {
 	ck_job *j = calloc(1, sizeof *j);
@@ -59,7 +59,7 @@ static void add_arg(ck_job *j, char *arg)
 	j->argv[i] = arg;
 }
 
-/* Why: the make goals of one target, in the flavours the detectors need. */
+/* The make goals of one target, in the flavours the detectors need. */
 static void add_goals(ck_job *j, const ck_target *t, const ck_options *o)
 {
 	if (t->program == NULL) {
@@ -71,8 +71,8 @@ static void add_goals(ck_job *j, const ck_target *t, const ck_options *o)
 		add_arg(j, ck_target_binary(t, "tsan"));
 }
 
-/* Why: objects left from an earlier check of another tree with the same
- * name (copied with its old timestamps) would look up to date to make. */
+/* Objects left from an earlier check of another tree with the same name
+ * (copied with its old timestamps) would look up to date to make. */
 static void forget_old_build(const ck_target *t)
 {
 	if (t->program != NULL)
@@ -85,8 +85,8 @@ static void forget_old_build(const ck_target *t)
 	}
 }
 
-/* Why: a student needs the compiler's words, not make's echo lines and
- * "*** Error 1" trailer. */
+/* A student needs the compiler's words, not make's echo lines and "***
+ * Error 1" trailer. */
 static char *compiler_message(const char *log_path, int exit_code)
 {
 	char *log = ck_read_file(log_path);
@@ -150,7 +150,7 @@ static void build_done(ck_job *j, void *arg)
 	all->trusted_failed = true;
 }
 
-/* Why: one make for the trusted parts, so the parallel per-target makes
+/* One make for the trusted parts, so the parallel per-target makes
  * never race to build the same object. */
 static int build_trusted(const ck_options *o, ck_progress *progress)
 {

@@ -16,7 +16,7 @@
 #include "files.h"
 #include "parsers.h"
 
-/* Why: the median time to detection is computed from these. */
+/* The median time to detection is computed from these. */
 static void add_detect_time(ck_detector_result *r, double s)
 {
 	double *bigger = realloc(r->detect_s, (r->ndetect_s + 1) * sizeof *bigger);
@@ -26,8 +26,8 @@ static void add_detect_time(ck_detector_result *r, double s)
 	r->detect_s[r->ndetect_s++] = s;
 }
 
-/* Why: the soonest a run showed a problem: the findings' own times when
- * they have them, else the caller's best guess. */
+/* The soonest a run showed a problem: the findings' own times when they
+ * have them, else the caller's best guess. */
 static double first_seconds(const ck_findings *list, double fallback)
 {
 	double first = -1;
@@ -40,7 +40,7 @@ static double first_seconds(const ck_findings *list, double fallback)
 /* Reports read from the run being collected, before de-duplication. */
 static size_t run_reports;
 
-/* Why: merge one run's findings into the detector's, counting the run as
+/* Merge one run's findings into the detector's, counting the run as
  * detecting if it found anything. The findings move; *run is emptied. */
 static void absorb(ck_detector_result *r, ck_findings *run, double fallback_s, bool count)
 {
@@ -55,8 +55,8 @@ static void absorb(ck_detector_result *r, ck_findings *run, double fallback_s, b
 	ck_findings_init(run);
 }
 
-/* Why: a finding the checker makes itself (a crash, a run it had to stop)
- * has the same shape as a detector's. */
+/* A finding the checker makes itself (a crash, a run it had to stop) has
+ * the same shape as a detector's. */
 static ck_finding made_finding(ck_detector d, const char *kind, int rule, uint64_t seed,
 			       char *message)
 {
@@ -65,7 +65,7 @@ static ck_finding made_finding(ck_detector d, const char *kind, int rule, uint64
 	return f;
 }
 
-/* Why: the first line of a tool's complaint is usually the whole story. */
+/* The first line of a tool's complaint is usually the whole story. */
 static char *first_line_of(const char *path)
 {
 	char *text = ck_read_file(path);
@@ -83,7 +83,7 @@ static void set_error(ck_detector_result *r, char *msg)
 		free(msg);
 }
 
-/* Why: TSan creates its log file when it writes the first report, so the
+/* TSan creates its log file when it writes the first report, so the
  * file's birth time says when the first race was seen. */
 static double birth_time(const char *path)
 {
@@ -161,9 +161,9 @@ static void collect_helgrind(ck_job *j, ck_run *r, ck_detector_result *det)
 	absorb(det, &run, j->elapsed_s, true);
 }
 
-/* Why: a test that crashed or that the runner had to kill printed no
- * finding of its own; its FAIL line in the runner's output is all there
- * is, and it must not pass for clean. */
+/* A test that crashed or that the runner had to kill printed no finding
+ * of its own; its FAIL line in the runner's output is all there is, and
+ * it must not pass for clean. */
 static void failures_without_findings(const char *out, uint64_t seed, ck_findings *run)
 {
 	for (const char *line = out; line && *line; line += strcspn(line, "\n") + 1) {
@@ -226,8 +226,8 @@ static void collect_native(ck_job *j, ck_run *r)
 				set_error(&t->det[routed[k]], first_line_of(j->stderr_path));
 }
 
-/* Why: a run the checker had to stop is a hang the program's own
- * watchdog missed: a watchdog finding, so it is never mistaken for clean. */
+/* A run the checker had to stop is a hang the program's own watchdog missed:
+ * a watchdog finding, so it is never mistaken for clean. */
 static void record_timeout(ck_job *j, ck_run *r, ck_detector own)
 {
 	ck_target_result *t = r->target->result;
@@ -267,7 +267,7 @@ void ck_collect_run(ck_job *j, void *arg)
 	}
 	if (j->timed_out)
 		record_timeout(j, r, own[r->kind]);
-	/* Why: the progress line (-v) says how each run ended. */
+	/* The progress line (-v) says how each run ended. */
 	if (j->timed_out)
 		snprintf(j->outcome, sizeof j->outcome, "stopped after %.0f s", j->timeout_s);
 	else if (run_reports > 0)

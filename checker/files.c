@@ -15,7 +15,7 @@
 
 #include "files.h"
 
-/* Why: detectors' logs are parsed as whole strings. */
+/* Detectors' logs are parsed as whole strings. */
 char *ck_read_file(const char *path)
 {
 	FILE *f = fopen(path, "rb");
@@ -47,7 +47,7 @@ char *ck_read_file(const char *path)
 	return buf;
 }
 
-/* Why: every target gets a directory tree of its own under build/check. */
+/* Every target gets a directory tree of its own under build/check. */
 int ck_mkdirs(const char *path)
 {
 	char *p = strdup(path);
@@ -76,7 +76,7 @@ static int remove_one(const char *path, const struct stat *sb, int type, struct 
 	return remove(path);
 }
 
-/* Why: logs of an earlier check must never be parsed as this one's. */
+/* Logs of an earlier check must never be parsed as this one's. */
 int ck_remove_tree(const char *path)
 {
 	struct stat st;
@@ -85,7 +85,7 @@ int ck_remove_tree(const char *path)
 	return nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-/* Why: TSan and Valgrind name their files after the process id, which the
+/* TSan and Valgrind name their files after the process id, which the
  * checker cannot know in advance. */
 char **ck_glob(const char *pattern)
 {
@@ -120,7 +120,7 @@ bool ck_is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* Why: two checkers on the same target would empty each other's log
+/* Two checkers on the same target would empty each other's log
  * directory and overwrite each other's builds; the second one waits. */
 int ck_lock_dir(const char *dir, const char *what)
 {

@@ -59,13 +59,13 @@ static const char *const detector_names[CK_NDETECTORS] = {
 	[CK_INVARIANTS] = "invariants", [CK_WATCHDOG] = "watchdog",
 };
 
-/* Why: the name is what users type and what the JSON says. */
+/* The name is what users type and what the JSON says. */
 const char *ck_detector_name(ck_detector d)
 {
 	return (unsigned)d < CK_NDETECTORS ? detector_names[d] : "unknown";
 }
 
-/* Why: RRL-FINDING lines and command-line flags name detectors as text. */
+/* RRL-FINDING lines and command-line flags name detectors as text. */
 int ck_detector_from_name(const char *name)
 {
 	for (int d = 0; name != NULL && d < CK_NDETECTORS; d++)
@@ -76,7 +76,7 @@ int ck_detector_from_name(const char *name)
 
 /* ---- Strings ------------------------------------------------------------ */
 
-/* Why: the checker cannot do anything useful without memory. */
+/* The checker cannot do anything useful without memory. */
 static void *xrealloc(void *p, size_t size)
 {
 	p = realloc(p, size ? size : 1);
@@ -87,13 +87,13 @@ static void *xrealloc(void *p, size_t size)
 	return p;
 }
 
-/* Why: optional fields are NULL, and copying them should stay one call. */
+/* Optional fields are NULL, and copying them should stay one call. */
 char *ck_strdup(const char *s)
 {
 	return s ? ck_strndup(s, strlen(s)) : NULL;
 }
 
-/* Why: parsers copy pieces of lines (regex matches) into findings. */
+/* Parsers copy pieces of lines (regex matches) into findings. */
 char *ck_strndup(const char *s, size_t n)
 {
 	size_t len = strnlen(s, n);
@@ -103,7 +103,7 @@ char *ck_strndup(const char *s, size_t n)
 	return copy;
 }
 
-/* Why: messages are assembled from several parts of a report. */
+/* Messages are assembled from several parts of a report. */
 char *ck_strdup_printf(const char *fmt, ...)
 {
 	va_list ap;
@@ -118,13 +118,13 @@ char *ck_strdup_printf(const char *fmt, ...)
 	return s;
 }
 
-/* Why: every text format here is recognised by how its lines begin. */
+/* Every text format here is recognised by how its lines begin. */
 bool ck_starts_with(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
-/* Why: the text parsers read their input one line at a time, and a log
+/* The text parsers read their input one line at a time, and a log
  * written on another system may end its lines with "\r\n". */
 char *ck_next_line(const char **cursor)
 {
@@ -141,7 +141,7 @@ char *ck_next_line(const char **cursor)
 
 /* ---- Which code is whose ------------------------------------------------ */
 
-/* Why: a peer file is "raft/<name>.c" (or .h) at the end of a path of any
+/* A peer file is "raft/<name>.c" (or .h) at the end of a path of any
  * prefix: the tree may live in /tmp, a student's home or build/. */
 const char *ck_peer_relative(const char *file)
 {
@@ -159,13 +159,13 @@ const char *ck_peer_relative(const char *file)
 	return dir;
 }
 
-/* Why: most callers only ask yes or no. */
+/* Most callers only ask yes or no. */
 bool ck_is_peer_file(const char *file)
 {
 	return ck_peer_relative(file) != NULL;
 }
 
-/* Why: the primary location must skip the frames every report shares:
+/* The primary location must skip the frames every report shares:
  * interceptors, libc's thread start, the project's lock wrappers. */
 bool ck_is_runtime_file(const char *file)
 {
@@ -189,8 +189,8 @@ bool ck_is_runtime_file(const char *file)
 	return false;
 }
 
-/* Why: grading and de-duplication look at a stack's peer frame, not at
- * the interceptor or helper it went through. */
+/* Grading and de-duplication look at a stack's peer frame, not at the
+ * interceptor or helper it went through. */
 const ck_frame *ck_first_peer_frame(const ck_stack *s)
 {
 	for (size_t i = 0; s != NULL && i < s->nframes; i++)
@@ -201,7 +201,7 @@ const ck_frame *ck_first_peer_frame(const ck_stack *s)
 
 /* ---- Building findings -------------------------------------------------- */
 
-/* Why: "unknown" is -1 seconds, and a report counts once, not zero times. */
+/* "unknown" is -1 seconds, and a report counts once, not zero times. */
 ck_finding ck_finding_new(ck_detector d, const char *kind, int rule, uint64_t seed)
 {
 	ck_finding f = {0};
@@ -214,7 +214,7 @@ ck_finding ck_finding_new(ck_detector d, const char *kind, int rule, uint64_t se
 	return f;
 }
 
-/* Why: parsers meet a stack's title before its frames. */
+/* Parsers meet a stack's title before its frames. */
 ck_stack *ck_finding_add_stack(ck_finding *f, const char *title)
 {
 	f->stacks = xrealloc(f->stacks, (f->nstacks + 1) * sizeof *f->stacks);
@@ -223,7 +223,7 @@ ck_stack *ck_finding_add_stack(ck_finding *f, const char *title)
 	return s;
 }
 
-/* Why: frames arrive one line (or one XML element) at a time. */
+/* Frames arrive one line (or one XML element) at a time. */
 void ck_stack_add_frame(ck_stack *s, const char *function, const char *file, int line)
 {
 	s->frames = xrealloc(s->frames, (s->nframes + 1) * sizeof *s->frames);
@@ -231,7 +231,7 @@ void ck_stack_add_frame(ck_stack *s, const char *function, const char *file, int
 		.function = ck_strdup(function), .file = ck_strdup(file), .line = line};
 }
 
-/* Why: one search for both passes of ck_finding_set_where. */
+/* One search for both passes of ck_finding_set_where. */
 static const ck_frame *first_frame(const ck_finding *f, bool peer)
 {
 	for (size_t i = 0; i < f->nstacks; i++) {
@@ -245,7 +245,7 @@ static const ck_frame *first_frame(const ck_finding *f, bool peer)
 	return NULL;
 }
 
-/* Why: a student wants to see the line in their code, not the top of a
+/* A student wants to see the line in their code, not the top of a
  * stack that starts in pthread_mutex_lock or a helper library. */
 void ck_finding_set_where(ck_finding *f)
 {
@@ -263,13 +263,13 @@ void ck_finding_set_where(ck_finding *f)
 
 /* ---- The list ----------------------------------------------------------- */
 
-/* Why: an empty list needs no allocation until the first finding. */
+/* An empty list needs no allocation until the first finding. */
 void ck_findings_init(ck_findings *list)
 {
 	*list = (ck_findings){0};
 }
 
-/* Why: a finding owns every string and stack in it; zeroed after, so a
+/* A finding owns every string and stack in it; zeroed after, so a
  * second free is harmless. */
 void ck_finding_free(ck_finding *f)
 {
@@ -292,7 +292,7 @@ void ck_finding_free(ck_finding *f)
 	*f = (ck_finding){0};
 }
 
-/* Why: the list owns its findings. */
+/* The list owns its findings. */
 void ck_findings_free(ck_findings *list)
 {
 	for (size_t i = 0; i < list->n; i++)
@@ -301,7 +301,7 @@ void ck_findings_free(ck_findings *list)
 	*list = (ck_findings){0};
 }
 
-/* Why: doubling keeps appending cheap however many reports a run has. */
+/* Doubling keeps appending cheap however many reports a run has. */
 void ck_findings_push(ck_findings *list, ck_finding f)
 {
 	if (list->n == list->cap) {
@@ -313,14 +313,14 @@ void ck_findings_push(ck_findings *list, ck_finding f)
 
 /* ---- De-duplication ----------------------------------------------------- */
 
-/* Why: an unknown field (NULL) equals only another unknown one. */
+/* An unknown field (NULL) equals only another unknown one. */
 static bool same_string(const char *a, const char *b)
 {
 	return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
 }
 
-/* Why: the same line seen from two trees (/tmp/a/raft/x.c, /tmp/b/raft/x.c)
- * is the same place. */
+/* The same line seen from two trees (/tmp/a/raft/x.c, /tmp/b/raft/x.c) is
+ * the same place. */
 static bool same_frame(const ck_frame *a, const ck_frame *b)
 {
 	if (a == NULL || b == NULL)
@@ -330,8 +330,8 @@ static bool same_frame(const ck_frame *a, const ck_frame *b)
 	return a->line == b->line && same_string(fa, fb) && same_string(a->function, b->function);
 }
 
-/* Why: is every peer location of a's stacks also one of b's? Stacks that
- * never reach peer code (thread creation in the harness) do not count. */
+/* Is every peer location of a's stacks also one of b's? Stacks that never
+ * reach peer code (thread creation in the harness) do not count. */
 static bool peer_frames_within(const ck_finding *a, const ck_finding *b)
 {
 	for (size_t i = 0; i < a->nstacks; i++) {
@@ -347,7 +347,7 @@ static bool peer_frames_within(const ck_finding *a, const ck_finding *b)
 	return true;
 }
 
-/* Why: TSan reports one race once per pair of stacks, Helgrind once per
+/* TSan reports one race once per pair of stacks, Helgrind once per
  * access, a run many times over: a student needs each bug once. */
 static bool same_report(const ck_finding *a, const ck_finding *b)
 {
@@ -356,7 +356,7 @@ static bool same_report(const ck_finding *a, const ck_finding *b)
 	       peer_frames_within(b, a);
 }
 
-/* Why: every parser adds through here, so no parser de-duplicates alone. */
+/* Every parser adds through here, so no parser de-duplicates alone. */
 void ck_findings_add_unique(ck_findings *list, ck_finding f)
 {
 	for (size_t i = 0; i < list->n; i++) {

@@ -7,8 +7,8 @@
 #include "clean_text.h"
 #include "finding_line.h"
 
-/* Why: students look for "raft/election.c:88", whatever directory the
- * tree was built in. */
+/* Students look for "raft/election.c:88", whatever directory the tree
+ * was built in. */
 char *ck_frame_location(const ck_frame *f)
 {
 	const char *file = ck_peer_relative(f->file);
@@ -26,7 +26,7 @@ char *ck_frame_location(const ck_frame *f)
 	return s;
 }
 
-/* Why: the line a student acts on: which detector, what kind, which rule,
+/* The line a student acts on: which detector, what kind, which rule,
  * where, and what happened. */
 char *ck_finding_line(const ck_finding *f)
 {

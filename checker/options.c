@@ -15,7 +15,7 @@
 #include "options.h"
 #include "report.h"
 
-/* Why: one screen a student can read to run the checker correctly. */
+/* One screen a student can read to run the checker correctly. */
 static void usage(FILE *out)
 {
 	fprintf(out,
@@ -61,7 +61,7 @@ static void usage(FILE *out)
 		CK_DEFAULT_NOISE);
 }
 
-/* Why: every bad flag ends the same way, with a pointer to the help. */
+/* Every bad flag ends the same way, with a pointer to the help. */
 static void __attribute__((noreturn, format(printf, 1, 2))) bad_usage(const char *fmt, ...)
 {
 	va_list ap;
@@ -73,7 +73,7 @@ static void __attribute__((noreturn, format(printf, 1, 2))) bad_usage(const char
 	exit(2);
 }
 
-/* Why: "-j 4x" or "-j -1" must be refused, not read as 4 or as huge. */
+/* "-j 4x" or "-j -1" must be refused, not read as 4 or as huge. */
 static long parse_long(const char *flag, const char *s, long lo, long hi)
 {
 	char *end;
@@ -96,7 +96,7 @@ static double parse_double(const char *flag, const char *s, double lo, double hi
 	return v;
 }
 
-/* Why: "-s 10" means ten seeds, 1..10; "-s 5-8" repeats a known range. */
+/* "-s 10" means ten seeds, 1..10; "-s 5-8" repeats a known range. */
 static void parse_seeds(const char *s, ck_options *o)
 {
 	const char *dash = strchr(s, '-');
@@ -118,7 +118,7 @@ static void parse_seeds(const char *s, ck_options *o)
 		bad_usage("invalid seeds '%s': A-B needs A <= B and at most 100000 seeds", s);
 }
 
-/* Why: a misspelt detector would silently run nothing. */
+/* A misspelt detector would silently run nothing. */
 static void parse_detectors(const char *list, ck_options *o)
 {
 	for (int d = 0; d < CK_NDETECTORS; d++)
@@ -149,7 +149,7 @@ static int parse_variant(const char *s)
 	bad_usage("unknown variant '%s': use reference, buggy, fixed or submission", s);
 }
 
-/* Why: a bad regex would otherwise fail in every one of the runs. */
+/* A bad regex would otherwise fail in every one of the runs. */
 static void check_regex(const char *flag, const char *re)
 {
 	regex_t compiled;
@@ -202,7 +202,7 @@ static const struct option long_options[] = {
     {NULL, 0, NULL, 0},
 };
 
-/* Why: defaults are chosen so that `rrl-check DIR` alone is useful. */
+/* Defaults are chosen so that `rrl-check DIR` alone is useful. */
 static void set_defaults(ck_options *o)
 {
 	*o = (ck_options){.seed_first = 1,
@@ -217,7 +217,7 @@ static void set_defaults(ck_options *o)
 	o->colour = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
 }
 
-/* Why: one switch per flag; the checks that need several flags follow. */
+/* One switch per flag; the checks that need several flags follow. */
 static void apply(int c, const char *arg, ck_options *o)
 {
 	switch (c) {

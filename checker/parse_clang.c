@@ -36,7 +36,7 @@ static const clang_kind clang_kinds[] = {
 	{"cannot call function", "call-while-held", 4},
 };
 
-/* Why: a terminal run may colour the output; the checker reads text. */
+/* A terminal run may colour the output; the checker reads text. */
 static void strip_escapes(char *s)
 {
 	char *out = s;
@@ -53,7 +53,7 @@ static void strip_escapes(char *s)
 	*out = '\0';
 }
 
-/* Why: the variable is what the warning quotes: the guarded variable
+/* The variable is what the warning quotes: the guarded variable
  * ("reading variable 'x' requires ...") or else the mutex. */
 static char *variable_of(const char *text)
 {
@@ -68,7 +68,7 @@ static char *variable_of(const char *text)
 	return end ? ck_strndup(q + 1, (size_t)(end - q - 1)) : NULL;
 }
 
-/* Why: one warning, one finding, its location taken as clang printed it. */
+/* One warning, one finding, its location taken as clang printed it. */
 static ck_finding new_warning(const char *file, int line, const char *text)
 {
 	const char *kind = "thread-safety";
@@ -89,8 +89,8 @@ static ck_finding new_warning(const char *file, int line, const char *text)
 	return f;
 }
 
-/* Why: a warning's notes follow it, so a finding is complete only when
- * the next diagnostic (or the end) arrives. */
+/* A warning's notes follow it, so a finding is complete only when the
+ * next diagnostic (or the end) arrives. */
 int ck_parse_clang_warnings(const char *text, ck_findings *out)
 {
 	if (text == NULL || out == NULL)

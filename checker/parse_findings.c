@@ -21,14 +21,14 @@
 
 #define FINDING_PREFIX "RRL-FINDING "
 
-/* Why: optional string fields are absent, null, or a string. */
+/* Optional string fields are absent, null, or a string. */
 static const char *string_field(const json_t *o, const char *key)
 {
 	const json_t *v = json_object_get(o, key);
 	return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
-/* Why: the raw frames stay together, titled with the reporting thread. */
+/* The raw frames stay together, titled with the reporting thread. */
 static void add_raw_stack(ck_finding *f, const json_t *o)
 {
 	const json_t *stack = json_object_get(o, "stack");
@@ -46,8 +46,8 @@ static void add_raw_stack(ck_finding *f, const json_t *o)
 			ck_stack_add_frame(s, json_string_value(frame), NULL, 0);
 }
 
-/* Why: one JSON object, one finding; false if it lacks what every finding
- * line has. */
+/* One JSON object, one finding; false if it lacks what every finding line
+ * has. */
 static bool read_object(const json_t *o, ck_findings *out)
 {
 	const char *detector = string_field(o, "detector");
@@ -78,7 +78,7 @@ static bool read_object(const json_t *o, ck_findings *out)
 	return true;
 }
 
-/* Why: one bad line (a crash mid-write) must not hide the good ones. */
+/* One bad line (a crash mid-write) must not hide the good ones. */
 int ck_parse_finding_lines(const char *text, ck_findings *out)
 {
 	if (text == NULL || out == NULL)

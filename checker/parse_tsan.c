@@ -56,7 +56,7 @@ typedef struct tsan_report {
 	unsigned long long addr; /* the primary access's address, or 0 */
 } tsan_report;
 
-/* Why: "unlock of an unlocked mutex (or by a wrong thread)" needs a short,
+/* "unlock of an unlocked mutex (or by a wrong thread)" needs a short,
  * stable name; unknown titles still get one ("some new report"). */
 static char *kind_of(const char *title, int *rule)
 {
@@ -77,7 +77,7 @@ static char *kind_of(const char *title, int *rule)
 	return kind;
 }
 
-/* Why: the report's title line carries the kind; the pid is noise. */
+/* The report's title line carries the kind; the pid is noise. */
 static void open_report(tsan_report *r, const char *title, uint64_t seed)
 {
 	r->title = ck_strdup(title);
@@ -93,7 +93,7 @@ static void open_report(tsan_report *r, const char *title, uint64_t seed)
 	r->addr = 0;
 }
 
-/* Why: addresses differ on every run and mean nothing to a student. */
+/* Addresses differ on every run and mean nothing to a student. */
 static void drop_addresses(char *s)
 {
 	char *at;
@@ -104,7 +104,7 @@ static void drop_addresses(char *s)
 	}
 }
 
-/* Why: the message names the report, the variable and the first access:
+/* The message names the report, the variable and the first access:
  * "data race (hits): Write of size 4 by thread T1". */
 static char *message_of(const tsan_report *r)
 {
@@ -122,7 +122,7 @@ static char *message_of(const tsan_report *r)
 	return msg;
 }
 
-/* Why: a finished report becomes a finding; the list folds repeats. */
+/* A finished report becomes a finding; the list folds repeats. */
 static void close_report(tsan_report *r, ck_findings *out)
 {
 	if (!r->open)
@@ -134,7 +134,7 @@ static void close_report(tsan_report *r, ck_findings *out)
 	*r = (tsan_report){0};
 }
 
-/* Why: "Location is ..." lines say what memory the report is about. */
+/* "Location is ..." lines say what memory the report is about. */
 static void read_location(tsan_report *r, const char *line)
 {
 	if (r->f.variable != NULL)
@@ -166,7 +166,7 @@ static void read_location(tsan_report *r, const char *line)
 	}
 }
 
-/* Why: an indented line that is not a frame is a stack's title or a
+/* An indented line that is not a frame is a stack's title or a
  * location; titles end with ':'. */
 static void read_title(tsan_report *r, const char *line)
 {
@@ -190,7 +190,7 @@ static void read_title(tsan_report *r, const char *line)
 	free(title);
 }
 
-/* Why: clang's runtime prints "file.c:21:6", gcc's "file.c:21"; the
+/* Clang's runtime prints "file.c:21:6", gcc's "file.c:21"; the
  * leftmost of the trailing numbers is the line. */
 static char *split_location(const char *loc, int *line)
 {
@@ -208,8 +208,8 @@ static char *split_location(const char *loc, int *line)
 	return ck_strndup(loc, (size_t)(file_end - loc));
 }
 
-/* Why: "#1 main /path/race.c:30:2 (race+0xe45b4)" becomes function, file
- * and line; "<null>" means unknown. Returns false if line is no frame. */
+/* "#1 main /path/race.c:30:2 (race+0xe45b4)" becomes function, file and
+ * line; "<null>" means unknown. Returns false if line is no frame. */
 static bool read_frame(tsan_report *r, const regex_t *frame_re, const char *line)
 {
 	regmatch_t m[3];
@@ -231,7 +231,7 @@ static bool read_frame(tsan_report *r, const regex_t *frame_re, const char *line
 	return true;
 }
 
-/* Why: one line of the log; returns how many reports it began (0 or 1). */
+/* One line of the log; returns how many reports it began (0 or 1). */
 static int read_line(tsan_report *r, const regex_t *frame_re, const char *line, uint64_t seed,
 		     ck_findings *out)
 {
@@ -251,7 +251,7 @@ static int read_line(tsan_report *r, const regex_t *frame_re, const char *line, 
 	return 0;
 }
 
-/* Why: a log may hold several processes' reports and other output; the
+/* A log may hold several processes' reports and other output; the
  * trailing count TSan prints tells a cut log from a clean one. */
 int ck_parse_tsan(const char *text, uint64_t seed, ck_findings *out)
 {

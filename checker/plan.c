@@ -54,7 +54,7 @@ static const char *kind_name(ck_run_kind kind)
 	return names[kind];
 }
 
-/* Why: every job has the same bookkeeping: label, output files, ctx. */
+/* Every job has the same bookkeeping: label, output files, ctx. */
 static ck_job *new_job(ck_target *t, const ck_options *o, ck_run_kind kind, uint64_t seed,
 		       const char *logs)
 {
@@ -80,8 +80,8 @@ static ck_job *new_job(ck_target *t, const ck_options *o, ck_run_kind kind, uint
 	return j;
 }
 
-/* Why: the scenario runner and the programs take the same flags, except
- * that a program has no scenarios to choose. */
+/* The scenario runner and the programs take the same flags, except that
+ * a program has no scenarios to choose. */
 static void add_program_args(ck_job *j, const ck_target *t, const char *run, uint64_t seed,
 			     double noise, double scale)
 {
@@ -101,7 +101,7 @@ static void add_program_args(ck_job *j, const ck_target *t, const char *run, uin
 	}
 }
 
-/* Why: -fsyntax-only with the thread-safety warnings is the whole static
+/* -fsyntax-only with the thread-safety warnings is the whole static
  * detector; the flags match scripts/static-check.sh. */
 static void plan_static(ck_target *t, const ck_options *o, const ck_tools *tools, const char *logs,
 			ck_job ***jobs, size_t *n)
@@ -139,8 +139,8 @@ static void plan_static(ck_target *t, const ck_options *o, const ck_tools *tools
 	push_job(jobs, n, j);
 }
 
-/* Why: TSan writes its reports to files of its own (one per process), so
- * they never mix with the tests' output and each can be parsed whole. */
+/* TSan writes its reports to files of its own (one per process), so they
+ * never mix with the tests' output and each can be parsed whole. */
 static void plan_tsan(ck_target *t, const ck_options *o, const ck_tools *tools, uint64_t seed,
 		      const char *logs, double estimate, ck_job ***jobs, size_t *n)
 {
@@ -156,7 +156,7 @@ static void plan_tsan(ck_target *t, const ck_options *o, const ck_tools *tools, 
 	push_job(jobs, n, j);
 }
 
-/* Why: Helgrind writes one XML file per process (%p): the runner forks a
+/* Helgrind writes one XML file per process (%p): the runner forks a
  * process per scenario, and each must be parsed on its own. No
  * --log-file: with both files named by %p, Valgrind 3.19 loses the forked
  * processes' XML; in XML mode the text log is empty anyway. */
@@ -178,7 +178,7 @@ static void plan_helgrind(ck_target *t, const ck_options *o, const ck_tools *too
 	push_job(jobs, n, j);
 }
 
-/* Why: lockdep, the invariant checks and the watchdog live in every
+/* Lockdep, the invariant checks and the watchdog live in every
  * build; one plain run per seed feeds all three. */
 static void plan_native(ck_target *t, const ck_options *o, uint64_t seed, const char *logs,
 			double estimate, ck_job ***jobs, size_t *n)
@@ -190,9 +190,9 @@ static void plan_native(ck_target *t, const ck_options *o, uint64_t seed, const 
 	push_job(jobs, n, j);
 }
 
-/* Why: counting the scenarios the regex selects (the runner's -list)
- * finds a regex that selects none, and gives a good estimate of how long
- * the runs take. */
+/* Counting the scenarios the regex selects (the runner's -list) finds a
+ * regex that selects none, and gives a good estimate of how long the
+ * runs take. */
 static double count_tests(const ck_target *t, const char *run)
 {
 	if (t->program != NULL)
@@ -222,8 +222,8 @@ static double count_tests(const ck_target *t, const char *run)
 	return lines;
 }
 
-/* Why: a missing tool is the detector's error, shown in its column,
- * with the command that fixes it. */
+/* A missing tool is the detector's error, shown in its column, with
+ * the command that fixes it. */
 static bool tool_present(ck_target *t, ck_detector d, const char *tool, const char *what)
 {
 	if (tool != NULL)
@@ -232,7 +232,7 @@ static bool tool_present(ck_target *t, ck_detector d, const char *tool, const ch
 	return false;
 }
 
-/* Why: a regex that selects no scenario would make every run pass
+/* A regex that selects no scenario would make every run pass
  * without testing anything. */
 static bool selects_tests(ck_target *t, const char *run, const ck_detector *dets, size_t n,
 			  double *count)

@@ -17,7 +17,7 @@
 #define RRL_CHECK_VERSION "0.1.0"
 #endif
 
-/* Why: a missing value is null, not "" or 0, so a reader can tell "not
+/* A missing value is null, not "" or 0, so a reader can tell "not
  * known" from "empty"; the text is cleaned because jansson refuses a
  * string that is not UTF-8. */
 static json_t *string_or_null(const char *s)
@@ -30,21 +30,21 @@ static json_t *string_or_null(const char *s)
 	return v;
 }
 
-/* Why: peer files are reported as "raft/election.c" whatever directory
- * the tree was built in, so reports of two trees can be compared. */
+/* Peer files are reported as "raft/election.c" whatever directory the
+ * tree was built in, so reports of two trees can be compared. */
 static json_t *file_json(const char *file)
 {
 	const char *rel = ck_peer_relative(file);
 	return string_or_null(rel != NULL ? rel : file);
 }
 
-/* Why: line 0 means "unknown" in ck_frame. */
+/* Line 0 means "unknown" in ck_frame. */
 static json_t *line_json(int line)
 {
 	return line > 0 ? json_integer(line) : json_null();
 }
 
-/* Why: one frame of a stack, the same three fields as a location. */
+/* One frame of a stack, the same three fields as a location. */
 static json_t *frame_json(const ck_frame *f)
 {
 	return json_pack("{s:o, s:o, s:o}", "function", string_or_null(f->function), "file",
@@ -59,8 +59,8 @@ static json_t *stack_json(const ck_stack *s)
 	return json_pack("{s:o, s:o}", "title", string_or_null(s->title), "frames", frames);
 }
 
-/* Why: a finding keeps everything a student needs to repeat it (seed)
- * and to find it (file, line, function, stacks). */
+/* A finding keeps everything a student needs to repeat it (seed) and
+ * to find it (file, line, function, stacks). */
 static json_t *finding_json(const ck_finding *f)
 {
 	json_t *stacks = json_array();
@@ -83,7 +83,7 @@ static json_t *finding_json(const ck_finding *f)
 	return o;
 }
 
-/* Why: one detector's runs, verdict and findings on one target. */
+/* One detector's runs, verdict and findings on one target. */
 static json_t *detector_json(const ck_target_result *t, ck_detector d)
 {
 	const ck_detector_result *r = &t->det[d];
@@ -102,7 +102,7 @@ static json_t *detector_json(const ck_target_result *t, ck_detector d)
 	return o;
 }
 
-/* Why: the metadata a grade was computed against travels with it. */
+/* The metadata a grade was computed against travels with it. */
 static json_t *exercise_json(const ck_exercise *ex)
 {
 	json_t *expected = json_array();
@@ -147,8 +147,8 @@ static json_t *target_json(const ck_target_result *t)
 	return o;
 }
 
-/* Why: the whole report, with the exit status, so a CI script reading
- * only the file knows the outcome. */
+/* The whole report, with the exit status, so a CI script reading only
+ * the file knows the outcome. */
 static json_t *report_json(const ck_report *r)
 {
 	json_t *results = json_array();
@@ -158,8 +158,8 @@ static json_t *report_json(const ck_report *r)
 			 RRL_CHECK_VERSION, "exit_status", ck_exit_status(r), "results", results);
 }
 
-/* Why: "-" is stdout, as for most command-line tools; otherwise the file
- * is replaced. */
+/* "-" is stdout, as for most command-line tools; otherwise the file is
+ * replaced. */
 int ck_write_json(const ck_report *r, const char *path)
 {
 	json_t *root = report_json(r);

@@ -27,7 +27,7 @@ typedef struct counts {
 	int tests, failures, errors, skipped;
 } counts;
 
-/* Why: XML 1.0 cannot carry every byte a detector prints (control
+/* XML 1.0 cannot carry every byte a detector prints (control
  * characters, invalid UTF-8); the writer escapes, but cannot repair. */
 static int write_text(xmlTextWriterPtr w, const char *s)
 {
@@ -66,7 +66,7 @@ static counts target_counts(const ck_target_result *t)
 	return c;
 }
 
-/* Why: the failure's body is what a CI page shows under the test: every
+/* The failure's body is what a CI page shows under the test: every
  * finding with its stacks, as a student would read them. */
 static void append_finding(FILE *m, const ck_finding *f)
 {
@@ -90,7 +90,7 @@ static void append_finding(FILE *m, const ck_finding *f)
 	}
 }
 
-/* Why: a missed bug's text says what was looked for, then what was found. */
+/* A missed bug's text says what was looked for, then what was found. */
 static char *failure_text(const ck_target_result *t, ck_detector d, ck_verdict v)
 {
 	const ck_detector_result *r = &t->det[d];
@@ -113,7 +113,7 @@ static char *failure_text(const ck_target_result *t, ck_detector d, ck_verdict v
 	return text;
 }
 
-/* Why: the message attribute is the one line a CI summary shows. */
+/* The message attribute is the one line a CI summary shows. */
 static char *failure_message(const ck_target_result *t, ck_detector d, ck_verdict v)
 {
 	const char *name = ck_detector_name(d);
@@ -135,7 +135,7 @@ static char *failure_message(const ck_target_result *t, ck_detector d, ck_verdic
 	return msg;
 }
 
-/* Why: one element says how the test ended; a passing test has none. */
+/* One element says how the test ended; a passing test has none. */
 static int write_outcome(xmlTextWriterPtr w, const ck_target_result *t, ck_detector d, ck_verdict v)
 {
 	const ck_detector_result *r = &t->det[d];
@@ -165,7 +165,7 @@ static int write_outcome(xmlTextWriterPtr w, const ck_target_result *t, ck_detec
 	return rc < 0 ? -1 : 0;
 }
 
-/* Why: classname is the target and name the detector: GitLab shows the
+/* classname is the target and name the detector: GitLab shows the
  * classname as the suite and keeps only the first of two equal names. */
 static int write_testcase(xmlTextWriterPtr w, const ck_target_result *t, ck_detector d)
 {
@@ -180,8 +180,8 @@ static int write_testcase(xmlTextWriterPtr w, const ck_target_result *t, ck_dete
 	return rc < 0 ? -1 : 0;
 }
 
-/* Why: properties carry what a CI page has no column for: the variant
- * and the exercise a target was graded against. */
+/* Properties carry what a CI page has no column for: the variant and
+ * the exercise a target was graded against. */
 static int write_properties(xmlTextWriterPtr w, const ck_target_result *t)
 {
 	int rc = xmlTextWriterStartElement(w, X("properties"));
@@ -199,8 +199,8 @@ static int write_properties(xmlTextWriterPtr w, const ck_target_result *t)
 	return rc < 0 ? -1 : 0;
 }
 
-/* Why: Ant's schema, which Jenkins follows, wants a timestamp and a
- * hostname on each suite; the timestamp is UTC without a zone, as there. */
+/* Ant's schema, which Jenkins follows, wants a timestamp and a hostname on
+ * each suite; the timestamp is UTC without a zone, as there. */
 static int write_suite(xmlTextWriterPtr w, const ck_target_result *t, const char *stamp,
 		       const char *host)
 {
@@ -252,7 +252,7 @@ static int write_document(xmlTextWriterPtr w, const ck_report *r)
 	return rc < 0 ? -1 : 0;
 }
 
-/* Why: "-" is stdout. The file is opened here, not by libxml2, which
+/* "-" is stdout. The file is opened here, not by libxml2, which
  * would read a path as a URI ("%20", "?" change its meaning). */
 int ck_write_junit(const ck_report *r, const char *path)
 {

@@ -8,8 +8,8 @@
 
 #include "parser_fixtures.h"
 
-/* Why: the tests run from the repository root (make), or from anywhere
- * with CK_FIXTURES pointing at the fixtures. */
+/* The tests run from the repository root (make), or from anywhere with
+ * CK_FIXTURES pointing at the fixtures. */
 char *fixture_path(const char *name)
 {
 	const char *dir = getenv("CK_FIXTURES");

@@ -8,7 +8,7 @@
 
 #include "report_builder.h"
 
-/* Why: tests state only what matters to them; the rest is "unknown". */
+/* Tests state only what matters to them; the rest is "unknown". */
 ck_finding rb_finding(ck_detector d, const char *kind, int rule, const char *file, int line,
 		      const char *function, const char *message)
 {
@@ -26,7 +26,7 @@ ck_finding rb_finding(ck_detector d, const char *kind, int rule, const char *fil
 	return f;
 }
 
-/* Why: the grading looks at stacks, so tests need stacks with chosen frames. */
+/* The grading looks at stacks, so tests need stacks with chosen frames. */
 void rb_add_stack(ck_finding *f, const char *title, int nframes, const ck_frame *frames)
 {
 	f->stacks = realloc(f->stacks, (f->nstacks + 1) * sizeof *f->stacks);
@@ -45,7 +45,7 @@ void rb_add_stack(ck_finding *f, const char *title, int nframes, const ck_frame 
 	}
 }
 
-/* Why: most tests need one bug line and a set of expected detectors. */
+/* Most tests need one bug line and a set of expected detectors. */
 ck_exercise *rb_exercise(const char *id, const char *file, int line,
 			 const bool expected[CK_NDETECTORS])
 {
@@ -124,7 +124,7 @@ char *rb_read_file(const char *path)
 	return buf;
 }
 
-/* Why: outputs are written to real files, as the driver will. */
+/* Outputs are written to real files, as the driver will. */
 char *rb_temp_path(const char *suffix)
 {
 	const char *dir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";

@@ -22,7 +22,7 @@ static const char nasty[] = "read of \"rf->votes\" <without> rf->mu & co\n"
 			    "second line\ttab — naïve ü 投票";
 static const char target_name[] = "buggy/r1 <vote> & \"count\"";
 
-/* Why: one report exercises every branch of the outputs: caught,
+/* One report exercises every branch of the outputs: caught,
  * missed, unexpected, error, skipped, build error, no metadata. */
 static void build_report(ck_report *r)
 {

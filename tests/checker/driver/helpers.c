@@ -13,7 +13,7 @@
 
 extern char **environ;
 
-/* Why: posix_spawn, not system(): no shell, so no quoting surprises. */
+/* posix_spawn, not system(): no shell, so no quoting surprises. */
 int run_command(char *const argv[], const char *output_path)
 {
 	posix_spawn_file_actions_t fa;
@@ -42,8 +42,8 @@ json_t *load_json(const char *path)
 	return root;
 }
 
-/* Why: the tests find the bug lines from the BUG comments in the source,
- * so editing a program cannot leave a test checking a stale line. */
+/* The tests find the bug lines from the BUG comments in the source, so
+ * editing a program cannot leave a test checking a stale line. */
 size_t lines_containing(const char *path, const char *marker, int *lines, size_t max)
 {
 	FILE *f = fopen(path, "r");

@@ -14,7 +14,7 @@
 
 static char *output;
 
-/* Why: each test looks at what the checker printed. */
+/* Each test looks at what the checker printed. */
 static int run(char *const argv[])
 {
 	int status = run_command(argv, OUTPUT);
@@ -65,8 +65,8 @@ static void test_bad_seeds(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(output, "invalid seeds '9-3'"));
 }
 
-/* Why: a student's tree that does not compile is the commonest failure;
- * the checker must show the compiler's own message, not crash or hang. */
+/* A student's tree that does not compile is the commonest failure; the
+ * checker must show the compiler's own message, not crash or hang. */
 static void test_broken_tree_reports_the_compiler_message(void)
 {
 	char dir[] = "/tmp/rrl-broken.XXXXXX";

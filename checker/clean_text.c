@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "clean_text.h"
 
 /* A strict decoder (no overlong forms, no surrogates, nothing past
@@ -59,9 +60,7 @@ char *ck_clean_text(const char *s, ck_text_mode mode)
 		return NULL;
 	static const char replacement[] = "\xEF\xBF\xBD"; /* U+FFFD */
 	size_t n = strlen(s);
-	char *out = malloc(3 * n + 1); /* each byte becomes at most 3 */
-	if (out == NULL)
-		abort();
+	char *out = ck_malloc(3 * n + 1); /* each byte becomes at most 3 */
 	size_t o = 0;
 	const unsigned char *p = (const unsigned char *)s;
 	while (*p != '\0') {

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include "alloc.h"
 #include "detect.h"
 #include "files.h"
 #include "parsers.h"
@@ -19,10 +20,7 @@
 /* The median time to detection is computed from these. */
 static void add_detect_time(ck_detector_result *r, double s)
 {
-	double *bigger = realloc(r->detect_s, (r->ndetect_s + 1) * sizeof *bigger);
-	if (bigger == NULL)
-		abort();
-	r->detect_s = bigger;
+	r->detect_s = ck_realloc_array(r->detect_s, r->ndetect_s + 1, sizeof *r->detect_s);
 	r->detect_s[r->ndetect_s++] = s;
 }
 
@@ -70,7 +68,7 @@ static char *first_line_of(const char *path)
 {
 	char *text = ck_read_file(path);
 	if (text == NULL)
-		return strdup("(no output)");
+		return ck_strdup("(no output)");
 	text[strcspn(text, "\n")] = '\0';
 	return text;
 }
@@ -105,8 +103,8 @@ static void collect_static(ck_job *j, ck_detector_result *det)
 		const char *why = text == NULL ? "(no output)" : text;
 		if (text != NULL && strstr(text, "error:") != NULL)
 			why = strstr(text, "error:");
-		set_error(det,
-			  ck_strdup_printf("%s failed (exit status %d): %.300s", j->argv[0], code, why));
+		set_error(det, ck_strdup_printf("%s failed (exit status %d): %.300s", j->argv[0],
+						code, why));
 	}
 	free(text);
 	absorb(det, &run, j->elapsed_s, true);
@@ -115,7 +113,8 @@ static void collect_static(ck_job *j, ck_detector_result *det)
 static void collect_tsan(ck_job *j, ck_run *r, ck_detector_result *det)
 {
 	det->runs++;
-	char *pattern = ck_strdup_printf("%s/tsan.seed%llu.[0-9]*", r->logs, (unsigned long long)r->seed);
+	char *pattern =
+	    ck_strdup_printf("%s/tsan.seed%llu.[0-9]*", r->logs, (unsigned long long)r->seed);
 	char **files = ck_glob(pattern);
 	free(pattern);
 	ck_findings run;
@@ -124,8 +123,9 @@ static void collect_tsan(ck_job *j, ck_run *r, ck_detector_result *det)
 	for (char **f = files; *f; f++) {
 		char *text = ck_read_file(*f);
 		if (text == NULL || ck_parse_tsan(text, r->seed, &run) < 0)
-			set_error(det, ck_strdup_printf("%s is not a ThreadSanitizer report: %.200s", *f,
-						 text ? text : "(unreadable)"));
+			set_error(det,
+				  ck_strdup_printf("%s is not a ThreadSanitizer report: %.200s", *f,
+						   text ? text : "(unreadable)"));
 		free(text);
 		double born = birth_time(*f) - j->started_wall;
 		if (born >= 0 && (first < 0 || born < first))
@@ -140,7 +140,8 @@ static void collect_tsan(ck_job *j, ck_run *r, ck_detector_result *det)
 static void collect_helgrind(ck_job *j, ck_run *r, ck_detector_result *det)
 {
 	det->runs++;
-	char *pattern = ck_strdup_printf("%s/hg.seed%llu.*.xml", r->logs, (unsigned long long)r->seed);
+	char *pattern =
+	    ck_strdup_printf("%s/hg.seed%llu.*.xml", r->logs, (unsigned long long)r->seed);
 	char **files = ck_glob(pattern);
 	free(pattern);
 	ck_findings run;
@@ -155,8 +156,9 @@ static void collect_helgrind(ck_job *j, ck_run *r, ck_detector_result *det)
 				*f);
 	}
 	if (files[0] == NULL && !j->timed_out)
-		set_error(det, ck_strdup_printf("valgrind wrote no XML (exit status %d): %s",
-					 ck_job_exit_code(j), first_line_of(j->stderr_path)));
+		set_error(det,
+			  ck_strdup_printf("valgrind wrote no XML (exit status %d): %s",
+					   ck_job_exit_code(j), first_line_of(j->stderr_path)));
 	ck_free_strv(files);
 	absorb(det, &run, j->elapsed_s, true);
 }
@@ -177,7 +179,7 @@ static void failures_without_findings(const char *out, uint64_t seed, ck_finding
 		why += 1 + strspn(why + 1, " ");
 		int why_len = (int)strcspn(why, "\n");
 		char *msg = ck_strdup_printf("%.*s: %.*s (seed %llu)", test_len, test, why_len, why,
-				      (unsigned long long)seed);
+					     (unsigned long long)seed);
 		if (strncmp(why, "crashed:", 8) == 0 || strncmp(why, "exited with", 11) == 0)
 			ck_findings_push(run, made_finding(CK_INVARIANTS, "crash", 0, seed, msg));
 		else if (strncmp(why, "hang:", 5) == 0)
@@ -200,9 +202,10 @@ static void collect_native(ck_job *j, ck_run *r)
 	if (r->target->program == NULL)
 		failures_without_findings(out, r->seed, &all);
 	else if (WIFSIGNALED(j->status) && !j->timed_out)
-		ck_findings_push(&all, made_finding(CK_INVARIANTS, "crash", 0, r->seed,
-						    ck_strdup_printf("the program crashed: %s",
-							      strsignal(WTERMSIG(j->status)))));
+		ck_findings_push(&all,
+				 made_finding(CK_INVARIANTS, "crash", 0, r->seed,
+					      ck_strdup_printf("the program crashed: %s",
+							       strsignal(WTERMSIG(j->status)))));
 	free(out);
 	static const ck_detector routed[] = {CK_LOCKDEP, CK_INVARIANTS, CK_WATCHDOG};
 	for (size_t k = 0; k < 3; k++) {
@@ -231,8 +234,8 @@ static void collect_native(ck_job *j, ck_run *r)
 static void record_timeout(ck_job *j, ck_run *r, ck_detector own)
 {
 	ck_target_result *t = r->target->result;
-	char *msg = ck_strdup_printf("%s was still running after %.0f s; the checker stopped it", j->label,
-			      j->timeout_s);
+	char *msg = ck_strdup_printf("%s was still running after %.0f s; the checker stopped it",
+				     j->label, j->timeout_s);
 	if (!t->det[CK_WATCHDOG].enabled) {
 		set_error(&t->det[own], msg);
 		return;

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "report.h"
 
 /* Every message starts with the file, so an instructor with forty
@@ -107,9 +108,7 @@ static bool get_bug_lines(json_t *root, ck_exercise *ex, const char *path, char 
 		return false;
 	}
 	size_t n = json_array_size(v);
-	ex->bug_lines = calloc(n > 0 ? n : 1, sizeof *ex->bug_lines);
-	if (ex->bug_lines == NULL)
-		abort();
+	ex->bug_lines = ck_calloc(n, sizeof *ex->bug_lines);
 	for (size_t i = 0; i < n; i++) {
 		json_t *item = json_array_get(v, i);
 		if (!json_is_string(item) ||
@@ -197,9 +196,7 @@ ck_exercise *ck_exercise_load(const char *path, char *err, size_t errlen)
 		json_decref(root);
 		return NULL;
 	}
-	ck_exercise *ex = calloc(1, sizeof *ex);
-	if (ex == NULL)
-		abort();
+	ck_exercise *ex = ck_calloc(1, sizeof *ex);
 	bool ok = read_fields(root, ex, path, err, errlen);
 	json_decref(root);
 	if (!ok) {

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "files.h"
 
 /* Detectors' logs are parsed as whole strings. */
@@ -26,10 +27,7 @@ char *ck_read_file(const char *path)
 	for (;;) {
 		if (len + 4096 + 1 > cap) {
 			cap = cap ? cap * 2 : 8192;
-			char *bigger = realloc(buf, cap);
-			if (bigger == NULL)
-				abort();
-			buf = bigger;
+			buf = ck_realloc_array(buf, cap, 1);
 		}
 		size_t n = fread(buf + len, 1, cap - len - 1, f);
 		len += n;
@@ -50,9 +48,7 @@ char *ck_read_file(const char *path)
 /* Every target gets a directory tree of its own under build/check. */
 int ck_mkdirs(const char *path)
 {
-	char *p = strdup(path);
-	if (p == NULL)
-		abort();
+	char *p = ck_strdup(path);
 	for (char *s = p + 1; *s; s++) {
 		if (*s != '/')
 			continue;
@@ -92,14 +88,9 @@ char **ck_glob(const char *pattern)
 	glob_t g;
 	int rc = glob(pattern, 0, NULL, &g);
 	size_t n = rc == 0 ? g.gl_pathc : 0;
-	char **v = calloc(n + 1, sizeof *v);
-	if (v == NULL)
-		abort();
-	for (size_t i = 0; i < n; i++) {
-		v[i] = strdup(g.gl_pathv[i]);
-		if (v[i] == NULL)
-			abort();
-	}
+	char **v = ck_calloc(n + 1, sizeof *v);
+	for (size_t i = 0; i < n; i++)
+		v[i] = ck_strdup(g.gl_pathv[i]);
 	if (rc == 0)
 		globfree(&g);
 	return v;
@@ -141,4 +132,3 @@ int ck_lock_dir(const char *dir, const char *what)
 	}
 	return fd;
 }
-

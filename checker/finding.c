@@ -46,17 +46,17 @@
  * platform/rt/); if there is none, no location. clang's warnings and the
  * RRL-FINDING lines name their location themselves.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "finding.h"
 
 static const char *const detector_names[CK_NDETECTORS] = {
-	[CK_STATIC] = "static",         [CK_TSAN] = "tsan",
-	[CK_HELGRIND] = "helgrind",     [CK_LOCKDEP] = "lockdep",
-	[CK_INVARIANTS] = "invariants", [CK_WATCHDOG] = "watchdog",
+    [CK_STATIC] = "static",	    [CK_TSAN] = "tsan",
+    [CK_HELGRIND] = "helgrind",	    [CK_LOCKDEP] = "lockdep",
+    [CK_INVARIANTS] = "invariants", [CK_WATCHDOG] = "watchdog",
 };
 
 /* The name is what users type and what the JSON says. */
@@ -75,48 +75,6 @@ int ck_detector_from_name(const char *name)
 }
 
 /* ---- Strings ------------------------------------------------------------ */
-
-/* The checker cannot do anything useful without memory. */
-static void *xrealloc(void *p, size_t size)
-{
-	p = realloc(p, size ? size : 1);
-	if (p == NULL) {
-		fputs("checker: out of memory\n", stderr);
-		abort();
-	}
-	return p;
-}
-
-/* Optional fields are NULL, and copying them should stay one call. */
-char *ck_strdup(const char *s)
-{
-	return s ? ck_strndup(s, strlen(s)) : NULL;
-}
-
-/* Parsers copy pieces of lines (regex matches) into findings. */
-char *ck_strndup(const char *s, size_t n)
-{
-	size_t len = strnlen(s, n);
-	char *copy = xrealloc(NULL, len + 1);
-	memcpy(copy, s, len);
-	copy[len] = '\0';
-	return copy;
-}
-
-/* Messages are assembled from several parts of a report. */
-char *ck_strdup_printf(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char *s = NULL;
-	int n = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	if (n < 0) {
-		fputs("checker: out of memory\n", stderr);
-		abort();
-	}
-	return s;
-}
 
 /* Every text format here is recognised by how its lines begin. */
 bool ck_starts_with(const char *s, const char *prefix)
@@ -152,7 +110,7 @@ const char *ck_peer_relative(const char *file)
 		return NULL;
 	const char *dir = base - 4;
 	if (dir != file && dir[-1] != '/')
-		return NULL;  /* "myraft/x.c" is not raft/ */
+		return NULL; /* "myraft/x.c" is not raft/ */
 	size_t len = strlen(base);
 	if (len < 4 || (strcmp(base + len - 2, ".c") != 0 && strcmp(base + len - 2, ".h") != 0))
 		return NULL;
@@ -170,7 +128,10 @@ bool ck_is_peer_file(const char *file)
 bool ck_is_runtime_file(const char *file)
 {
 	static const char *const runtime_parts[] = {
-		"libsanitizer/", "compiler-rt/", "sanitizer_common/", "valgrind/",
+	    "libsanitizer/",
+	    "compiler-rt/",
+	    "sanitizer_common/",
+	    "valgrind/",
 	};
 	if (file == NULL || *file == '\0' || strcmp(file, "<null>") == 0)
 		return true;
@@ -217,7 +178,7 @@ ck_finding ck_finding_new(ck_detector d, const char *kind, int rule, uint64_t se
 /* Parsers meet a stack's title before its frames. */
 ck_stack *ck_finding_add_stack(ck_finding *f, const char *title)
 {
-	f->stacks = xrealloc(f->stacks, (f->nstacks + 1) * sizeof *f->stacks);
+	f->stacks = ck_realloc_array(f->stacks, f->nstacks + 1, sizeof *f->stacks);
 	ck_stack *s = &f->stacks[f->nstacks++];
 	*s = (ck_stack){.title = ck_strdup(title)};
 	return s;
@@ -226,9 +187,9 @@ ck_stack *ck_finding_add_stack(ck_finding *f, const char *title)
 /* Frames arrive one line (or one XML element) at a time. */
 void ck_stack_add_frame(ck_stack *s, const char *function, const char *file, int line)
 {
-	s->frames = xrealloc(s->frames, (s->nframes + 1) * sizeof *s->frames);
-	s->frames[s->nframes++] = (ck_frame){
-		.function = ck_strdup(function), .file = ck_strdup(file), .line = line};
+	s->frames = ck_realloc_array(s->frames, s->nframes + 1, sizeof *s->frames);
+	s->frames[s->nframes++] =
+	    (ck_frame){.function = ck_strdup(function), .file = ck_strdup(file), .line = line};
 }
 
 /* One search for both passes of ck_finding_set_where. */
@@ -306,7 +267,7 @@ void ck_findings_push(ck_findings *list, ck_finding f)
 {
 	if (list->n == list->cap) {
 		list->cap = list->cap ? 2 * list->cap : 8;
-		list->items = xrealloc(list->items, list->cap * sizeof *list->items);
+		list->items = ck_realloc_array(list->items, list->cap, sizeof *list->items);
 	}
 	list->items[list->n++] = f;
 }

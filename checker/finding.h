@@ -31,7 +31,7 @@ int ck_detector_from_name(const char *name);
 /* A source location; any field may be missing (NULL / 0). */
 typedef struct ck_frame {
 	char *function;
-	char *file;  /* as the detector printed it (often absolute) */
+	char *file; /* as the detector printed it (often absolute) */
 	int line;
 } ck_frame;
 
@@ -45,20 +45,20 @@ typedef struct ck_stack {
 
 typedef struct ck_finding {
 	ck_detector detector;
-	char *kind;        /* detector-specific, lower-case with dashes:
-			    * data-race, lock-order-inversion, thread-leak, ... */
-	int rule;          /* Raft locking rule 1..5, or 0 = other (checker/README.md) */
-	char *message;     /* one line for a student */
-	ck_frame where;    /* primary location: the first frame in the peer's code */
-	ck_stack *stacks;  /* every stack the report had, primary first */
+	char *kind;	  /* detector-specific, lower-case with dashes:
+			   * data-race, lock-order-inversion, thread-leak, ... */
+	int rule;	  /* Raft locking rule 1..5, or 0 = other (checker/README.md) */
+	char *message;	  /* one line for a student */
+	ck_frame where;	  /* primary location: the first frame in the peer's code */
+	ck_stack *stacks; /* every stack the report had, primary first */
 	size_t nstacks;
-	char *variable;    /* variable, field or lock involved, when known */
-	char *details;     /* several lines of detail (the watchdog's thread
-			    * table), or NULL */
-	uint64_t seed;     /* of the run that produced it */
-	double seconds;    /* into that run, when known; < 0 if unknown */
-	bool points_at_bug;/* set by grading against exercise metadata */
-	int occurrences;   /* how many reports were folded into this one */
+	char *variable;	    /* variable, field or lock involved, when known */
+	char *details;	    /* several lines of detail (the watchdog's thread
+			     * table), or NULL */
+	uint64_t seed;	    /* of the run that produced it */
+	double seconds;	    /* into that run, when known; < 0 if unknown */
+	bool points_at_bug; /* set by grading against exercise metadata */
+	int occurrences;    /* how many reports were folded into this one */
 } ck_finding;
 
 /* A growable list of findings. */
@@ -103,10 +103,7 @@ void ck_stack_add_frame(ck_stack *s, const char *function, const char *file, int
  * runtime code (ck_is_runtime_file); if none, no location. */
 void ck_finding_set_where(ck_finding *f);
 
-/* String helpers that abort on out-of-memory. ck_strdup(NULL) is NULL. */
-char *ck_strdup(const char *s);
-char *ck_strndup(const char *s, size_t n);
-char *ck_strdup_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* String helpers for the parsers (allocation: alloc.h). */
 bool ck_starts_with(const char *s, const char *prefix);
 /* The next line of the text at *cursor, malloc'd, without its "\n" or
  * "\r\n"; *cursor moves past it. NULL at the end of the text. */

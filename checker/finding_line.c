@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "alloc.h"
 #include "clean_text.h"
 #include "finding_line.h"
 
@@ -13,17 +14,11 @@ char *ck_frame_location(const ck_frame *f)
 {
 	const char *file = ck_peer_relative(f->file);
 	file = file != NULL ? file : f->file;
-	char *s = NULL;
-	int rc;
 	if (file == NULL)
-		rc = asprintf(&s, "(no location)");
-	else if (f->line > 0)
-		rc = asprintf(&s, "%s:%d", file, f->line);
-	else
-		rc = asprintf(&s, "%s", file);
-	if (rc < 0)
-		abort();
-	return s;
+		return ck_strdup("(no location)");
+	if (f->line > 0)
+		return ck_strdup_printf("%s:%d", file, f->line);
+	return ck_strdup(file);
 }
 
 /* The line a student acts on: which detector, what kind, which rule,
@@ -31,11 +26,10 @@ char *ck_frame_location(const ck_frame *f)
 char *ck_finding_line(const ck_finding *f)
 {
 	char *loc = ck_frame_location(&f->where);
-	char *line = NULL;
-	if (asprintf(&line, "%s %s rule %d %s%s%s — %s", ck_detector_name(f->detector),
-		     f->kind ? f->kind : "finding", f->rule, loc, f->where.function ? " " : "",
-		     f->where.function ? f->where.function : "", f->message ? f->message : "") < 0)
-		abort();
+	char *line = ck_strdup_printf(
+	    "%s %s rule %d %s%s%s — %s", ck_detector_name(f->detector),
+	    f->kind ? f->kind : "finding", f->rule, loc, f->where.function ? " " : "",
+	    f->where.function ? f->where.function : "", f->message ? f->message : "");
 	free(loc);
 	char *clean = ck_clean_text(line, CK_TEXT_LINE);
 	free(line);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "report.h"
 
 /* Names in reports and outputs are lower-case, like the detectors'. */
@@ -166,9 +167,7 @@ double ck_median_detect_s(const ck_detector_result *d)
 {
 	if (d->ndetect_s == 0 || d->detect_s == NULL)
 		return -1;
-	double *v = malloc(d->ndetect_s * sizeof *v);
-	if (v == NULL)
-		abort();
+	double *v = ck_calloc(d->ndetect_s, sizeof *v);
 	memcpy(v, d->detect_s, d->ndetect_s * sizeof *v);
 	qsort(v, d->ndetect_s, sizeof *v, cmp_double);
 	size_t mid = d->ndetect_s / 2;

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "build.h"
 #include "detect.h"
 #include "files.h"

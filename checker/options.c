@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "options.h"
 #include "report.h"
 
@@ -123,7 +124,7 @@ static void parse_detectors(const char *list, ck_options *o)
 {
 	for (int d = 0; d < CK_NDETECTORS; d++)
 		o->detectors[d] = false;
-	char *copy = strdup(list);
+	char *copy = ck_strdup(list);
 	char *save = NULL;
 	int n = 0;
 	for (char *name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
@@ -164,10 +165,7 @@ static void check_regex(const char *flag, const char *re)
 
 static void push(char ***v, size_t *n, char *s)
 {
-	char **bigger = realloc(*v, (*n + 1) * sizeof **v);
-	if (bigger == NULL)
-		abort();
-	*v = bigger;
+	*v = ck_realloc_array(*v, *n + 1, sizeof **v);
 	(*v)[(*n)++] = s;
 }
 

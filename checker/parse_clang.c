@@ -17,23 +17,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "parsers.h"
 
 typedef struct clang_kind {
-	const char *phrase;  /* found in the warning's text */
+	const char *phrase; /* found in the warning's text */
 	const char *kind;
 	int rule;
 } clang_kind;
 
 /* First match wins. */
 static const clang_kind clang_kinds[] = {
-	{"requires holding", "missing-lock", 1},
-	{"is still held at the end of function", "lock-not-released", 4},
-	{"is not held on every path through here", "lock-on-some-paths", 4},
-	{"to be held at start of each loop", "lock-on-some-paths", 4},
-	{"that is already held", "double-lock", 4},
-	{"that was not held", "unlock-not-held", 0},
-	{"cannot call function", "call-while-held", 4},
+    {"requires holding", "missing-lock", 1},
+    {"is still held at the end of function", "lock-not-released", 4},
+    {"is not held on every path through here", "lock-on-some-paths", 4},
+    {"to be held at start of each loop", "lock-on-some-paths", 4},
+    {"that is already held", "double-lock", 4},
+    {"that was not held", "unlock-not-held", 0},
+    {"cannot call function", "call-while-held", 4},
 };
 
 /* A terminal run may colour the output; the checker reads text. */
@@ -58,7 +59,8 @@ static void strip_escapes(char *s)
 static char *variable_of(const char *text)
 {
 	const char *q = NULL;
-	if (ck_starts_with(text, "reading variable '") || ck_starts_with(text, "writing variable '"))
+	if (ck_starts_with(text, "reading variable '") ||
+	    ck_starts_with(text, "writing variable '"))
 		q = strchr(text, '\'');
 	else if ((q = strstr(text, "mutex '")) != NULL)
 		q += strlen("mutex ");
@@ -110,7 +112,7 @@ int ck_parse_clang_warnings(const char *text, ck_findings *out)
 		regmatch_t m[5];
 		if (regexec(&diag, line, 5, m, 0) != 0) {
 			free(line);
-			continue;  /* source excerpts, "In file included from", counts */
+			continue; /* source excerpts, "In file included from", counts */
 		}
 		line[m[1].rm_eo] = line[m[3].rm_eo] = '\0';
 		const char *file = line + m[1].rm_so, *severity = line + m[3].rm_so;
@@ -138,7 +140,7 @@ int ck_parse_clang_warnings(const char *text, ck_findings *out)
 			have_current = true;
 			warnings++;
 		} else if (strcmp(severity, "warning") != 0) {
-			compile_error = true;  /* the analysis did not see the whole file */
+			compile_error = true; /* the analysis did not see the whole file */
 		}
 		free(line);
 	}

@@ -23,22 +23,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "parsers.h"
 
 typedef struct helgrind_kind {
-	const char *name;  /* <kind> */
+	const char *name; /* <kind> */
 	const char *kind;
 	int rule;
 } helgrind_kind;
 
 static const helgrind_kind helgrind_kinds[] = {
-	{"Race", "data-race", 1},
-	{"LockOrder", "lock-order-inversion", 4},
-	{"UnlockUnlocked", "unlock-unlocked", 0},
-	{"UnlockForeign", "unlock-foreign", 0},
-	{"UnlockBogus", "unlock-bogus", 0},
-	{"PthAPIerror", "pthread-api-error", 0},
-	{"Misc", "misc", 0},
+    {"Race", "data-race", 1},
+    {"LockOrder", "lock-order-inversion", 4},
+    {"UnlockUnlocked", "unlock-unlocked", 0},
+    {"UnlockForeign", "unlock-foreign", 0},
+    {"UnlockBogus", "unlock-bogus", 0},
+    {"PthAPIerror", "pthread-api-error", 0},
+    {"Misc", "misc", 0},
 };
 
 /* Defined in the text-log section at the end of this file. */
@@ -115,8 +116,8 @@ static void read_variable(ck_finding *f, const char *aux)
 		const char *end = strchr(q + 1, '"');
 		if (end != NULL)
 			f->variable = ck_strndup(q + 1, (size_t)(end - q - 1));
-	} else if (inside != NULL &&
-		   sscanf(inside, " is %lu bytes inside a block of size %lu", &offset, &size) == 2) {
+	} else if (inside != NULL && sscanf(inside, " is %lu bytes inside a block of size %lu",
+					    &offset, &size) == 2) {
 		f->variable = ck_strdup_printf("heap block of size %lu, offset %lu", size, offset);
 	}
 }
@@ -144,8 +145,7 @@ static char *lower(const char *s)
 /* One <error> is one finding. Titles come before their stacks; an
  * auxwhat with no stack after it only names the variable. Returns false
  * for an error cut short (no kind or no stack). */
-static bool read_error(const xmlNode *error, uint64_t seed, const char *text_log,
-		       ck_findings *out)
+static bool read_error(const xmlNode *error, uint64_t seed, const char *text_log, ck_findings *out)
 {
 	char *name = child_text(error, "kind");
 	const xmlNode *xwhat = child(error, "xwhat");
@@ -189,8 +189,9 @@ static bool read_error(const xmlNode *error, uint64_t seed, const char *text_log
 	ck_finding_set_where(&f);
 	/* The variable, unless the headline already says it. */
 	bool name_it = f.variable != NULL && strstr(headline, f.variable) == NULL;
-	f.message = ck_strdup_printf("%s%s%s%s%s%s", headline, what ? " " : "", what ? what : "",
-				     name_it ? " (" : "", name_it ? f.variable : "", name_it ? ")" : "");
+	f.message =
+	    ck_strdup_printf("%s%s%s%s%s%s", headline, what ? " " : "", what ? what : "",
+			     name_it ? " (" : "", name_it ? f.variable : "", name_it ? ")" : "");
 	ck_findings_add_unique(out, f);
 	free(what);
 	free(name);
@@ -208,7 +209,7 @@ int ck_parse_helgrind_xml(const char *xml_path, const char *text_log, uint64_t s
 	 * anything; NOERROR/NOWARNING: libxml2 prints nothing. */
 	xmlDoc *doc = xmlReadFile(xml_path, NULL,
 				  XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOERROR |
-					  XML_PARSE_NOWARNING);
+				      XML_PARSE_NOWARNING);
 	if (doc == NULL)
 		return -1;
 	const xmlNode *root = xmlDocGetRootElement(doc);
@@ -216,7 +217,7 @@ int ck_parse_helgrind_xml(const char *xml_path, const char *text_log, uint64_t s
 	if (tool == NULL || strcmp(tool, "helgrind") != 0) {
 		free(tool);
 		xmlFreeDoc(doc);
-		return -1;  /* not Valgrind's XML, or another tool's */
+		return -1; /* not Valgrind's XML, or another tool's */
 	}
 	free(tool);
 	int errors = 0;

@@ -23,36 +23,37 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "parsers.h"
 
 typedef struct tsan_kind {
-	const char *title;  /* how the report's title begins */
+	const char *title; /* how the report's title begins */
 	const char *kind;
 	int rule;
 } tsan_kind;
 
 static const tsan_kind tsan_kinds[] = {
-	{"data race", "data-race", 1},
-	{"lock-order-inversion", "lock-order-inversion", 4},
-	{"thread leak", "thread-leak", 0},
-	{"unlock of an unlocked mutex", "unlock-unlocked", 0},
-	{"double lock of a mutex", "double-lock", 0},
-	{"destroy of a locked mutex", "destroy-locked", 0},
-	{"read lock of a write locked mutex", "mutex-misuse", 0},
-	{"read unlock of a write locked mutex", "mutex-misuse", 0},
-	{"mutex held in wrong context", "mutex-misuse", 0},
-	{"use of an invalid mutex", "invalid-mutex", 0},
-	{"heap-use-after-free", "heap-use-after-free", 0},
-	{"signal-unsafe call inside of a signal", "signal-unsafe-call", 0},
-	{"signal handler spoils errno", "signal-errno", 0},
+    {"data race", "data-race", 1},
+    {"lock-order-inversion", "lock-order-inversion", 4},
+    {"thread leak", "thread-leak", 0},
+    {"unlock of an unlocked mutex", "unlock-unlocked", 0},
+    {"double lock of a mutex", "double-lock", 0},
+    {"destroy of a locked mutex", "destroy-locked", 0},
+    {"read lock of a write locked mutex", "mutex-misuse", 0},
+    {"read unlock of a write locked mutex", "mutex-misuse", 0},
+    {"mutex held in wrong context", "mutex-misuse", 0},
+    {"use of an invalid mutex", "invalid-mutex", 0},
+    {"heap-use-after-free", "heap-use-after-free", 0},
+    {"signal-unsafe call inside of a signal", "signal-unsafe-call", 0},
+    {"signal handler spoils errno", "signal-errno", 0},
 };
 
 /* What is known of the report being read. */
 typedef struct tsan_report {
 	bool open;
 	ck_finding f;
-	char *title;             /* "data race", without "(pid=...)" */
-	ck_stack *stack;         /* the stack frames go to, or NULL */
+	char *title;		 /* "data race", without "(pid=...)" */
+	ck_stack *stack;	 /* the stack frames go to, or NULL */
 	unsigned long long addr; /* the primary access's address, or 0 */
 } tsan_report;
 
@@ -73,7 +74,8 @@ static char *kind_of(const char *title, int *rule)
 		*paren = '\0';
 	for (char *c = kind; *c; c++)
 		*c = (*c >= 'A' && *c <= 'Z') ? (char)(*c - 'A' + 'a')
-		     : ((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9')) ? *c : '-';
+		     : ((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9')) ? *c
+									      : '-';
 	return kind;
 }
 
@@ -117,7 +119,8 @@ static char *message_of(const tsan_report *r)
 		msg = ck_strdup_printf("%s (%s)%s%s", r->title, r->f.variable, access ? ": " : "",
 				       access ? access : "");
 	else
-		msg = ck_strdup_printf("%s%s%s", r->title, access ? ": " : "", access ? access : "");
+		msg =
+		    ck_strdup_printf("%s%s%s", r->title, access ? ": " : "", access ? access : "");
 	free(access);
 	return msg;
 }
@@ -138,7 +141,7 @@ static void close_report(tsan_report *r, ck_findings *out)
 static void read_location(tsan_report *r, const char *line)
 {
 	if (r->f.variable != NULL)
-		return;  /* the first location is the accessed one */
+		return; /* the first location is the accessed one */
 	const char *q;
 	if ((q = strstr(line, "Location is global '")) != NULL) {
 		q += strlen("Location is global '");
@@ -146,7 +149,8 @@ static void read_location(tsan_report *r, const char *line)
 		if (end != NULL && !(end - q == 2 && strncmp(q, "??", 2) == 0))
 			r->f.variable = ck_strndup(q, (size_t)(end - q));
 	} else if ((q = strstr(line, "Location is heap block of size ")) != NULL) {
-		unsigned long size = strtoul(q + strlen("Location is heap block of size "), NULL, 10);
+		unsigned long size =
+		    strtoul(q + strlen("Location is heap block of size "), NULL, 10);
 		const char *at = strstr(q, " at 0x");
 		unsigned long long block = at ? strtoull(at + 4, NULL, 16) : 0;
 		if (block != 0 && r->addr >= block && r->addr < block + size)
@@ -159,7 +163,8 @@ static void read_location(tsan_report *r, const char *line)
 		q += strlen("Location is ");
 		size_t len = strcspn(q, ".:");
 		if (ck_starts_with(q, "file descriptor "))
-			len = strcspn(q + strlen("file descriptor "), " ") + strlen("file descriptor ");
+			len = strcspn(q + strlen("file descriptor "), " ") +
+			      strlen("file descriptor ");
 		r->f.variable = ck_strndup(q, len);
 	} else if ((q = strstr(line, "Cycle in lock order graph: ")) != NULL) {
 		r->f.variable = ck_strdup(q + strlen("Cycle in lock order graph: "));
@@ -186,7 +191,7 @@ static void read_title(tsan_report *r, const char *line)
 	r->stack = ck_finding_add_stack(&r->f, title);
 	const char *at = strstr(title, " at 0x");
 	if (r->f.nstacks == 1 && at != NULL && strstr(title, " of size ") != NULL)
-		r->addr = strtoull(at + 4, NULL, 16);  /* "Write of size 4 at 0x.. by" */
+		r->addr = strtoull(at + 4, NULL, 16); /* "Write of size 4 at 0x.. by" */
 	free(title);
 }
 

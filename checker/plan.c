@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "detect.h"
 #include "files.h"
 
@@ -25,10 +26,7 @@
 
 static char **strv(size_t n)
 {
-	char **v = calloc(n + 1, sizeof *v);
-	if (v == NULL)
-		abort();
-	return v;
+	return ck_calloc(n + 1, sizeof(char *));
 }
 
 static void add_arg(char **argv, char *arg)
@@ -41,10 +39,7 @@ static void add_arg(char **argv, char *arg)
 
 static void push_job(ck_job ***jobs, size_t *n, ck_job *j)
 {
-	ck_job **bigger = realloc(*jobs, (*n + 1) * sizeof **jobs);
-	if (bigger == NULL)
-		abort();
-	*jobs = bigger;
+	*jobs = ck_realloc_array(*jobs, *n + 1, sizeof **jobs);
 	(*jobs)[(*n)++] = j;
 }
 
@@ -58,11 +53,10 @@ static const char *kind_name(ck_run_kind kind)
 static ck_job *new_job(ck_target *t, const ck_options *o, ck_run_kind kind, uint64_t seed,
 		       const char *logs)
 {
-	ck_job *j = calloc(1, sizeof *j);
-	ck_run *r = calloc(1, sizeof *r);
-	if (j == NULL || r == NULL)
-		abort();
-	*r = (ck_run){.target = t, .kind = kind, .seed = seed, .logs = strdup(logs), .options = o};
+	ck_job *j = ck_calloc(1, sizeof *j);
+	ck_run *r = ck_calloc(1, sizeof *r);
+	*r = (ck_run){
+	    .target = t, .kind = kind, .seed = seed, .logs = ck_strdup(logs), .options = o};
 	j->ctx = r;
 	j->argv = strv(40);
 	j->timeout_s = o->timeout_s;
@@ -71,11 +65,11 @@ static ck_job *new_job(ck_target *t, const ck_options *o, ck_run_kind kind, uint
 		j->stdout_path = ck_strdup_printf("%s/static.txt", logs);
 	} else {
 		j->label = ck_strdup_printf("%s %s seed %llu", t->name, kind_name(kind),
-				     (unsigned long long)seed);
+					    (unsigned long long)seed);
 		j->stdout_path = ck_strdup_printf("%s/%s.seed%llu.out", logs, kind_name(kind),
-					   (unsigned long long)seed);
+						  (unsigned long long)seed);
 		j->stderr_path = ck_strdup_printf("%s/%s.seed%llu.err", logs, kind_name(kind),
-					   (unsigned long long)seed);
+						  (unsigned long long)seed);
 	}
 	return j;
 }
@@ -86,17 +80,17 @@ static void add_program_args(ck_job *j, const ck_target *t, const char *run, uin
 			     double noise, double scale)
 {
 	if (t->program == NULL) {
-		add_arg(j->argv, strdup("-run"));
-		add_arg(j->argv, strdup(run));
+		add_arg(j->argv, ck_strdup("-run"));
+		add_arg(j->argv, ck_strdup(run));
 	}
-	add_arg(j->argv, strdup("-seed"));
+	add_arg(j->argv, ck_strdup("-seed"));
 	add_arg(j->argv, ck_strdup_printf("%llu", (unsigned long long)seed));
 	if (noise > 0) {
-		add_arg(j->argv, strdup("-noise"));
+		add_arg(j->argv, ck_strdup("-noise"));
 		add_arg(j->argv, ck_strdup_printf("%g", noise));
 	}
 	if (scale > 0) {
-		add_arg(j->argv, strdup("-scale"));
+		add_arg(j->argv, ck_strdup("-scale"));
 		add_arg(j->argv, ck_strdup_printf("%g", scale));
 	}
 }
@@ -106,7 +100,7 @@ static void add_program_args(ck_job *j, const ck_target *t, const char *run, uin
 static void plan_static(ck_target *t, const ck_options *o, const ck_tools *tools, const char *logs,
 			ck_job ***jobs, size_t *n)
 {
-	char *pattern = t->program ? strdup(t->path) : ck_strdup_printf("%s/raft/*.c", t->path);
+	char *pattern = t->program ? ck_strdup(t->path) : ck_strdup_printf("%s/raft/*.c", t->path);
 	char **sources = ck_glob(pattern);
 	free(pattern);
 	size_t nsources = 0;
@@ -115,25 +109,22 @@ static void plan_static(ck_target *t, const ck_options *o, const ck_tools *tools
 	ck_job *j = new_job(t, o, CK_RUN_STATIC, 0, logs);
 	free(j->argv);
 	j->argv = strv(12 + nsources);
-	static const char *const flags[] = {"-std=c11",
-					    "-D_GNU_SOURCE",
-					    "-fsyntax-only",
-					    "-Wthread-safety",
-					    "-Wthread-safety-beta",
-					    "-Wno-thread-safety-negative",
-					    "-Iplatform"};
-	add_arg(j->argv, strdup(tools->clang));
+	static const char *const flags[] = {
+	    "-std=c11",	       "-D_GNU_SOURCE",	       "-fsyntax-only",
+	    "-Wthread-safety", "-Wthread-safety-beta", "-Wno-thread-safety-negative",
+	    "-Iplatform"};
+	add_arg(j->argv, ck_strdup(tools->clang));
 	for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
-		add_arg(j->argv, strdup(flags[i]));
-	if (t->program) {   /* a program uses the watchdog too */
-		add_arg(j->argv, strdup("-Iharness"));
-		add_arg(j->argv, strdup("-Itests/programs"));
-	} else {   /* as the Makefile compiles a peer */
-		add_arg(j->argv, strdup("-include"));
-		add_arg(j->argv, strdup("raft.h"));
+		add_arg(j->argv, ck_strdup(flags[i]));
+	if (t->program) { /* a program uses the watchdog too */
+		add_arg(j->argv, ck_strdup("-Iharness"));
+		add_arg(j->argv, ck_strdup("-Itests/programs"));
+	} else { /* as the Makefile compiles a peer */
+		add_arg(j->argv, ck_strdup("-include"));
+		add_arg(j->argv, ck_strdup("raft.h"));
 	}
 	for (size_t i = 0; i < nsources; i++)
-		add_arg(j->argv, strdup(sources[i]));
+		add_arg(j->argv, ck_strdup(sources[i]));
 	ck_free_strv(sources);
 	j->estimate_s = 2;
 	push_job(jobs, n, j);
@@ -149,7 +140,7 @@ static void plan_tsan(ck_target *t, const ck_options *o, const ck_tools *tools, 
 	add_program_args(j, t, t->run, seed, o->noise, 0);
 	j->env = strv(2);
 	j->env[0] = ck_strdup_printf("TSAN_OPTIONS=log_path=%s/tsan.seed%llu " TSAN_SETTINGS, logs,
-			      (unsigned long long)seed);
+				     (unsigned long long)seed);
 	if (tools->symbolizer != NULL)
 		j->env[1] = ck_strdup_printf("TSAN_SYMBOLIZER_PATH=%s", tools->symbolizer);
 	j->estimate_s = estimate;
@@ -165,12 +156,12 @@ static void plan_helgrind(ck_target *t, const ck_options *o, const ck_tools *too
 {
 	ck_job *j = new_job(t, o, CK_RUN_HELGRIND, seed, logs);
 	unsigned long long s = (unsigned long long)seed;
-	add_arg(j->argv, strdup(tools->valgrind));
-	add_arg(j->argv, strdup("--tool=helgrind"));
-	add_arg(j->argv, strdup("--xml=yes"));
+	add_arg(j->argv, ck_strdup(tools->valgrind));
+	add_arg(j->argv, ck_strdup("--tool=helgrind"));
+	add_arg(j->argv, ck_strdup("--xml=yes"));
 	add_arg(j->argv, ck_strdup_printf("--xml-file=%s/hg.seed%llu.%%p.xml", logs, s));
-	add_arg(j->argv, strdup("--suppressions=tests/helgrind.supp"));
-	add_arg(j->argv, strdup("--child-silent-after-fork=no"));
+	add_arg(j->argv, ck_strdup("--suppressions=tests/helgrind.supp"));
+	add_arg(j->argv, ck_strdup("--child-silent-after-fork=no"));
 	add_arg(j->argv, ck_target_binary(t, "plain"));
 	add_program_args(j, t, t->helgrind_run, seed, 0, CK_HELGRIND_SCALE);
 	j->timeout_s = o->timeout_s * CK_HELGRIND_TIMEOUT_FACTOR;
@@ -244,8 +235,8 @@ static bool selects_tests(ck_target *t, const char *run, const ck_detector *dets
 		if (t->result->det[dets[i]].enabled)
 			t->result->det[dets[i]].error =
 			    ck_strdup_printf("the scenarios '%s' match no test; list them with "
-				      "build/plain/raft-tests -list",
-				      run);
+					     "build/plain/raft-tests -list",
+					     run);
 	return false;
 }
 

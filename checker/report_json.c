@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "clean_text.h"
 #include "report.h"
 
@@ -112,9 +113,7 @@ static json_t *exercise_json(const ck_exercise *ex)
 					      json_string(ck_detector_name((ck_detector)d)));
 	json_t *lines = json_array();
 	for (size_t i = 0; i < ex->nbug_lines; i++) {
-		char *s = NULL;
-		if (asprintf(&s, "%s:%d", ex->bug_lines[i].file, ex->bug_lines[i].line) < 0)
-			abort();
+		char *s = ck_strdup_printf("%s:%d", ex->bug_lines[i].file, ex->bug_lines[i].line);
 		json_array_append_new(lines, string_or_null(s));
 		free(s);
 	}

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "clean_text.h"
 #include "finding_line.h"
 #include "report.h"
@@ -98,7 +99,7 @@ static char *failure_text(const ck_target_result *t, ck_detector d, ck_verdict v
 	size_t len = 0;
 	FILE *m = open_memstream(&text, &len);
 	if (m == NULL)
-		abort();
+		ck_out_of_memory();
 	if (v == CK_MISSED && t->exercise->nbug_lines > 0) {
 		fputs("expected a report naming", m);
 		for (size_t i = 0; i < t->exercise->nbug_lines; i++)
@@ -118,21 +119,15 @@ static char *failure_message(const ck_target_result *t, ck_detector d, ck_verdic
 {
 	const char *name = ck_detector_name(d);
 	size_t n = t->det[d].findings.n;
-	char *msg = NULL;
-	int rc;
 	if (v == CK_MISSED && n == 0)
-		rc = asprintf(&msg, "%s did not report the bug", name);
-	else if (v == CK_MISSED)
-		rc = asprintf(&msg, "%s reported %zu finding(s), none on a bug line", name, n);
-	else if (t->exercise != NULL && (t->variant == CK_BUGGY || t->variant == CK_PROGRAM))
-		rc = asprintf(&msg, "%s was not expected to report, but reported %zu finding(s)",
-			      name, n);
-	else
-		rc = asprintf(&msg, "%s reported %zu finding(s); a %s target must be clean", name,
-			      n, ck_variant_name(t->variant));
-	if (rc < 0)
-		abort();
-	return msg;
+		return ck_strdup_printf("%s did not report the bug", name);
+	if (v == CK_MISSED)
+		return ck_strdup_printf("%s reported %zu finding(s), none on a bug line", name, n);
+	if (t->exercise != NULL && (t->variant == CK_BUGGY || t->variant == CK_PROGRAM))
+		return ck_strdup_printf(
+		    "%s was not expected to report, but reported %zu finding(s)", name, n);
+	return ck_strdup_printf("%s reported %zu finding(s); a %s target must be clean", name, n,
+				ck_variant_name(t->variant));
 }
 
 /* One element says how the test ended; a passing test has none. */

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "clean_text.h"
 #include "finding_line.h"
 #include "report.h"
@@ -133,8 +134,8 @@ static void print_grid(const ck_report *r, FILE *out, bool colour)
 		fputc('\n', out);
 		free(name);
 	}
-	fprintf(out, "\n✓ clean or caught   ✗ missed or unexpected   ! could not run   - not run"
-		     "   (the number counts distinct findings)\n");
+	fprintf(out, "\n✓ clean or caught   ✗ missed or unexpected   ! could not run"
+		     "   - not run   (the number counts distinct findings)\n");
 }
 
 /* The heading names what the target was graded against, so "missed" can
@@ -240,10 +241,7 @@ static void print_findings(FILE *out, bool colour, const ck_target_result *t)
 			fputc('\n', out);
 			if (f->details != NULL)
 				print_indented(out, "      ", f->details);
-			char **grown = realloc(seen, (nseen + 1) * sizeof *seen);
-			if (grown == NULL)
-				abort();
-			seen = grown;
+			seen = ck_realloc_array(seen, nseen + 1, sizeof *seen);
 			seen[nseen++] = line;
 		}
 	}

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "progress.h"
 #include "run.h"
 
@@ -107,9 +108,7 @@ static void start(ck_job *j)
  * running alone at the end while the other CPUs idle. */
 static size_t *longest_first(ck_job **jobs, size_t n)
 {
-	size_t *order = malloc((n ? n : 1) * sizeof *order);
-	if (order == NULL)
-		abort();
+	size_t *order = ck_calloc(n, sizeof *order);
 	for (size_t i = 0; i < n; i++)
 		order[i] = i;
 	for (size_t i = 1; i < n; i++)
@@ -209,12 +208,10 @@ int ck_run_jobs(ck_job **jobs, size_t n, int parallel, ck_progress *progress, ck
 		void *arg)
 {
 	size_t *order = longest_first(jobs, n);
-	pool p = {.running = calloc((size_t)parallel, sizeof(ck_job *)),
+	pool p = {.running = ck_calloc((size_t)parallel, sizeof(ck_job *)),
 		  .progress = progress,
 		  .done = done,
 		  .arg = arg};
-	if (p.running == NULL)
-		abort();
 	ck_progress_begin(progress, jobs, n, parallel);
 	size_t next = 0;
 	while (!interrupted && (next < n || p.nrunning > 0)) {

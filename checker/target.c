@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "files.h"
 #include "target.h"
 
@@ -127,11 +128,11 @@ static char *sanitised_name(const char *path, const char *root, const char *prog
 	if (program != NULL)
 		name = ck_strdup_printf("program-%s", program);
 	else if (strcmp(path, root) == 0)
-		name = strdup("reference");
+		name = ck_strdup("reference");
 	else if (strncmp(path, root, rootlen) == 0 && path[rootlen] == '/')
-		name = strdup(path + rootlen + 1);
+		name = ck_strdup(path + rootlen + 1);
 	else
-		name = strdup(strrchr(path, '/') + 1);
+		name = ck_strdup(strrchr(path, '/') + 1);
 	for (char *p = name; *p; p++)
 		if (*p == '/')
 			*p = '-';
@@ -150,7 +151,7 @@ static char *unique_name(char *name, const ck_target *done, size_t ndone)
 			clash = strcmp(done[i].name, name) == 0;
 		if (!clash)
 			return name;
-		char *base = strdup(name);
+		char *base = ck_strdup(name);
 		char *dash = strrchr(base, '-');
 		if (k > 2 && dash != NULL)
 			*dash = '\0';
@@ -176,7 +177,7 @@ static char *resolve_program(const char *arg, const char *root, char **name_out)
 		bad_target("--program '%s': give a program's .c file in %s (e.g. "
 			   "tests/programs/race.c); only those are built with the runtime",
 			   arg, dir);
-	*name_out = strndup(base, strlen(base) - 2);
+	*name_out = ck_strndup(base, strlen(base) - 2);
 	free(dir);
 	return path;
 }
@@ -217,9 +218,7 @@ static int by_name(const void *a, const void *b)
  * orders could each hold one and wait for the other for ever. */
 static void lock_in_name_order(ck_target *targets, size_t n, const char *root)
 {
-	ck_target **sorted = malloc((n ? n : 1) * sizeof *sorted);
-	if (sorted == NULL)
-		abort();
+	ck_target **sorted = ck_calloc(n, sizeof *sorted);
 	for (size_t i = 0; i < n; i++)
 		sorted[i] = &targets[i];
 	qsort(sorted, n, sizeof *sorted, by_name);
@@ -236,17 +235,15 @@ ck_target *ck_targets_resolve(const ck_options *o, const char *root, ck_report *
 			      size_t *ntargets)
 {
 	size_t n = o->ntrees + o->nprograms;
-	ck_target *targets = calloc(n, sizeof *targets);
-	report->targets = calloc(n, sizeof *report->targets);
-	if (targets == NULL || report->targets == NULL)
-		abort();
+	ck_target *targets = ck_calloc(n, sizeof *targets);
+	report->targets = ck_calloc(n, sizeof *report->targets);
 	report->ntargets = n;
 	for (size_t i = 0; i < n; i++) {
 		ck_target *t = &targets[i];
 		bool tree = i < o->ntrees;
 		const char *arg = tree ? o->trees[i] : o->programs[i - o->ntrees];
 		t->result = &report->targets[i];
-		t->result->target = strdup(arg);
+		t->result->target = ck_strdup(arg);
 		for (int d = 0; d < CK_NDETECTORS; d++)
 			t->result->det[d].enabled = o->detectors[d];
 		if (tree)

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "files.h"
 #include "tools.h"
 
@@ -55,11 +56,11 @@ char *ck_find_root(const char *argv0)
 char *ck_which(const char *name)
 {
 	if (strchr(name, '/') != NULL)
-		return access(name, X_OK) == 0 ? strdup(name) : NULL;
+		return access(name, X_OK) == 0 ? ck_strdup(name) : NULL;
 	const char *path = getenv("PATH");
 	if (path == NULL)
 		path = "/usr/local/bin:/usr/bin:/bin";
-	char *copy = strdup(path);
+	char *copy = ck_strdup(path);
 	char *save = NULL;
 	for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
 		char *full = ck_strdup_printf("%s/%s", dir, name);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "checker_tests.h"
 #include "finding.h"
 #include "parser_fixtures.h"
@@ -40,8 +41,8 @@ static void test_runtime_files(void)
 	CU_ASSERT_TRUE(ck_is_runtime_file(NULL));
 	CU_ASSERT_TRUE(ck_is_runtime_file("<null>"));
 	CU_ASSERT_TRUE(ck_is_runtime_file("./nptl/./nptl/pthread_create.c"));
-	CU_ASSERT_TRUE(ck_is_runtime_file(
-		"../../../../src/libsanitizer/tsan/tsan_interceptors_posix.cpp"));
+	CU_ASSERT_TRUE(
+	    ck_is_runtime_file("../../../../src/libsanitizer/tsan/tsan_interceptors_posix.cpp"));
 	CU_ASSERT_TRUE(ck_is_runtime_file("/usr/include/x86_64-linux-gnu/bits/string_fortified.h"));
 	CU_ASSERT_TRUE(ck_is_runtime_file("/tmp/t/platform/rt/mutex.c"));
 	CU_ASSERT_TRUE(ck_is_runtime_file("platform/rt/thread.c"));

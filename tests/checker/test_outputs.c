@@ -14,7 +14,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "checker_tests.h"
+#include "files.h"
 #include "report_builder.h"
 
 /* A message that needs every kind of escaping. */
@@ -27,7 +29,7 @@ static const char target_name[] = "buggy/r1 <vote> & \"count\"";
 static void build_report(ck_report *r)
 {
 	r->ntargets = 3;
-	r->targets = calloc(3, sizeof *r->targets);
+	r->targets = ck_calloc(3, sizeof *r->targets);
 	bool expected[CK_NDETECTORS] = {[CK_TSAN] = true, [CK_HELGRIND] = true};
 
 	ck_target_result *b = &r->targets[0];
@@ -423,9 +425,10 @@ static void test_junit_failure_text_round_trips(void)
 				      "tsan data-race rule 1 raft/election.c:88 count_vote — "
 				      "read of \"rf->votes\" <without> rf->mu & co second "
 				      "line tab — naïve ü 投票 (seed 17) [points at the bug]\n"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(text, "  Write of size 4 by thread T3\n"
-					    "    #0 count_vote raft/election.c:88\n"
-					    "    #1 rt_thread_main /tmp/b/platform/rt/thread.c:40\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text,
+				      "  Write of size 4 by thread T3\n"
+				      "    #0 count_vote raft/election.c:88\n"
+				      "    #1 rt_thread_main /tmp/b/platform/rt/thread.c:40\n"));
 	free(text);
 	xmlFreeDoc(doc);
 	free_report(&r);
@@ -440,7 +443,7 @@ static char *table_text(const ck_report *r, bool colour)
 	FILE *fp = fopen(path, "w");
 	ck_print_table(r, fp, colour);
 	fclose(fp);
-	char *text = rb_read_file(path);
+	char *text = ck_read_file(path);
 	unlink(path);
 	free(path);
 	return text;

@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "driver_tests.h"
+#include "files.h"
 
 #define OUTPUT "build/checker/cli.log"
 
@@ -19,13 +21,9 @@ static int run(char *const argv[])
 {
 	int status = run_command(argv, OUTPUT);
 	free(output);
-	FILE *f = fopen(OUTPUT, "r");
-	output = calloc(1, 65536);
-	if (f != NULL && output != NULL) {
-		size_t n = fread(output, 1, 65535, f);
-		output[n] = '\0';
-		fclose(f);
-	}
+	output = ck_read_file(OUTPUT);
+	if (output == NULL)
+		output = ck_strdup("");
 	return status;
 }
 

@@ -74,6 +74,17 @@ int ck_detector_from_name(const char *name)
 	return -1;
 }
 
+const char *ck_run_kind_name(ck_run_kind k)
+{
+	static const char *const names[CK_NRUN_KINDS] = {
+	    [CK_RUN_STATIC] = "static",
+	    [CK_RUN_PLAIN] = "plain",
+	    [CK_RUN_TSAN] = "tsan",
+	    [CK_RUN_HELGRIND] = "helgrind",
+	};
+	return (unsigned)k < CK_NRUN_KINDS ? names[k] : "unknown";
+}
+
 /* ---- Strings ------------------------------------------------------------ */
 
 /* Every text format here is recognised by how its lines begin. */
@@ -308,10 +319,25 @@ static bool peer_frames_within(const ck_finding *a, const ck_finding *b)
 	return true;
 }
 
+/* A failed check is known by its file, test function and message, not by
+ * its line: gcc and clang give a check whose call spans lines different
+ * line numbers, and the plain build is gcc's, the TSan build clang's. A
+ * test stops at its first failed check, so nothing else is lost. */
+static bool same_failed_check(const ck_finding *a, const ck_finding *b)
+{
+	return a->detector == CK_INVARIANTS && b->detector == CK_INVARIANTS &&
+	       same_string(a->kind, "check-failed") && same_string(b->kind, "check-failed") &&
+	       same_string(a->where.file, b->where.file) &&
+	       same_string(a->where.function, b->where.function) &&
+	       same_string(a->message, b->message);
+}
+
 /* TSan reports one race once per pair of stacks, Helgrind once per
  * access, a run many times over: a student needs each bug once. */
 static bool same_report(const ck_finding *a, const ck_finding *b)
 {
+	if (same_failed_check(a, b))
+		return true;
 	return a->detector == b->detector && same_string(a->kind, b->kind) &&
 	       same_frame(&a->where, &b->where) && peer_frames_within(a, b) &&
 	       peer_frames_within(b, a);
@@ -325,6 +351,7 @@ void ck_findings_add_unique(ck_findings *list, ck_finding f)
 		if (same_report(seen, &f)) {
 			/* The first report keeps its seed and time: they go together. */
 			seen->occurrences += f.occurrences > 0 ? f.occurrences : 1;
+			seen->found_in |= f.found_in;
 			ck_finding_free(&f);
 			return;
 		}

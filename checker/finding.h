@@ -28,6 +28,23 @@ const char *ck_detector_name(ck_detector d);
 /* -1 if name is not a detector. */
 int ck_detector_from_name(const char *name);
 
+/* The kinds of run a finding can come from: clang's analysis, the plain
+ * build, the TSan build and the plain build under Helgrind. Lockdep, the
+ * invariants and the watchdog live in every build, so any run but the
+ * static one can report for them. */
+typedef enum ck_run_kind {
+	CK_RUN_STATIC,
+	CK_RUN_PLAIN,
+	CK_RUN_TSAN,
+	CK_RUN_HELGRIND,
+	CK_NRUN_KINDS
+} ck_run_kind;
+
+/* "static", "plain", "tsan", "helgrind": the names the reports use. */
+const char *ck_run_kind_name(ck_run_kind k);
+/* The bit of k in ck_finding.found_in. */
+#define CK_FOUND_IN(k) (1u << (k))
+
 /* A source location; any field may be missing (NULL / 0). */
 typedef struct ck_frame {
 	char *function;
@@ -59,6 +76,7 @@ typedef struct ck_finding {
 	double seconds;	    /* into that run, when known; < 0 if unknown */
 	bool points_at_bug; /* set by grading against exercise metadata */
 	int occurrences;    /* how many reports were folded into this one */
+	unsigned found_in;  /* the kinds of run that reported it: CK_FOUND_IN bits */
 } ck_finding;
 
 /* A growable list of findings. */
@@ -73,7 +91,8 @@ void ck_findings_free(ck_findings *list);
 void ck_findings_push(ck_findings *list, ck_finding f);
 /* Add f unless a finding with the same detector, kind and locations (the
  * primary and the first peer frame of every stack) is already there, in
- * which case that one's occurrences grows and f is freed. */
+ * which case that one's occurrences grows, it takes f's found_in bits too,
+ * and f is freed. */
 void ck_findings_add_unique(ck_findings *list, ck_finding f);
 void ck_finding_free(ck_finding *f);
 

@@ -43,12 +43,6 @@ static void push_job(ck_job ***jobs, size_t *n, ck_job *j)
 	(*jobs)[(*n)++] = j;
 }
 
-static const char *kind_name(ck_run_kind kind)
-{
-	static const char *const names[] = {"static", "tsan", "helgrind", "native"};
-	return names[kind];
-}
-
 /* Every job has the same bookkeeping: label, output files, ctx. */
 static ck_job *new_job(ck_target *t, const ck_options *o, ck_run_kind kind, uint64_t seed,
 		       const char *logs)
@@ -64,12 +58,12 @@ static ck_job *new_job(ck_target *t, const ck_options *o, ck_run_kind kind, uint
 		j->label = ck_strdup_printf("%s static", t->name);
 		j->stdout_path = ck_strdup_printf("%s/static.txt", logs);
 	} else {
-		j->label = ck_strdup_printf("%s %s seed %llu", t->name, kind_name(kind),
+		j->label = ck_strdup_printf("%s %s seed %llu", t->name, ck_run_kind_name(kind),
 					    (unsigned long long)seed);
-		j->stdout_path = ck_strdup_printf("%s/%s.seed%llu.out", logs, kind_name(kind),
-						  (unsigned long long)seed);
-		j->stderr_path = ck_strdup_printf("%s/%s.seed%llu.err", logs, kind_name(kind),
-						  (unsigned long long)seed);
+		j->stdout_path = ck_strdup_printf("%s/%s.seed%llu.out", logs,
+						  ck_run_kind_name(kind), (unsigned long long)seed);
+		j->stderr_path = ck_strdup_printf("%s/%s.seed%llu.err", logs,
+						  ck_run_kind_name(kind), (unsigned long long)seed);
 	}
 	return j;
 }
@@ -169,12 +163,14 @@ static void plan_helgrind(ck_target *t, const ck_options *o, const ck_tools *too
 	push_job(jobs, n, j);
 }
 
-/* Lockdep, the invariant checks and the watchdog live in every
- * build; one plain run per seed feeds all three. */
-static void plan_native(ck_target *t, const ck_options *o, uint64_t seed, const char *logs,
-			double estimate, ck_job ***jobs, size_t *n)
+/* Lockdep, the invariant checks and the watchdog live in every build,
+ * and every run feeds them; one plain run per seed adds the schedule of a
+ * build without a sanitizer, and is their only run when TSan and Helgrind
+ * are not asked for. */
+static void plan_plain(ck_target *t, const ck_options *o, uint64_t seed, const char *logs,
+		       double estimate, ck_job ***jobs, size_t *n)
 {
-	ck_job *j = new_job(t, o, CK_RUN_NATIVE, seed, logs);
+	ck_job *j = new_job(t, o, CK_RUN_PLAIN, seed, logs);
 	add_arg(j->argv, ck_target_binary(t, "plain"));
 	add_program_args(j, t, t->run, seed, o->noise, 0);
 	j->estimate_s = estimate;
@@ -247,13 +243,14 @@ void ck_plan_target(ck_target *t, const ck_options *o, const ck_tools *tools, ck
 	ck_remove_tree(logs);
 	ck_mkdirs(logs);
 	const bool *on = o->detectors;
-	static const ck_detector native_dets[] = {CK_TSAN, CK_LOCKDEP, CK_INVARIANTS, CK_WATCHDOG};
+	/* The detectors t->run's scenarios are for (Helgrind has its own). */
+	static const ck_detector run_dets[] = {CK_TSAN, CK_LOCKDEP, CK_INVARIANTS, CK_WATCHDOG};
 	static const ck_detector helgrind_det[] = {CK_HELGRIND};
 	double tests, hg_tests;
-	bool native_ok = selects_tests(t, t->run, native_dets, 4, &tests);
+	bool run_ok = selects_tests(t, t->run, run_dets, 4, &tests);
 	bool helgrind_ok = selects_tests(t, t->helgrind_run, helgrind_det, 1, &hg_tests);
-	bool native = native_ok && (on[CK_LOCKDEP] || on[CK_INVARIANTS] || on[CK_WATCHDOG]);
-	bool tsan = native_ok && on[CK_TSAN];
+	bool plain = run_ok && (on[CK_LOCKDEP] || on[CK_INVARIANTS] || on[CK_WATCHDOG]);
+	bool tsan = run_ok && on[CK_TSAN];
 	bool helgrind = helgrind_ok && on[CK_HELGRIND] &&
 			tool_present(t, CK_HELGRIND, tools->valgrind, "valgrind");
 	double per_seed = t->program ? PROGRAM_S : tests * NATIVE_S_PER_TEST;
@@ -266,8 +263,8 @@ void ck_plan_target(ck_target *t, const ck_options *o, const ck_tools *tools, ck
 			plan_tsan(t, o, tools, s, logs, per_seed, jobs, njobs);
 		if (helgrind)
 			plan_helgrind(t, o, tools, s, logs, per_seed_hg, jobs, njobs);
-		if (native)
-			plan_native(t, o, s, logs, per_seed, jobs, njobs);
+		if (plain)
+			plan_plain(t, o, s, logs, per_seed, jobs, njobs);
 	}
 	free(logs);
 }

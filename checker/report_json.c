@@ -80,6 +80,12 @@ static json_t *finding_json(const ck_finding *f)
 	json_object_set_new(o, "details", string_or_null(f->details));
 	json_object_set_new(o, "points_at_bug", json_boolean(f->points_at_bug));
 	json_object_set_new(o, "occurrences", json_integer(f->occurrences));
+	json_t *found_in = json_array();
+	for (int k = 0; k < CK_NRUN_KINDS; k++)
+		if (f->found_in & CK_FOUND_IN(k))
+			json_array_append_new(found_in,
+					      json_string(ck_run_kind_name((ck_run_kind)k)));
+	json_object_set_new(o, "found_in", found_in);
 	json_object_set_new(o, "stacks", stacks);
 	return o;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "alloc.h"
 #include "driver_tests.h"
 
 extern char **environ;
@@ -56,6 +57,31 @@ size_t lines_containing(const char *path, const char *marker, int *lines, size_t
 			lines[n++] = line;
 	fclose(f);
 	return n;
+}
+
+char *copy_of_raft(void)
+{
+	char *dir = ck_strdup("/tmp/rrl-tree.XXXXXX");
+	if (mkdtemp(dir) == NULL) {
+		perror("mkdtemp");
+		free(dir);
+		return NULL;
+	}
+	char *cp[] = {"cp", "-r", "raft", dir, NULL};
+	if (run_command(cp, "/dev/null") != 0) {
+		remove_copy(dir);
+		return NULL;
+	}
+	return dir;
+}
+
+void remove_copy(char *dir)
+{
+	if (dir == NULL)
+		return;
+	char *rm[] = {"rm", "-rf", dir, NULL};
+	run_command(rm, "/dev/null");
+	free(dir);
 }
 
 json_t *result_for(json_t *report, const char *suffix)

@@ -67,10 +67,8 @@ static void test_bad_seeds(void)
  * checker must show the compiler's own message, not crash or hang. */
 static void test_broken_tree_reports_the_compiler_message(void)
 {
-	char dir[] = "/tmp/rrl-broken.XXXXXX";
-	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
-	char *cp[] = {"cp", "-r", "raft", dir, NULL};
-	CU_ASSERT_EQUAL_FATAL(run_command(cp, OUTPUT), 0);
+	char *dir = copy_of_raft();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
 	char file[128];
 	snprintf(file, sizeof file, "%s/raft/log.c", dir);
 	FILE *f = fopen(file, "a");
@@ -98,9 +96,7 @@ static void test_broken_tree_reports_the_compiler_message(void)
 	CU_ASSERT_PTR_NULL(strstr(err, "make: ***"));
 	CU_ASSERT_EQUAL(json_integer_value(json_object_get(report, "exit_status")), 2);
 	json_decref(report);
-
-	char *rm[] = {"rm", "-rf", dir, NULL};
-	run_command(rm, "/dev/null");
+	remove_copy(dir);
 }
 
 static int free_output(void)

@@ -60,5 +60,5 @@ check: build/checker/rrl-check ## Every detector on the reference (SEEDS=10, JSO
 	build/checker/rrl-check -s $(or $(SEEDS),10) $(if $(JSON),--json '$(JSON)') \
 		$(if $(JUNIT),--junit '$(JUNIT)') .
 
-check-programs: build/checker/rrl-check build/checker/test-driver programs ## The checker must catch the race, lock-order and deadlock programs
+check-programs: build/checker/rrl-check build/checker/test-driver programs ## rrl-check end to end: the small programs, the command line, changed copies of raft/
 	build/checker/test-driver

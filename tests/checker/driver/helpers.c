@@ -79,8 +79,11 @@ void remove_copy(char *dir)
 {
 	if (dir == NULL)
 		return;
-	char *rm[] = {"rm", "-rf", dir, NULL};
+	/* rrl-check builds a tree outside the project in build/check/<its name>. */
+	char *build = ck_strdup_printf("build/check/%s", strrchr(dir, '/') + 1);
+	char *rm[] = {"rm", "-rf", dir, build, NULL};
 	run_command(rm, "/dev/null");
+	free(build);
 	free(dir);
 }
 

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "build.h"
 #include "files.h"
 #include "run.h"
@@ -17,7 +18,7 @@
 #define BUILD_TIMEOUT_S 900
 #define BUILD_ESTIMATE_S 10
 
-/* Why: plain builds are what Helgrind, lockdep, the invariants and the
+/* Plain builds are what Helgrind, lockdep, the invariants and the
  * watchdog run, and they also prove the code compiles; TSan builds only
  * when TSan is asked for. */
 static bool want_tsan(const ck_options *o)
@@ -27,22 +28,17 @@ static bool want_tsan(const ck_options *o)
 
 static char **strv(size_t n)
 {
-	char **v = calloc(n + 1, sizeof *v);
-	if (v == NULL)
-		abort();
-	return v;
+	return ck_calloc(n + 1, sizeof(char *));
 }
 
-/* Why: the same make flags everywhere: quiet, no "Entering directory". */
+/* The same make flags everywhere: quiet, no "Entering directory". */
 static ck_job *make_job(char *label, char *log, int parallel)
 {
-	ck_job *j = calloc(1, sizeof *j);
-	if (j == NULL)
-		abort();
+	ck_job *j = ck_calloc(1, sizeof *j);
 	j->argv = strv(16);
-	j->argv[0] = strdup("make");
-	j->argv[1] = strdup("-s");
-	j->argv[2] = strdup("--no-print-directory");
+	j->argv[0] = ck_strdup("make");
+	j->argv[1] = ck_strdup("-s");
+	j->argv[2] = ck_strdup("--no-print-directory");
 	j->argv[3] = ck_strdup_printf("-j%d", parallel);
 	j->stdout_path = log;
 	j->timeout_s = BUILD_TIMEOUT_S;
@@ -59,7 +55,7 @@ static void add_arg(ck_job *j, char *arg)
 	j->argv[i] = arg;
 }
 
-/* Why: the make goals of one target, in the flavours the detectors need. */
+/* The make goals of one target, in the flavours the detectors need. */
 static void add_goals(ck_job *j, const ck_target *t, const ck_options *o)
 {
 	if (t->program == NULL) {
@@ -71,8 +67,8 @@ static void add_goals(ck_job *j, const ck_target *t, const ck_options *o)
 		add_arg(j, ck_target_binary(t, "tsan"));
 }
 
-/* Why: objects left from an earlier check of another tree with the same
- * name (copied with its old timestamps) would look up to date to make. */
+/* Objects left from an earlier check of another tree with the same name
+ * (copied with its old timestamps) would look up to date to make. */
 static void forget_old_build(const ck_target *t)
 {
 	if (t->program != NULL)
@@ -85,18 +81,16 @@ static void forget_old_build(const ck_target *t)
 	}
 }
 
-/* Why: a student needs the compiler's words, not make's echo lines and
- * "*** Error 1" trailer. */
+/* A student needs the compiler's words, not make's echo lines and "***
+ * Error 1" trailer. */
 static char *compiler_message(const char *log_path, int exit_code)
 {
 	char *log = ck_read_file(log_path);
 	if (log == NULL)
-		return ck_strdup_printf("make failed (exit status %d) and wrote no log to %s", exit_code,
-				 log_path);
+		return ck_strdup_printf("make failed (exit status %d) and wrote no log to %s",
+					exit_code, log_path);
 	size_t len = strlen(log);
-	char *msg = malloc(len + 1);
-	if (msg == NULL)
-		abort();
+	char *msg = ck_malloc(len + 1);
 	size_t used = 0;
 	for (char *line = log; *line;) {
 		size_t n = strcspn(line, "\n");
@@ -133,9 +127,10 @@ static void build_done(ck_job *j, void *arg)
 		snprintf(j->outcome, sizeof j->outcome, "built");
 		return;
 	}
-	char *msg = j->timed_out ? ck_strdup_printf("the build took longer than %d s and was stopped",
-					     BUILD_TIMEOUT_S)
-				 : compiler_message(j->stdout_path, code);
+	char *msg = j->timed_out
+			? ck_strdup_printf("the build took longer than %d s and was stopped",
+					   BUILD_TIMEOUT_S)
+			: compiler_message(j->stdout_path, code);
 	snprintf(j->outcome, sizeof j->outcome, "build FAILED");
 	if (c->target != NULL) {
 		c->target->result->build_error = msg;
@@ -150,16 +145,17 @@ static void build_done(ck_job *j, void *arg)
 	all->trusted_failed = true;
 }
 
-/* Why: one make for the trusted parts, so the parallel per-target makes
+/* One make for the trusted parts, so the parallel per-target makes
  * never race to build the same object. */
 static int build_trusted(const ck_options *o, ck_progress *progress)
 {
 	/* Held while make writes the trusted objects; closing it unlocks. */
 	int lock = ck_lock_dir("build/check", "the trusted build");
-	ck_job *j = make_job(strdup("trusted harness"), strdup("build/check/trusted.log"), o->jobs);
-	add_arg(j, strdup("build/plain/raft-tests"));
+	ck_job *j =
+	    make_job(ck_strdup("trusted harness"), ck_strdup("build/check/trusted.log"), o->jobs);
+	add_arg(j, ck_strdup("build/plain/raft-tests"));
 	if (want_tsan(o))
-		add_arg(j, strdup("build/tsan/raft-tests"));
+		add_arg(j, ck_strdup("build/tsan/raft-tests"));
 	build_ctx all = {0}, self = {0};
 	j->ctx = &self;
 	ck_progress_phase(progress, "build");
@@ -174,17 +170,16 @@ int ck_build_targets(ck_target *targets, size_t n, const ck_options *o, ck_progr
 {
 	if (build_trusted(o, progress) != 0)
 		return -1;
-	ck_job **jobs = calloc(n ? n : 1, sizeof *jobs);
-	build_ctx *ctx = calloc(n ? n : 1, sizeof *ctx);
-	if (jobs == NULL || ctx == NULL)
-		abort();
+	ck_job **jobs = ck_calloc(n, sizeof *jobs);
+	build_ctx *ctx = ck_calloc(n, sizeof *ctx);
 	int per_make = o->jobs / (int)(n ? n : 1);
 	for (size_t i = 0; i < n; i++) {
 		ck_target *t = &targets[i];
 		ck_mkdirs(t->out);
 		forget_old_build(t);
-		jobs[i] = make_job(ck_strdup_printf("%s build", t->name),
-				   ck_strdup_printf("%s/build.log", t->out), per_make > 0 ? per_make : 1);
+		jobs[i] =
+		    make_job(ck_strdup_printf("%s build", t->name),
+			     ck_strdup_printf("%s/build.log", t->out), per_make > 0 ? per_make : 1);
 		add_goals(jobs[i], t, o);
 		ctx[i].target = t;
 		jobs[i]->ctx = &ctx[i];

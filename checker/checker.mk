@@ -1,12 +1,12 @@
 # The checker, rrl-check: build/checker/rrl-check. Included from the Makefile.
 #
-#   CHECKER_LIB_SRCS    the finding shape and the parsers (tested on their own)
+#   CHECKER_LIB_SRCS    memory, the finding shape and the parsers (tested on their own)
 #   CHECKER_TEST_SRCS   their CUnit tests
 #   CHECKER_MAIN_SRCS   everything else in checker/: the driver (main, options,
 #                       targets, build, plan, run, collect, progress) and the
 #                       report files (grading, exercise metadata, outputs)
 
-CHECKER_LIB_SRCS := checker/finding.c $(sort $(wildcard checker/parse_*.c))
+CHECKER_LIB_SRCS := checker/alloc.c checker/finding.c $(sort $(wildcard checker/parse_*.c))
 CHECKER_TEST_SRCS := $(sort $(wildcard tests/checker/*.c))
 CHECKER_MAIN_SRCS := $(filter-out $(CHECKER_LIB_SRCS),$(sort $(wildcard checker/*.c)))
 # Grading, exercise metadata and the three outputs (part of CHECKER_MAIN_SRCS;
@@ -31,13 +31,18 @@ build/checker/rrl-check: $(patsubst %.c,build/checker/obj/%.o,$(CHECKER_LIB_SRCS
 	@$(if $(Q),echo "  LD [checker] $@")
 	$(Q)gcc $^ $(CHECKER_LIBS) -o $@
 
-# The CUnit tests of tests/checker/ (parsers, grading, outputs).
+# Reading a finished run's output (collect.c) and what it needs: tested on
+# recorded runs (also part of CHECKER_MAIN_SRCS).
+CHECKER_COLLECT_SRCS := checker/collect.c checker/files.c checker/run.c checker/progress.c
+
+# The CUnit tests of tests/checker/ (parsers, grading, outputs, collecting).
 build/checker/unit-tests: $(patsubst %.c,build/checker/obj/%.o,$(CHECKER_LIB_SRCS) \
-		$(CHECKER_REPORT_SRCS) $(CHECKER_TEST_SRCS))
+		$(CHECKER_REPORT_SRCS) $(CHECKER_COLLECT_SRCS) $(CHECKER_TEST_SRCS))
 	@$(if $(Q),echo "  LD [checker] $@")
 	$(Q)gcc $^ $(CHECKER_LIBS) $(UNIT_LIBS) -o $@
 
-build/checker/test-driver: $(patsubst %.c,build/checker/obj/%.o,$(CHECKER_DRIVER_TEST_SRCS))
+build/checker/test-driver: $(patsubst %.c,build/checker/obj/%.o,$(CHECKER_DRIVER_TEST_SRCS) \
+		checker/alloc.c checker/files.c)
 	@$(if $(Q),echo "  LD [checker] $@")
 	$(Q)gcc $^ $(CHECKER_LIBS) $(UNIT_LIBS) -o $@
 
@@ -63,5 +68,5 @@ else
 	@scripts/exercise.sh check '$(EX)' $(CHECK_OUTPUTS)
 endif
 
-check-programs: build/checker/rrl-check build/checker/test-driver programs ## The checker must catch the race, lock-order and deadlock programs
+check-programs: build/checker/rrl-check build/checker/test-driver programs ## rrl-check end to end: the small programs, the command line, changed copies of raft/
 	build/checker/test-driver

@@ -7,9 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "clean_text.h"
 
-/* Why: a strict decoder (no overlong forms, no surrogates, nothing past
+/* A strict decoder (no overlong forms, no surrogates, nothing past
  * U+10FFFF) is what jansson and libxml2 accept; returns the length of the
  * sequence at s, or 0 if it is not valid UTF-8. */
 static size_t decode(const unsigned char *s, uint32_t *cp)
@@ -39,7 +40,7 @@ static size_t decode(const unsigned char *s, uint32_t *cp)
 	return len;
 }
 
-/* Why: each mode keeps what its format can carry, nothing more. */
+/* Each mode keeps what its format can carry, nothing more. */
 static bool keep(uint32_t cp, ck_text_mode mode)
 {
 	if (mode == CK_TEXT_JSON)
@@ -51,7 +52,7 @@ static bool keep(uint32_t cp, ck_text_mode mode)
 	return mode == CK_TEXT_XML && (cp == '\t' || cp == '\n' || cp == '\r');
 }
 
-/* Why: replacing (not dropping) a bad byte shows the reader that
+/* Replacing (not dropping) a bad byte shows the reader that
  * something was there. */
 char *ck_clean_text(const char *s, ck_text_mode mode)
 {
@@ -59,9 +60,7 @@ char *ck_clean_text(const char *s, ck_text_mode mode)
 		return NULL;
 	static const char replacement[] = "\xEF\xBF\xBD"; /* U+FFFD */
 	size_t n = strlen(s);
-	char *out = malloc(3 * n + 1); /* each byte becomes at most 3 */
-	if (out == NULL)
-		abort();
+	char *out = ck_malloc(3 * n + 1); /* each byte becomes at most 3 */
 	size_t o = 0;
 	const unsigned char *p = (const unsigned char *)s;
 	while (*p != '\0') {

@@ -4,6 +4,13 @@
  * Each run's findings are parsed into a list of their own first, so the
  * run can be counted (did it detect anything, and how soon) before they
  * are merged, de-duplicated, into the detector's findings for the target.
+ * Every finding is marked with the kind of run that reported it; a finding
+ * two runs both report is kept once, marked with both.
+ *
+ * A detector's runs and detected count seeds, not processes: the plain,
+ * TSan and Helgrind runs of one seed that feed the invariants count as one
+ * run of the invariants, which detected if any of them found something,
+ * as soon as the soonest did.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -12,22 +19,20 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include "alloc.h"
 #include "detect.h"
 #include "files.h"
 #include "parsers.h"
 
-/* Why: the median time to detection is computed from these. */
-static void add_detect_time(ck_detector_result *r, double s)
-{
-	double *bigger = realloc(r->detect_s, (r->ndetect_s + 1) * sizeof *bigger);
-	if (bigger == NULL)
-		abort();
-	r->detect_s = bigger;
-	r->detect_s[r->ndetect_s++] = s;
-}
+/* The detectors every run but the static one feeds. */
+static const ck_detector program_detectors[] = {CK_LOCKDEP, CK_INVARIANTS, CK_WATCHDOG};
+#define NPROGRAM_DETECTORS (sizeof program_detectors / sizeof program_detectors[0])
 
-/* Why: the soonest a run showed a problem: the findings' own times when
- * they have them, else the caller's best guess. */
+/* Reports read from the run being collected, before de-duplication. */
+static size_t run_reports;
+
+/* The soonest a run showed a problem: the findings' own times when they
+ * have them, else the caller's best guess. */
 static double first_seconds(const ck_findings *list, double fallback)
 {
 	double first = -1;
@@ -37,26 +42,51 @@ static double first_seconds(const ck_findings *list, double fallback)
 	return first >= 0 ? first : fallback;
 }
 
-/* Reports read from the run being collected, before de-duplication. */
-static size_t run_reports;
-
-/* Why: merge one run's findings into the detector's, counting the run as
- * detecting if it found anything. The findings move; *run is emptied. */
-static void absorb(ck_detector_result *r, ck_findings *run, double fallback_s, bool count)
+/* The seed's place in d's tally; the first run of a seed to feed d adds
+ * it, and counts as one of d's runs. */
+static ck_seed_tally *tally_seed(ck_target *t, ck_detector d, uint64_t seed)
 {
-	if (run->n > 0 && count) {
-		r->detected++;
-		add_detect_time(r, first_seconds(run, fallback_s));
+	for (size_t i = 0; i < t->nseeds[d]; i++)
+		if (t->seeds[d][i].seed == seed)
+			return &t->seeds[d][i];
+	t->seeds[d] = ck_realloc_array(t->seeds[d], t->nseeds[d] + 1, sizeof *t->seeds[d]);
+	ck_seed_tally *s = &t->seeds[d][t->nseeds[d]++];
+	*s = (ck_seed_tally){.seed = seed, .detect_index = -1};
+	t->result->det[d].runs++;
+	return s;
+}
+
+/* Merge one run's findings for d into the target's, marked with the run's
+ * kind, and count the run's seed (see the top of this file). The findings
+ * move; *run is emptied. */
+static void absorb(ck_target *t, ck_detector d, const ck_run *r, ck_findings *run,
+		   double fallback_s)
+{
+	ck_detector_result *det = &t->result->det[d];
+	ck_seed_tally *seed = tally_seed(t, d, r->seed);
+	if (run->n > 0) {
+		double first = first_seconds(run, fallback_s);
+		if (seed->detect_index < 0) {
+			seed->detect_index = (long)det->ndetect_s;
+			det->detect_s = ck_realloc_array(det->detect_s, det->ndetect_s + 1,
+							 sizeof *det->detect_s);
+			det->detect_s[det->ndetect_s++] = first;
+			det->detected++;
+		} else if (first < det->detect_s[seed->detect_index]) {
+			det->detect_s[seed->detect_index] = first;
+		}
 	}
 	run_reports += run->n;
-	for (size_t i = 0; i < run->n; i++)
-		ck_findings_add_unique(&r->findings, run->items[i]);
+	for (size_t i = 0; i < run->n; i++) {
+		run->items[i].found_in |= CK_FOUND_IN(r->kind);
+		ck_findings_add_unique(&det->findings, run->items[i]);
+	}
 	free(run->items);
 	ck_findings_init(run);
 }
 
-/* Why: a finding the checker makes itself (a crash, a run it had to stop)
- * has the same shape as a detector's. */
+/* A finding the checker makes itself (a crash, a run it had to stop) has
+ * the same shape as a detector's. */
 static ck_finding made_finding(ck_detector d, const char *kind, int rule, uint64_t seed,
 			       char *message)
 {
@@ -65,12 +95,12 @@ static ck_finding made_finding(ck_detector d, const char *kind, int rule, uint64
 	return f;
 }
 
-/* Why: the first line of a tool's complaint is usually the whole story. */
+/* The first line of a tool's complaint is usually the whole story. */
 static char *first_line_of(const char *path)
 {
 	char *text = ck_read_file(path);
 	if (text == NULL)
-		return strdup("(no output)");
+		return ck_strdup("(no output)");
 	text[strcspn(text, "\n")] = '\0';
 	return text;
 }
@@ -83,7 +113,7 @@ static void set_error(ck_detector_result *r, char *msg)
 		free(msg);
 }
 
-/* Why: TSan creates its log file when it writes the first report, so the
+/* TSan creates its log file when it writes the first report, so the
  * file's birth time says when the first race was seen. */
 static double birth_time(const char *path)
 {
@@ -93,9 +123,9 @@ static double birth_time(const char *path)
 	return -1;
 }
 
-static void collect_static(ck_job *j, ck_detector_result *det)
+static void collect_static(ck_job *j, ck_run *r)
 {
-	det->runs++;
+	ck_detector_result *det = &r->target->result->det[CK_STATIC];
 	char *text = ck_read_file(j->stdout_path);
 	ck_findings run;
 	ck_findings_init(&run);
@@ -105,17 +135,18 @@ static void collect_static(ck_job *j, ck_detector_result *det)
 		const char *why = text == NULL ? "(no output)" : text;
 		if (text != NULL && strstr(text, "error:") != NULL)
 			why = strstr(text, "error:");
-		set_error(det,
-			  ck_strdup_printf("%s failed (exit status %d): %.300s", j->argv[0], code, why));
+		set_error(det, ck_strdup_printf("%s failed (exit status %d): %.300s", j->argv[0],
+						code, why));
 	}
 	free(text);
-	absorb(det, &run, j->elapsed_s, true);
+	absorb(r->target, CK_STATIC, r, &run, j->elapsed_s);
 }
 
-static void collect_tsan(ck_job *j, ck_run *r, ck_detector_result *det)
+static void collect_tsan(ck_job *j, ck_run *r)
 {
-	det->runs++;
-	char *pattern = ck_strdup_printf("%s/tsan.seed%llu.[0-9]*", r->logs, (unsigned long long)r->seed);
+	ck_detector_result *det = &r->target->result->det[CK_TSAN];
+	char *pattern =
+	    ck_strdup_printf("%s/tsan.seed%llu.[0-9]*", r->logs, (unsigned long long)r->seed);
 	char **files = ck_glob(pattern);
 	free(pattern);
 	ck_findings run;
@@ -124,8 +155,9 @@ static void collect_tsan(ck_job *j, ck_run *r, ck_detector_result *det)
 	for (char **f = files; *f; f++) {
 		char *text = ck_read_file(*f);
 		if (text == NULL || ck_parse_tsan(text, r->seed, &run) < 0)
-			set_error(det, ck_strdup_printf("%s is not a ThreadSanitizer report: %.200s", *f,
-						 text ? text : "(unreadable)"));
+			set_error(det,
+				  ck_strdup_printf("%s is not a ThreadSanitizer report: %.200s", *f,
+						   text ? text : "(unreadable)"));
 		free(text);
 		double born = birth_time(*f) - j->started_wall;
 		if (born >= 0 && (first < 0 || born < first))
@@ -134,13 +166,14 @@ static void collect_tsan(ck_job *j, ck_run *r, ck_detector_result *det)
 	ck_free_strv(files);
 	if (ck_job_exit_code(j) == 127)
 		set_error(det, first_line_of(j->stderr_path));
-	absorb(det, &run, first >= 0 ? first : j->elapsed_s, true);
+	absorb(r->target, CK_TSAN, r, &run, first >= 0 ? first : j->elapsed_s);
 }
 
-static void collect_helgrind(ck_job *j, ck_run *r, ck_detector_result *det)
+static void collect_helgrind(ck_job *j, ck_run *r)
 {
-	det->runs++;
-	char *pattern = ck_strdup_printf("%s/hg.seed%llu.*.xml", r->logs, (unsigned long long)r->seed);
+	ck_detector_result *det = &r->target->result->det[CK_HELGRIND];
+	char *pattern =
+	    ck_strdup_printf("%s/hg.seed%llu.*.xml", r->logs, (unsigned long long)r->seed);
 	char **files = ck_glob(pattern);
 	free(pattern);
 	ck_findings run;
@@ -155,17 +188,38 @@ static void collect_helgrind(ck_job *j, ck_run *r, ck_detector_result *det)
 				*f);
 	}
 	if (files[0] == NULL && !j->timed_out)
-		set_error(det, ck_strdup_printf("valgrind wrote no XML (exit status %d): %s",
-					 ck_job_exit_code(j), first_line_of(j->stderr_path)));
+		set_error(det,
+			  ck_strdup_printf("valgrind wrote no XML (exit status %d): %s",
+					   ck_job_exit_code(j), first_line_of(j->stderr_path)));
 	ck_free_strv(files);
-	absorb(det, &run, j->elapsed_s, true);
+	absorb(r->target, CK_HELGRIND, r, &run, j->elapsed_s);
 }
 
-/* Why: a test that crashed or that the runner had to kill printed no
- * finding of its own; its FAIL line in the runner's output is all there
- * is, and it must not pass for clean. */
-static void failures_without_findings(const char *out, uint64_t seed, ck_findings *run)
+/* Did a finding of detector d come from the run's own RRL-FINDING lines? */
+static bool has_detector(const ck_findings *run, ck_detector d)
 {
+	for (size_t i = 0; i < run->n; i++)
+		if (run->items[i].detector == d)
+			return true;
+	return false;
+}
+
+/*
+ * The runner's FAIL line of each test that failed, read after the run's
+ * RRL-FINDING lines are in *run:
+ *   - a test that crashed, or that the runner had to kill, printed no
+ *     finding of its own: its FAIL line is all there is, and it must not
+ *     pass for clean (invariants "crash", watchdog "timeout");
+ *   - a failed check and a test the watchdog stopped printed an
+ *     RRL-FINDING line saying why; if the run has none of that detector
+ *     (its stderr was lost), the FAIL line stands in for it;
+ *   - a test that failed because TSan reported is TSan's: its reports are
+ *     in TSan's own files.
+ */
+static void findings_from_fail_lines(const char *out, uint64_t seed, ck_findings *run)
+{
+	bool had_invariants = has_detector(run, CK_INVARIANTS);
+	bool had_watchdog = has_detector(run, CK_WATCHDOG);
 	for (const char *line = out; line && *line; line += strcspn(line, "\n") + 1) {
 		if (strncmp(line, "--- FAIL: ", 10) != 0)
 			continue;
@@ -177,97 +231,126 @@ static void failures_without_findings(const char *out, uint64_t seed, ck_finding
 		why += 1 + strspn(why + 1, " ");
 		int why_len = (int)strcspn(why, "\n");
 		char *msg = ck_strdup_printf("%.*s: %.*s (seed %llu)", test_len, test, why_len, why,
-				      (unsigned long long)seed);
-		if (strncmp(why, "crashed:", 8) == 0 || strncmp(why, "exited with", 11) == 0)
-			ck_findings_push(run, made_finding(CK_INVARIANTS, "crash", 0, seed, msg));
-		else if (strncmp(why, "hang:", 5) == 0)
-			ck_findings_push(run, made_finding(CK_WATCHDOG, "timeout", 4, seed, msg));
-		else
+					     (unsigned long long)seed);
+		ck_finding f;
+		if (ck_starts_with(why, "crashed:") || ck_starts_with(why, "exited with"))
+			f = made_finding(CK_INVARIANTS, "crash", 0, seed, msg);
+		else if (ck_starts_with(why, "hang:"))
+			f = made_finding(CK_WATCHDOG, "timeout", 4, seed, msg);
+		else if (ck_starts_with(why, "a check failed") && !had_invariants)
+			f = made_finding(CK_INVARIANTS, "check-failed", 0, seed, msg);
+		else if (ck_starts_with(why, "the watchdog stopped it") && !had_watchdog)
+			f = made_finding(CK_WATCHDOG, "stopped", 4, seed, msg);
+		else {
 			free(msg);
+			continue;
+		}
+		ck_findings_push(run, f);
 	}
 }
 
-static void collect_native(ck_job *j, ck_run *r)
+/* Lockdep, the invariants and the watchdog, from any run but the static
+ * one: the RRL-FINDING lines on stderr, and a tree's FAIL lines or a
+ * program's crash. Each enabled detector counts the run's seed, whether
+ * or not the run found anything for it. */
+static void collect_program_findings(ck_job *j, ck_run *r)
 {
-	ck_target_result *t = r->target->result;
-	char *err = ck_read_file(j->stderr_path);
+	ck_target *t = r->target;
 	ck_findings all;
 	ck_findings_init(&all);
+	char *err = ck_read_file(j->stderr_path);
 	if (err != NULL)
 		ck_parse_finding_lines(err, &all);
 	free(err);
-	char *out = ck_read_file(j->stdout_path);
-	if (r->target->program == NULL)
-		failures_without_findings(out, r->seed, &all);
-	else if (WIFSIGNALED(j->status) && !j->timed_out)
-		ck_findings_push(&all, made_finding(CK_INVARIANTS, "crash", 0, r->seed,
-						    ck_strdup_printf("the program crashed: %s",
-							      strsignal(WTERMSIG(j->status)))));
-	free(out);
-	static const ck_detector routed[] = {CK_LOCKDEP, CK_INVARIANTS, CK_WATCHDOG};
-	for (size_t k = 0; k < 3; k++) {
-		ck_detector_result *det = &t->det[routed[k]];
+	if (t->program == NULL) {
+		char *out = ck_read_file(j->stdout_path);
+		findings_from_fail_lines(out, r->seed, &all);
+		free(out);
+	} else if (WIFSIGNALED(j->status) && !j->timed_out) {
+		char *msg =
+		    ck_strdup_printf("the program crashed: %s", strsignal(WTERMSIG(j->status)));
+		ck_findings_push(&all, made_finding(CK_INVARIANTS, "crash", 0, r->seed, msg));
+	}
+	for (size_t k = 0; k < NPROGRAM_DETECTORS; k++) {
+		ck_detector d = program_detectors[k];
 		ck_findings mine;
 		ck_findings_init(&mine);
-		for (size_t i = 0; i < all.n; i++)
-			if (all.items[i].detector == routed[k] && det->enabled)
+		for (size_t i = 0; i < all.n; i++) {
+			if (all.items[i].detector != d)
+				continue;
+			if (t->result->det[d].enabled)
 				ck_findings_push(&mine, all.items[i]);
-			else if (all.items[i].detector == routed[k])
+			else
 				ck_finding_free(&all.items[i]);
-		if (det->enabled) {
-			det->runs++;
-			absorb(det, &mine, j->elapsed_s, true);
 		}
+		if (t->result->det[d].enabled)
+			absorb(t, d, r, &mine, j->elapsed_s);
 	}
 	free(all.items);
-	if (ck_job_exit_code(j) == 127)
-		for (size_t k = 0; k < 3; k++)
-			if (t->det[routed[k]].enabled)
-				set_error(&t->det[routed[k]], first_line_of(j->stderr_path));
 }
 
-/* Why: a run the checker had to stop is a hang the program's own
- * watchdog missed: a watchdog finding, so it is never mistaken for clean. */
-static void record_timeout(ck_job *j, ck_run *r, ck_detector own)
+/* A program run the checker had to stop is a hang the program's own
+ * watchdog missed: a watchdog finding, so it is never mistaken for clean.
+ * Without the watchdog (or for clang), the detectors the run was for
+ * could not finish. */
+static void record_timeout(ck_job *j, ck_run *r)
 {
-	ck_target_result *t = r->target->result;
-	char *msg = ck_strdup_printf("%s was still running after %.0f s; the checker stopped it", j->label,
-			      j->timeout_s);
-	if (!t->det[CK_WATCHDOG].enabled) {
-		set_error(&t->det[own], msg);
+	ck_target_result *res = r->target->result;
+	char *msg = ck_strdup_printf("%s was still running after %.0f s; the checker stopped it",
+				     j->label, j->timeout_s);
+	if (r->kind != CK_RUN_STATIC && res->det[CK_WATCHDOG].enabled) {
+		ck_findings run;
+		ck_findings_init(&run);
+		ck_findings_push(&run, made_finding(CK_WATCHDOG, "timeout", 4, r->seed, msg));
+		absorb(r->target, CK_WATCHDOG, r, &run, j->elapsed_s);
 		return;
 	}
-	ck_findings run;
-	ck_findings_init(&run);
-	ck_findings_push(&run, made_finding(CK_WATCHDOG, "timeout", 4, r->seed, msg));
-	/* The native run counts towards the watchdog's runs; others do not. */
-	absorb(&t->det[CK_WATCHDOG], &run, j->elapsed_s, r->kind == CK_RUN_NATIVE);
+	if (r->kind == CK_RUN_STATIC)
+		set_error(&res->det[CK_STATIC], msg);
+	else if (r->kind == CK_RUN_TSAN)
+		set_error(&res->det[CK_TSAN], msg);
+	else if (r->kind == CK_RUN_HELGRIND)
+		set_error(&res->det[CK_HELGRIND], msg);
+	else {
+		for (size_t k = 0; k < NPROGRAM_DETECTORS; k++)
+			if (res->det[program_detectors[k]].enabled)
+				set_error(&res->det[program_detectors[k]], ck_strdup(msg));
+		free(msg);
+	}
 }
 
 void ck_collect_run(ck_job *j, void *arg)
 {
 	(void)arg;
 	ck_run *r = j->ctx;
-	ck_target_result *t = r->target->result;
 	run_reports = 0;
-	static const ck_detector own[] = {CK_STATIC, CK_TSAN, CK_HELGRIND, CK_WATCHDOG};
+	/* 127: the run's program could not be started; there is nothing to
+	 * read but the reason, which its own collector reports. */
+	bool ran = ck_job_exit_code(j) != 127;
 	switch (r->kind) {
 	case CK_RUN_STATIC:
-		collect_static(j, &t->det[CK_STATIC]);
+		collect_static(j, r);
 		break;
 	case CK_RUN_TSAN:
-		collect_tsan(j, r, &t->det[CK_TSAN]);
+		collect_tsan(j, r);
 		break;
 	case CK_RUN_HELGRIND:
-		collect_helgrind(j, r, &t->det[CK_HELGRIND]);
+		collect_helgrind(j, r);
 		break;
-	case CK_RUN_NATIVE:
-		collect_native(j, r);
+	default: /* the plain run has no detector of its own */
 		break;
 	}
+	if (r->kind == CK_RUN_PLAIN && !ran) {
+		for (size_t k = 0; k < NPROGRAM_DETECTORS; k++)
+			if (r->target->result->det[program_detectors[k]].enabled)
+				set_error(&r->target->result->det[program_detectors[k]],
+					  first_line_of(j->stderr_path));
+	} else if (r->kind != CK_RUN_STATIC && ran) {
+		collect_program_findings(j, r);
+	}
 	if (j->timed_out)
-		record_timeout(j, r, own[r->kind]);
-	/* Why: the progress line (-v) says how each run ended. */
+		record_timeout(j, r);
+	/* The progress line (-v) says how each run ended. */
 	if (j->timed_out)
 		snprintf(j->outcome, sizeof j->outcome, "stopped after %.0f s", j->timeout_s);
 	else if (run_reports > 0)

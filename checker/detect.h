@@ -3,15 +3,21 @@
  * which seeds, options and output files) and reading what each reported
  * when it ends.
  *
- *   static      clang -Wthread-safety on the peer's sources, once
- *   tsan        the TSan build, once per seed; reports in tsan.seedS.<pid>
- *   helgrind    the plain build under Valgrind, once per seed, time
- *               stretched; XML in hg.seedS.<pid>.xml
- *   lockdep,    the plain build, once per seed, shared by the three: the
- *   invariants, RRL-FINDING lines on stderr are routed by their detector
- *   watchdog    field
+ *   run       once per  build                    feeds its own detector with
+ *   static    target    (clang -Wthread-safety)  clang's warnings (static.txt)
+ *   tsan      seed      TSan                     TSan's reports (tsan.seedS.<pid>)
+ *   helgrind  seed      plain, under Valgrind    Helgrind's XML (hg.seedS.<pid>.xml)
+ *   plain     seed      plain                    -
  *
- * Every file is in <target's build dir>/logs/, emptied first.
+ * Every run but the static one also feeds lockdep, the invariants and the
+ * watchdog, which live in every build: the RRL-FINDING lines on its stderr,
+ * routed by their detector field; the runner's FAIL lines on its stdout (a
+ * crash, a hang); being stopped by the checker. So a bug that shows only
+ * under a sanitizer's slower schedule is not lost. The plain run gives the
+ * three the schedule of a build without a sanitizer.
+ *
+ * Every file is in <target's build dir>/logs/ (<kind>.seedS.out and .err
+ * for each run's own output), emptied first.
  */
 #ifndef CK_DETECT_H
 #define CK_DETECT_H
@@ -23,13 +29,6 @@
 #include "run.h"
 #include "target.h"
 #include "tools.h"
-
-typedef enum ck_run_kind {
-	CK_RUN_STATIC,
-	CK_RUN_TSAN,
-	CK_RUN_HELGRIND,
-	CK_RUN_NATIVE, /* the plain build: lockdep, invariants, watchdog */
-} ck_run_kind;
 
 /* What one job is for; the job's ctx. */
 typedef struct ck_run {
@@ -47,7 +46,7 @@ void ck_plan_target(ck_target *t, const ck_options *o, const ck_tools *tools, ck
 		    size_t *njobs);
 
 /* ck_run_jobs' done() callback: parse a finished run's output into the
- * target's findings. */
+ * findings of every detector it feeds, each marked with the run's kind. */
 void ck_collect_run(ck_job *job, void *arg);
 
 /* The job's ck_run, freed. */

@@ -14,9 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "report.h"
 
-/* Why: every message starts with the file, so an instructor with forty
+/* Every message starts with the file, so an instructor with forty
  * exercises knows which one to open. */
 static void fail(char *err, size_t errlen, const char *path, const char *fmt, ...)
 {
@@ -31,8 +32,8 @@ static void fail(char *err, size_t errlen, const char *path, const char *fmt, ..
 	va_end(ap);
 }
 
-/* Why: required strings must be present, be strings and say something;
- * an empty id or title would make a report nobody can trace back. */
+/* Required strings must be present, be strings and say something; an
+ * empty id or title would make a report nobody can trace back. */
 static char *get_string(json_t *root, const char *key, bool required, const char *path, char *err,
 			size_t errlen, bool *ok)
 {
@@ -53,8 +54,8 @@ static char *get_string(json_t *root, const char *key, bool required, const char
 	return ck_strdup(json_string_value(v));
 }
 
-/* Why: rule and grade are small integers with a fixed range; a string
- * "1" or a 7 is a typo worth stopping for. */
+/* Rule and grade are small integers with a fixed range; a string "1"
+ * or a 7 is a typo worth stopping for. */
 static int get_int(json_t *root, const char *key, int lo, int hi, const char *path, char *err,
 		   size_t errlen, bool *ok)
 {
@@ -72,8 +73,8 @@ static int get_int(json_t *root, const char *key, int lo, int hi, const char *pa
 	return (int)json_integer_value(v);
 }
 
-/* Why: a bug line is written "raft/election.c:88" so it can be copied
- * from a compiler message; the line number is after the last colon. */
+/* A bug line is written "raft/election.c:88" so it can be copied from
+ * a compiler message; the line number is after the last colon. */
 static bool parse_bug_line(const char *s, ck_bug_line *out)
 {
 	const char *colon = strrchr(s, ':');
@@ -90,7 +91,7 @@ static bool parse_bug_line(const char *s, ck_bug_line *out)
 	return true;
 }
 
-/* Why: the bug lines are the checker's ground truth; one malformed entry
+/* The bug lines are the checker's ground truth; one malformed entry
  * would silently turn every report into "missed". */
 static bool get_bug_lines(json_t *root, ck_exercise *ex, const char *path, char *err, size_t errlen)
 {
@@ -107,9 +108,7 @@ static bool get_bug_lines(json_t *root, ck_exercise *ex, const char *path, char 
 		return false;
 	}
 	size_t n = json_array_size(v);
-	ex->bug_lines = calloc(n > 0 ? n : 1, sizeof *ex->bug_lines);
-	if (ex->bug_lines == NULL)
-		abort();
+	ex->bug_lines = ck_calloc(n, sizeof *ex->bug_lines);
 	for (size_t i = 0; i < n; i++) {
 		json_t *item = json_array_get(v, i);
 		if (!json_is_string(item) ||
@@ -125,7 +124,7 @@ static bool get_bug_lines(json_t *root, ck_exercise *ex, const char *path, char 
 	return true;
 }
 
-/* Why: a misspelt detector name must not quietly drop an expectation. */
+/* A misspelt detector name must not quietly drop an expectation. */
 static bool get_expected(json_t *root, ck_exercise *ex, const char *path, char *err, size_t errlen)
 {
 	json_t *v = json_object_get(root, "expected");
@@ -156,8 +155,8 @@ static bool get_expected(json_t *root, ck_exercise *ex, const char *path, char *
 	return true;
 }
 
-/* Why: the fields are read in the order of the format's documentation,
- * so the first error reported is the first one an author would see. */
+/* The fields are read in the order of the format's documentation, so
+ * the first error reported is the first one an author would see. */
 static bool read_fields(json_t *root, ck_exercise *ex, const char *path, char *err, size_t errlen)
 {
 	bool ok = true;
@@ -179,7 +178,7 @@ static bool read_fields(json_t *root, ck_exercise *ex, const char *path, char *e
 	return ok;
 }
 
-/* Why: one call turns a file into metadata or into one clear sentence. */
+/* One call turns a file into metadata or into one clear sentence. */
 ck_exercise *ck_exercise_load(const char *path, char *err, size_t errlen)
 {
 	json_error_t jerr;
@@ -197,9 +196,7 @@ ck_exercise *ck_exercise_load(const char *path, char *err, size_t errlen)
 		json_decref(root);
 		return NULL;
 	}
-	ck_exercise *ex = calloc(1, sizeof *ex);
-	if (ex == NULL)
-		abort();
+	ck_exercise *ex = ck_calloc(1, sizeof *ex);
 	bool ok = read_fields(root, ex, path, err, errlen);
 	json_decref(root);
 	if (!ok) {
@@ -209,7 +206,7 @@ ck_exercise *ck_exercise_load(const char *path, char *err, size_t errlen)
 	return ex;
 }
 
-/* Why: the metadata owns all of its strings. */
+/* The metadata owns all of its strings. */
 void ck_exercise_free(ck_exercise *ex)
 {
 	if (ex == NULL)

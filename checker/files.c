@@ -13,9 +13,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "files.h"
 
-/* Why: detectors' logs are parsed as whole strings. */
+/* Detectors' logs are parsed as whole strings. */
 char *ck_read_file(const char *path)
 {
 	FILE *f = fopen(path, "rb");
@@ -26,10 +27,7 @@ char *ck_read_file(const char *path)
 	for (;;) {
 		if (len + 4096 + 1 > cap) {
 			cap = cap ? cap * 2 : 8192;
-			char *bigger = realloc(buf, cap);
-			if (bigger == NULL)
-				abort();
-			buf = bigger;
+			buf = ck_realloc_array(buf, cap, 1);
 		}
 		size_t n = fread(buf + len, 1, cap - len - 1, f);
 		len += n;
@@ -47,12 +45,10 @@ char *ck_read_file(const char *path)
 	return buf;
 }
 
-/* Why: every target gets a directory tree of its own under build/check. */
+/* Every target gets a directory tree of its own under build/check. */
 int ck_mkdirs(const char *path)
 {
-	char *p = strdup(path);
-	if (p == NULL)
-		abort();
+	char *p = ck_strdup(path);
 	for (char *s = p + 1; *s; s++) {
 		if (*s != '/')
 			continue;
@@ -76,7 +72,7 @@ static int remove_one(const char *path, const struct stat *sb, int type, struct 
 	return remove(path);
 }
 
-/* Why: logs of an earlier check must never be parsed as this one's. */
+/* Logs of an earlier check must never be parsed as this one's. */
 int ck_remove_tree(const char *path)
 {
 	struct stat st;
@@ -85,21 +81,16 @@ int ck_remove_tree(const char *path)
 	return nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-/* Why: TSan and Valgrind name their files after the process id, which the
+/* TSan and Valgrind name their files after the process id, which the
  * checker cannot know in advance. */
 char **ck_glob(const char *pattern)
 {
 	glob_t g;
 	int rc = glob(pattern, 0, NULL, &g);
 	size_t n = rc == 0 ? g.gl_pathc : 0;
-	char **v = calloc(n + 1, sizeof *v);
-	if (v == NULL)
-		abort();
-	for (size_t i = 0; i < n; i++) {
-		v[i] = strdup(g.gl_pathv[i]);
-		if (v[i] == NULL)
-			abort();
-	}
+	char **v = ck_calloc(n + 1, sizeof *v);
+	for (size_t i = 0; i < n; i++)
+		v[i] = ck_strdup(g.gl_pathv[i]);
 	if (rc == 0)
 		globfree(&g);
 	return v;
@@ -120,7 +111,7 @@ bool ck_is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* Why: two checkers on the same target would empty each other's log
+/* Two checkers on the same target would empty each other's log
  * directory and overwrite each other's builds; the second one waits. */
 int ck_lock_dir(const char *dir, const char *what)
 {
@@ -141,4 +132,3 @@ int ck_lock_dir(const char *dir, const char *what)
 	}
 	return fd;
 }
-

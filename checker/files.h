@@ -8,8 +8,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "finding.h" /* ck_strdup, ck_strdup_printf */
-
 /* The whole file as a NUL-terminated string, or NULL (errno set). */
 char *ck_read_file(const char *path);
 /* mkdir -p; 0 or -1 (errno set). */

@@ -46,26 +46,26 @@
  * platform/rt/); if there is none, no location. clang's warnings and the
  * RRL-FINDING lines name their location themselves.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "finding.h"
 
 static const char *const detector_names[CK_NDETECTORS] = {
-	[CK_STATIC] = "static",         [CK_TSAN] = "tsan",
-	[CK_HELGRIND] = "helgrind",     [CK_LOCKDEP] = "lockdep",
-	[CK_INVARIANTS] = "invariants", [CK_WATCHDOG] = "watchdog",
+    [CK_STATIC] = "static",	    [CK_TSAN] = "tsan",
+    [CK_HELGRIND] = "helgrind",	    [CK_LOCKDEP] = "lockdep",
+    [CK_INVARIANTS] = "invariants", [CK_WATCHDOG] = "watchdog",
 };
 
-/* Why: the name is what users type and what the JSON says. */
+/* The name is what users type and what the JSON says. */
 const char *ck_detector_name(ck_detector d)
 {
 	return (unsigned)d < CK_NDETECTORS ? detector_names[d] : "unknown";
 }
 
-/* Why: RRL-FINDING lines and command-line flags name detectors as text. */
+/* RRL-FINDING lines and command-line flags name detectors as text. */
 int ck_detector_from_name(const char *name)
 {
 	for (int d = 0; name != NULL && d < CK_NDETECTORS; d++)
@@ -74,57 +74,26 @@ int ck_detector_from_name(const char *name)
 	return -1;
 }
 
+const char *ck_run_kind_name(ck_run_kind k)
+{
+	static const char *const names[CK_NRUN_KINDS] = {
+	    [CK_RUN_STATIC] = "static",
+	    [CK_RUN_PLAIN] = "plain",
+	    [CK_RUN_TSAN] = "tsan",
+	    [CK_RUN_HELGRIND] = "helgrind",
+	};
+	return (unsigned)k < CK_NRUN_KINDS ? names[k] : "unknown";
+}
+
 /* ---- Strings ------------------------------------------------------------ */
 
-/* Why: the checker cannot do anything useful without memory. */
-static void *xrealloc(void *p, size_t size)
-{
-	p = realloc(p, size ? size : 1);
-	if (p == NULL) {
-		fputs("checker: out of memory\n", stderr);
-		abort();
-	}
-	return p;
-}
-
-/* Why: optional fields are NULL, and copying them should stay one call. */
-char *ck_strdup(const char *s)
-{
-	return s ? ck_strndup(s, strlen(s)) : NULL;
-}
-
-/* Why: parsers copy pieces of lines (regex matches) into findings. */
-char *ck_strndup(const char *s, size_t n)
-{
-	size_t len = strnlen(s, n);
-	char *copy = xrealloc(NULL, len + 1);
-	memcpy(copy, s, len);
-	copy[len] = '\0';
-	return copy;
-}
-
-/* Why: messages are assembled from several parts of a report. */
-char *ck_strdup_printf(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char *s = NULL;
-	int n = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	if (n < 0) {
-		fputs("checker: out of memory\n", stderr);
-		abort();
-	}
-	return s;
-}
-
-/* Why: every text format here is recognised by how its lines begin. */
+/* Every text format here is recognised by how its lines begin. */
 bool ck_starts_with(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
-/* Why: the text parsers read their input one line at a time, and a log
+/* The text parsers read their input one line at a time, and a log
  * written on another system may end its lines with "\r\n". */
 char *ck_next_line(const char **cursor)
 {
@@ -141,7 +110,7 @@ char *ck_next_line(const char **cursor)
 
 /* ---- Which code is whose ------------------------------------------------ */
 
-/* Why: a peer file is "raft/<name>.c" (or .h) at the end of a path of any
+/* A peer file is "raft/<name>.c" (or .h) at the end of a path of any
  * prefix: the tree may live in /tmp, a student's home or build/. */
 const char *ck_peer_relative(const char *file)
 {
@@ -152,25 +121,28 @@ const char *ck_peer_relative(const char *file)
 		return NULL;
 	const char *dir = base - 4;
 	if (dir != file && dir[-1] != '/')
-		return NULL;  /* "myraft/x.c" is not raft/ */
+		return NULL; /* "myraft/x.c" is not raft/ */
 	size_t len = strlen(base);
 	if (len < 4 || (strcmp(base + len - 2, ".c") != 0 && strcmp(base + len - 2, ".h") != 0))
 		return NULL;
 	return dir;
 }
 
-/* Why: most callers only ask yes or no. */
+/* Most callers only ask yes or no. */
 bool ck_is_peer_file(const char *file)
 {
 	return ck_peer_relative(file) != NULL;
 }
 
-/* Why: the primary location must skip the frames every report shares:
+/* The primary location must skip the frames every report shares:
  * interceptors, libc's thread start, the project's lock wrappers. */
 bool ck_is_runtime_file(const char *file)
 {
 	static const char *const runtime_parts[] = {
-		"libsanitizer/", "compiler-rt/", "sanitizer_common/", "valgrind/",
+	    "libsanitizer/",
+	    "compiler-rt/",
+	    "sanitizer_common/",
+	    "valgrind/",
 	};
 	if (file == NULL || *file == '\0' || strcmp(file, "<null>") == 0)
 		return true;
@@ -189,8 +161,8 @@ bool ck_is_runtime_file(const char *file)
 	return false;
 }
 
-/* Why: grading and de-duplication look at a stack's peer frame, not at
- * the interceptor or helper it went through. */
+/* Grading and de-duplication look at a stack's peer frame, not at the
+ * interceptor or helper it went through. */
 const ck_frame *ck_first_peer_frame(const ck_stack *s)
 {
 	for (size_t i = 0; s != NULL && i < s->nframes; i++)
@@ -201,7 +173,7 @@ const ck_frame *ck_first_peer_frame(const ck_stack *s)
 
 /* ---- Building findings -------------------------------------------------- */
 
-/* Why: "unknown" is -1 seconds, and a report counts once, not zero times. */
+/* "unknown" is -1 seconds, and a report counts once, not zero times. */
 ck_finding ck_finding_new(ck_detector d, const char *kind, int rule, uint64_t seed)
 {
 	ck_finding f = {0};
@@ -214,24 +186,24 @@ ck_finding ck_finding_new(ck_detector d, const char *kind, int rule, uint64_t se
 	return f;
 }
 
-/* Why: parsers meet a stack's title before its frames. */
+/* Parsers meet a stack's title before its frames. */
 ck_stack *ck_finding_add_stack(ck_finding *f, const char *title)
 {
-	f->stacks = xrealloc(f->stacks, (f->nstacks + 1) * sizeof *f->stacks);
+	f->stacks = ck_realloc_array(f->stacks, f->nstacks + 1, sizeof *f->stacks);
 	ck_stack *s = &f->stacks[f->nstacks++];
 	*s = (ck_stack){.title = ck_strdup(title)};
 	return s;
 }
 
-/* Why: frames arrive one line (or one XML element) at a time. */
+/* Frames arrive one line (or one XML element) at a time. */
 void ck_stack_add_frame(ck_stack *s, const char *function, const char *file, int line)
 {
-	s->frames = xrealloc(s->frames, (s->nframes + 1) * sizeof *s->frames);
-	s->frames[s->nframes++] = (ck_frame){
-		.function = ck_strdup(function), .file = ck_strdup(file), .line = line};
+	s->frames = ck_realloc_array(s->frames, s->nframes + 1, sizeof *s->frames);
+	s->frames[s->nframes++] =
+	    (ck_frame){.function = ck_strdup(function), .file = ck_strdup(file), .line = line};
 }
 
-/* Why: one search for both passes of ck_finding_set_where. */
+/* One search for both passes of ck_finding_set_where. */
 static const ck_frame *first_frame(const ck_finding *f, bool peer)
 {
 	for (size_t i = 0; i < f->nstacks; i++) {
@@ -245,7 +217,7 @@ static const ck_frame *first_frame(const ck_finding *f, bool peer)
 	return NULL;
 }
 
-/* Why: a student wants to see the line in their code, not the top of a
+/* A student wants to see the line in their code, not the top of a
  * stack that starts in pthread_mutex_lock or a helper library. */
 void ck_finding_set_where(ck_finding *f)
 {
@@ -263,13 +235,13 @@ void ck_finding_set_where(ck_finding *f)
 
 /* ---- The list ----------------------------------------------------------- */
 
-/* Why: an empty list needs no allocation until the first finding. */
+/* An empty list needs no allocation until the first finding. */
 void ck_findings_init(ck_findings *list)
 {
 	*list = (ck_findings){0};
 }
 
-/* Why: a finding owns every string and stack in it; zeroed after, so a
+/* A finding owns every string and stack in it; zeroed after, so a
  * second free is harmless. */
 void ck_finding_free(ck_finding *f)
 {
@@ -292,7 +264,7 @@ void ck_finding_free(ck_finding *f)
 	*f = (ck_finding){0};
 }
 
-/* Why: the list owns its findings. */
+/* The list owns its findings. */
 void ck_findings_free(ck_findings *list)
 {
 	for (size_t i = 0; i < list->n; i++)
@@ -301,26 +273,26 @@ void ck_findings_free(ck_findings *list)
 	*list = (ck_findings){0};
 }
 
-/* Why: doubling keeps appending cheap however many reports a run has. */
+/* Doubling keeps appending cheap however many reports a run has. */
 void ck_findings_push(ck_findings *list, ck_finding f)
 {
 	if (list->n == list->cap) {
 		list->cap = list->cap ? 2 * list->cap : 8;
-		list->items = xrealloc(list->items, list->cap * sizeof *list->items);
+		list->items = ck_realloc_array(list->items, list->cap, sizeof *list->items);
 	}
 	list->items[list->n++] = f;
 }
 
 /* ---- De-duplication ----------------------------------------------------- */
 
-/* Why: an unknown field (NULL) equals only another unknown one. */
+/* An unknown field (NULL) equals only another unknown one. */
 static bool same_string(const char *a, const char *b)
 {
 	return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
 }
 
-/* Why: the same line seen from two trees (/tmp/a/raft/x.c, /tmp/b/raft/x.c)
- * is the same place. */
+/* The same line seen from two trees (/tmp/a/raft/x.c, /tmp/b/raft/x.c) is
+ * the same place. */
 static bool same_frame(const ck_frame *a, const ck_frame *b)
 {
 	if (a == NULL || b == NULL)
@@ -330,8 +302,8 @@ static bool same_frame(const ck_frame *a, const ck_frame *b)
 	return a->line == b->line && same_string(fa, fb) && same_string(a->function, b->function);
 }
 
-/* Why: is every peer location of a's stacks also one of b's? Stacks that
- * never reach peer code (thread creation in the harness) do not count. */
+/* Is every peer location of a's stacks also one of b's? Stacks that never
+ * reach peer code (thread creation in the harness) do not count. */
 static bool peer_frames_within(const ck_finding *a, const ck_finding *b)
 {
 	for (size_t i = 0; i < a->nstacks; i++) {
@@ -347,16 +319,31 @@ static bool peer_frames_within(const ck_finding *a, const ck_finding *b)
 	return true;
 }
 
-/* Why: TSan reports one race once per pair of stacks, Helgrind once per
+/* A failed check is known by its file, test function and message, not by
+ * its line: gcc and clang give a check whose call spans lines different
+ * line numbers, and the plain build is gcc's, the TSan build clang's. A
+ * test stops at its first failed check, so nothing else is lost. */
+static bool same_failed_check(const ck_finding *a, const ck_finding *b)
+{
+	return a->detector == CK_INVARIANTS && b->detector == CK_INVARIANTS &&
+	       same_string(a->kind, "check-failed") && same_string(b->kind, "check-failed") &&
+	       same_string(a->where.file, b->where.file) &&
+	       same_string(a->where.function, b->where.function) &&
+	       same_string(a->message, b->message);
+}
+
+/* TSan reports one race once per pair of stacks, Helgrind once per
  * access, a run many times over: a student needs each bug once. */
 static bool same_report(const ck_finding *a, const ck_finding *b)
 {
+	if (same_failed_check(a, b))
+		return true;
 	return a->detector == b->detector && same_string(a->kind, b->kind) &&
 	       same_frame(&a->where, &b->where) && peer_frames_within(a, b) &&
 	       peer_frames_within(b, a);
 }
 
-/* Why: every parser adds through here, so no parser de-duplicates alone. */
+/* Every parser adds through here, so no parser de-duplicates alone. */
 void ck_findings_add_unique(ck_findings *list, ck_finding f)
 {
 	for (size_t i = 0; i < list->n; i++) {
@@ -364,6 +351,7 @@ void ck_findings_add_unique(ck_findings *list, ck_finding f)
 		if (same_report(seen, &f)) {
 			/* The first report keeps its seed and time: they go together. */
 			seen->occurrences += f.occurrences > 0 ? f.occurrences : 1;
+			seen->found_in |= f.found_in;
 			ck_finding_free(&f);
 			return;
 		}

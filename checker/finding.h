@@ -28,10 +28,27 @@ const char *ck_detector_name(ck_detector d);
 /* -1 if name is not a detector. */
 int ck_detector_from_name(const char *name);
 
+/* The kinds of run a finding can come from: clang's analysis, the plain
+ * build, the TSan build and the plain build under Helgrind. Lockdep, the
+ * invariants and the watchdog live in every build, so any run but the
+ * static one can report for them. */
+typedef enum ck_run_kind {
+	CK_RUN_STATIC,
+	CK_RUN_PLAIN,
+	CK_RUN_TSAN,
+	CK_RUN_HELGRIND,
+	CK_NRUN_KINDS
+} ck_run_kind;
+
+/* "static", "plain", "tsan", "helgrind": the names the reports use. */
+const char *ck_run_kind_name(ck_run_kind k);
+/* The bit of k in ck_finding.found_in. */
+#define CK_FOUND_IN(k) (1u << (k))
+
 /* A source location; any field may be missing (NULL / 0). */
 typedef struct ck_frame {
 	char *function;
-	char *file;  /* as the detector printed it (often absolute) */
+	char *file; /* as the detector printed it (often absolute) */
 	int line;
 } ck_frame;
 
@@ -45,20 +62,21 @@ typedef struct ck_stack {
 
 typedef struct ck_finding {
 	ck_detector detector;
-	char *kind;        /* detector-specific, lower-case with dashes:
-			    * data-race, lock-order-inversion, thread-leak, ... */
-	int rule;          /* Raft locking rule 1..5, or 0 = other (checker/README.md) */
-	char *message;     /* one line for a student */
-	ck_frame where;    /* primary location: the first frame in the peer's code */
-	ck_stack *stacks;  /* every stack the report had, primary first */
+	char *kind;	  /* detector-specific, lower-case with dashes:
+			   * data-race, lock-order-inversion, thread-leak, ... */
+	int rule;	  /* Raft locking rule 1..5, or 0 = other (checker/README.md) */
+	char *message;	  /* one line for a student */
+	ck_frame where;	  /* primary location: the first frame in the peer's code */
+	ck_stack *stacks; /* every stack the report had, primary first */
 	size_t nstacks;
-	char *variable;    /* variable, field or lock involved, when known */
-	char *details;     /* several lines of detail (the watchdog's thread
-			    * table), or NULL */
-	uint64_t seed;     /* of the run that produced it */
-	double seconds;    /* into that run, when known; < 0 if unknown */
-	bool points_at_bug;/* set by grading against exercise metadata */
-	int occurrences;   /* how many reports were folded into this one */
+	char *variable;	    /* variable, field or lock involved, when known */
+	char *details;	    /* several lines of detail (the watchdog's thread
+			     * table), or NULL */
+	uint64_t seed;	    /* of the run that produced it */
+	double seconds;	    /* into that run, when known; < 0 if unknown */
+	bool points_at_bug; /* set by grading against exercise metadata */
+	int occurrences;    /* how many reports were folded into this one */
+	unsigned found_in;  /* the kinds of run that reported it: CK_FOUND_IN bits */
 } ck_finding;
 
 /* A growable list of findings. */
@@ -73,7 +91,8 @@ void ck_findings_free(ck_findings *list);
 void ck_findings_push(ck_findings *list, ck_finding f);
 /* Add f unless a finding with the same detector, kind and locations (the
  * primary and the first peer frame of every stack) is already there, in
- * which case that one's occurrences grows and f is freed. */
+ * which case that one's occurrences grows, it takes f's found_in bits too,
+ * and f is freed. */
 void ck_findings_add_unique(ck_findings *list, ck_finding f);
 void ck_finding_free(ck_finding *f);
 
@@ -103,10 +122,7 @@ void ck_stack_add_frame(ck_stack *s, const char *function, const char *file, int
  * runtime code (ck_is_runtime_file); if none, no location. */
 void ck_finding_set_where(ck_finding *f);
 
-/* String helpers that abort on out-of-memory. ck_strdup(NULL) is NULL. */
-char *ck_strdup(const char *s);
-char *ck_strndup(const char *s, size_t n);
-char *ck_strdup_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* String helpers for the parsers (allocation: alloc.h). */
 bool ck_starts_with(const char *s, const char *prefix);
 /* The next line of the text at *cursor, malloc'd, without its "\n" or
  * "\r\n"; *cursor moves past it. NULL at the end of the text. */

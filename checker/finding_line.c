@@ -4,38 +4,65 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "alloc.h"
 #include "clean_text.h"
 #include "finding_line.h"
 
-/* Why: students look for "raft/election.c:88", whatever directory the
- * tree was built in. */
+/* Students look for "raft/election.c:88", whatever directory the tree
+ * was built in. */
 char *ck_frame_location(const ck_frame *f)
 {
 	const char *file = ck_peer_relative(f->file);
 	file = file != NULL ? file : f->file;
-	char *s = NULL;
-	int rc;
 	if (file == NULL)
-		rc = asprintf(&s, "(no location)");
-	else if (f->line > 0)
-		rc = asprintf(&s, "%s:%d", file, f->line);
-	else
-		rc = asprintf(&s, "%s", file);
-	if (rc < 0)
-		abort();
-	return s;
+		return ck_strdup("(no location)");
+	if (f->line > 0)
+		return ck_strdup_printf("%s:%d", file, f->line);
+	return ck_strdup(file);
 }
 
-/* Why: the line a student acts on: which detector, what kind, which rule,
+/* Which runs reported a finding: " (in the tsan run)", " (in the plain
+ * and tsan runs)". Lockdep, the invariants and the watchdog hear from
+ * every run, and a student repeats the finding with the right build; a
+ * finding only its own detector's run can make (tsan's, from the TSan
+ * run) gets no note. */
+static void runs_note(const ck_finding *f, char *note, size_t len)
+{
+	static const int own_run[CK_NDETECTORS] = {
+	    [CK_STATIC] = CK_RUN_STATIC, [CK_TSAN] = CK_RUN_TSAN, [CK_HELGRIND] = CK_RUN_HELGRIND,
+	    [CK_LOCKDEP] = -1,		 [CK_INVARIANTS] = -1,	  [CK_WATCHDOG] = -1,
+	};
+	int own = (unsigned)f->detector < CK_NDETECTORS ? own_run[f->detector] : -1;
+	note[0] = '\0';
+	if (f->found_in == 0 || (own >= 0 && f->found_in == CK_FOUND_IN(own)))
+		return;
+	int n = 0, total = 0;
+	for (int k = 0; k < CK_NRUN_KINDS; k++)
+		total += (f->found_in & CK_FOUND_IN(k)) != 0;
+	size_t used = (size_t)snprintf(note, len, " (in the");
+	for (int k = 0; k < CK_NRUN_KINDS && used < len; k++) {
+		if (!(f->found_in & CK_FOUND_IN(k)))
+			continue;
+		const char *sep = n == 0 ? " " : n == total - 1 ? " and " : ", ";
+		used += (size_t)snprintf(note + used, len - used, "%s%s", sep,
+					 ck_run_kind_name((ck_run_kind)k));
+		n++;
+	}
+	if (used < len)
+		snprintf(note + used, len - used, " run%s)", total == 1 ? "" : "s");
+}
+
+/* The line a student acts on: which detector, what kind, which rule,
  * where, and what happened. */
 char *ck_finding_line(const ck_finding *f)
 {
 	char *loc = ck_frame_location(&f->where);
-	char *line = NULL;
-	if (asprintf(&line, "%s %s rule %d %s%s%s — %s", ck_detector_name(f->detector),
-		     f->kind ? f->kind : "finding", f->rule, loc, f->where.function ? " " : "",
-		     f->where.function ? f->where.function : "", f->message ? f->message : "") < 0)
-		abort();
+	char note[64];
+	runs_note(f, note, sizeof note);
+	char *line = ck_strdup_printf(
+	    "%s %s rule %d %s%s%s — %s%s", ck_detector_name(f->detector),
+	    f->kind ? f->kind : "finding", f->rule, loc, f->where.function ? " " : "",
+	    f->where.function ? f->where.function : "", f->message ? f->message : "", note);
 	free(loc);
 	char *clean = ck_clean_text(line, CK_TEXT_LINE);
 	free(line);

@@ -2,6 +2,10 @@
  * One finding as one line of text, the same in the terminal table and in
  * the JUnit failure text:
  *   tsan data-race rule 1 raft/election.c:88 count_vote — message
+ *   invariants check-failed rule 0 tests/test_3a.c:23 test_initial_election — message (in
+ *   the plain and tsan runs)
+ * A finding of lockdep, the invariants or the watchdog says which runs
+ * reported it.
  */
 #ifndef CK_FINDING_LINE_H
 #define CK_FINDING_LINE_H

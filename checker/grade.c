@@ -9,9 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "report.h"
 
-/* Why: names in reports and outputs are lower-case, like the detectors'. */
+/* Names in reports and outputs are lower-case, like the detectors'. */
 const char *ck_variant_name(ck_variant v)
 {
 	switch (v) {
@@ -29,7 +30,7 @@ const char *ck_variant_name(ck_variant v)
 	return "unknown";
 }
 
-/* Why: the same words appear in the JSON, the JUnit type and the table. */
+/* The same words appear in the JSON, the JUnit type and the table. */
 const char *ck_verdict_name(ck_verdict v)
 {
 	switch (v) {
@@ -49,7 +50,7 @@ const char *ck_verdict_name(ck_verdict v)
 	return "unknown";
 }
 
-/* Why: a detector prints "/tmp/build/x/raft/election.c" or
+/* A detector prints "/tmp/build/x/raft/election.c" or
  * "../raft/election.c" where the metadata says "raft/election.c". Peer
  * files are compared by their raft/<file> suffix; other files (the small
  * programs) by a suffix that starts at a directory boundary. */
@@ -67,7 +68,7 @@ static bool same_file(const char *reported, const char *bug_file)
 	return n == m || reported[n - m - 1] == '/';
 }
 
-/* Why: one frame names the bug when it is on one of the bug lines. */
+/* One frame names the bug when it is on one of the bug lines. */
 static bool frame_on_bug_line(const ck_frame *f, const ck_exercise *ex)
 {
 	if (f == NULL || f->file == NULL || f->line <= 0)
@@ -78,9 +79,9 @@ static bool frame_on_bug_line(const ck_frame *f, const ck_exercise *ex)
 	return false;
 }
 
-/* Why: a stack is judged by its first frame in the code under test — the
- * peer's raft/ for a tree; for a small program, the files its bug lines
- * name. Frames below it (callers) would make every report "at the bug". */
+/* A stack is judged by its first frame in the code under test — the peer's
+ * raft/ for a tree; for a small program, the files its bug lines name.
+ * Frames below it (callers) would make every report "at the bug". */
 static const ck_frame *first_frame_under_test(const ck_stack *s, const ck_exercise *ex,
 					      bool peer_tree)
 {
@@ -93,7 +94,7 @@ static const ck_frame *first_frame_under_test(const ck_stack *s, const ck_exerci
 	return NULL;
 }
 
-/* Why: a race has two sides; the bug line may be either access, so every
+/* A race has two sides; the bug line may be either access, so every
  * stack's first frame in the code under test counts, not just the
  * primary location. */
 static bool points_at_bug(const ck_finding *f, const ck_exercise *ex, bool peer_tree)
@@ -106,8 +107,8 @@ static bool points_at_bug(const ck_finding *f, const ck_exercise *ex, bool peer_
 	return false;
 }
 
-/* Why: the verdicts need each finding's relation to the bug; computing it
- * once keeps every output consistent. */
+/* The verdicts need each finding's relation to the bug; computing it once
+ * keeps every output consistent. */
 void ck_grade(ck_target_result *t)
 {
 	const ck_exercise *ex = t->exercise;
@@ -120,7 +121,7 @@ void ck_grade(ck_target_result *t)
 	}
 }
 
-/* Why: only a buggy tree or a program carries a bug to catch; the
+/* Only a buggy tree or a program carries a bug to catch; the
  * reference, a fixed tree and a submission must be clean whatever the
  * metadata says. */
 static bool has_expectations(const ck_target_result *t)
@@ -128,8 +129,8 @@ static bool has_expectations(const ck_target_result *t)
 	return t->exercise != NULL && (t->variant == CK_BUGGY || t->variant == CK_PROGRAM);
 }
 
-/* Why: an expected detector catches the bug only with a report that names
- * a bug line; when the metadata lists no lines, any report counts. */
+/* An expected detector catches the bug only with a report that names a
+ * bug line; when the metadata lists no lines, any report counts. */
 static bool any_at_bug(const ck_target_result *t, const ck_findings *list)
 {
 	if (list->n > 0 && t->exercise->nbug_lines == 0)
@@ -140,8 +141,8 @@ static bool any_at_bug(const ck_target_result *t, const ck_findings *list)
 	return false;
 }
 
-/* Why: one word per target x detector is what a student and a CI job
- * read first; the rules are in checker/README.md, "Verdicts". */
+/* One word per target x detector is what a student and a CI job read
+ * first; the rules are in checker/README.md, "Verdicts". */
 ck_verdict ck_detector_verdict(const ck_target_result *t, ck_detector d)
 {
 	const ck_detector_result *r = &t->det[d];
@@ -160,15 +161,13 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Why: the median, not the mean, says how soon a detector usually sees a
- * bug; one slow unlucky run does not move it. */
+/* The median, not the mean, says how soon a detector usually sees a bug;
+ * one slow unlucky run does not move it. */
 double ck_median_detect_s(const ck_detector_result *d)
 {
 	if (d->ndetect_s == 0 || d->detect_s == NULL)
 		return -1;
-	double *v = malloc(d->ndetect_s * sizeof *v);
-	if (v == NULL)
-		abort();
+	double *v = ck_calloc(d->ndetect_s, sizeof *v);
 	memcpy(v, d->detect_s, d->ndetect_s * sizeof *v);
 	qsort(v, d->ndetect_s, sizeof *v, cmp_double);
 	size_t mid = d->ndetect_s / 2;
@@ -177,9 +176,9 @@ double ck_median_detect_s(const ck_detector_result *d)
 	return m;
 }
 
-/* Why: CI needs three outcomes: 0 everything as it should be, 1 the code
- * (or the detector matrix) is wrong, 2 the checker could not do its job.
- * 2 wins over 1: a result that could not be computed is not a pass. */
+/* CI needs three outcomes: 0 everything as it should be, 1 the code (or
+ * the detector matrix) is wrong, 2 the checker could not do its job. 2
+ * wins over 1: a result that could not be computed is not a pass. */
 int ck_exit_status(const ck_report *r)
 {
 	int status = 0;

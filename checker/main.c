@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "build.h"
 #include "detect.h"
 #include "files.h"
@@ -33,7 +34,7 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Why: the checker works from the project root (the Makefile's home), so
+/* The checker works from the project root (the Makefile's home), so
  * paths the user gave relative to where they stood are fixed first. */
 static const char *absolute(const char *path, const char *cwd)
 {
@@ -42,7 +43,7 @@ static const char *absolute(const char *path, const char *cwd)
 	return ck_strdup_printf("%s/%s", cwd, path);
 }
 
-/* Why: a command printed with -v must paste into a shell unchanged. */
+/* A command printed with -v must paste into a shell unchanged. */
 static void print_quoted(const char *s)
 {
 	if (s[0] != '\0' && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -59,7 +60,7 @@ static void print_quoted(const char *s)
 	fputc('\'', stderr);
 }
 
-/* Why: with -v, every command is shown so it can be run by hand. */
+/* With -v, every command is shown so it can be run by hand. */
 static void print_commands(ck_job **jobs, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -72,7 +73,7 @@ static void print_commands(ck_job **jobs, size_t n)
 	}
 }
 
-/* Why: all targets' runs go into one pool, so -j keeps every CPU busy
+/* All targets' runs go into one pool, so -j keeps every CPU busy
  * across targets, not just within one. */
 static int run_detectors(ck_target *targets, size_t n, const ck_options *o, ck_progress *progress)
 {
@@ -95,8 +96,8 @@ static int run_detectors(ck_target *targets, size_t n, const ck_options *o, ck_p
 	return rc;
 }
 
-/* Why: the table for people, the files for machines; a file that cannot
- * be written is the checker failing at its job (status 2). */
+/* The table for people, the files for machines; a file that cannot be
+ * written is the checker failing at its job (status 2). */
 static int write_outputs(ck_report *report, const ck_options *o)
 {
 	int rc = 0;

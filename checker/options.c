@@ -12,10 +12,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "options.h"
 #include "report.h"
 
-/* Why: one screen a student can read to run the checker correctly. */
+/* One screen a student can read to run the checker correctly. */
 static void usage(FILE *out)
 {
 	fprintf(out,
@@ -28,12 +29,15 @@ static void usage(FILE *out)
 		"exercise.json beside raft/ names the bug and the detectors that must see it.\n"
 		"\n"
 		"  -d, --detectors LIST  detectors to run, comma-separated (default: all):\n"
-		"                        static,tsan,helgrind,lockdep,invariants,watchdog\n"
+		"                        static,tsan,helgrind,lockdep,invariants,watchdog;\n"
+		"                        the last three hear from every plain, TSan and\n"
+		"                        Helgrind run\n"
 		"  -r, --run REGEX       scenarios to run (default: the exercise's, else\n"
 		"                        '%s')\n"
 		"      --helgrind-run REGEX  scenarios under Helgrind (default: as -r, else the\n"
 		"                        exercise's, else '%s')\n"
-		"  -s, --seeds N|A-B     seeds 1..N or A..B; one run per seed (default: 3)\n"
+		"  -s, --seeds N|A-B     seeds 1..N or A..B; one plain, TSan and Helgrind run\n"
+		"                        per seed (default: 3)\n"
 		"  -j, --jobs N          runs at a time (default: the number of CPUs)\n"
 		"      --timeout SECONDS stop a run after this long (default: 300; Helgrind\n"
 		"                        runs get %dx); a stopped run is a watchdog finding\n"
@@ -61,7 +65,7 @@ static void usage(FILE *out)
 		CK_DEFAULT_NOISE);
 }
 
-/* Why: every bad flag ends the same way, with a pointer to the help. */
+/* Every bad flag ends the same way, with a pointer to the help. */
 static void __attribute__((noreturn, format(printf, 1, 2))) bad_usage(const char *fmt, ...)
 {
 	va_list ap;
@@ -73,7 +77,7 @@ static void __attribute__((noreturn, format(printf, 1, 2))) bad_usage(const char
 	exit(2);
 }
 
-/* Why: "-j 4x" or "-j -1" must be refused, not read as 4 or as huge. */
+/* "-j 4x" or "-j -1" must be refused, not read as 4 or as huge. */
 static long parse_long(const char *flag, const char *s, long lo, long hi)
 {
 	char *end;
@@ -96,7 +100,7 @@ static double parse_double(const char *flag, const char *s, double lo, double hi
 	return v;
 }
 
-/* Why: "-s 10" means ten seeds, 1..10; "-s 5-8" repeats a known range. */
+/* "-s 10" means ten seeds, 1..10; "-s 5-8" repeats a known range. */
 static void parse_seeds(const char *s, ck_options *o)
 {
 	const char *dash = strchr(s, '-');
@@ -118,12 +122,12 @@ static void parse_seeds(const char *s, ck_options *o)
 		bad_usage("invalid seeds '%s': A-B needs A <= B and at most 100000 seeds", s);
 }
 
-/* Why: a misspelt detector would silently run nothing. */
+/* A misspelt detector would silently run nothing. */
 static void parse_detectors(const char *list, ck_options *o)
 {
 	for (int d = 0; d < CK_NDETECTORS; d++)
 		o->detectors[d] = false;
-	char *copy = strdup(list);
+	char *copy = ck_strdup(list);
 	char *save = NULL;
 	int n = 0;
 	for (char *name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
@@ -149,7 +153,7 @@ static int parse_variant(const char *s)
 	bad_usage("unknown variant '%s': use reference, buggy, fixed or submission", s);
 }
 
-/* Why: a bad regex would otherwise fail in every one of the runs. */
+/* A bad regex would otherwise fail in every one of the runs. */
 static void check_regex(const char *flag, const char *re)
 {
 	regex_t compiled;
@@ -164,10 +168,7 @@ static void check_regex(const char *flag, const char *re)
 
 static void push(char ***v, size_t *n, char *s)
 {
-	char **bigger = realloc(*v, (*n + 1) * sizeof **v);
-	if (bigger == NULL)
-		abort();
-	*v = bigger;
+	*v = ck_realloc_array(*v, *n + 1, sizeof **v);
 	(*v)[(*n)++] = s;
 }
 
@@ -202,7 +203,7 @@ static const struct option long_options[] = {
     {NULL, 0, NULL, 0},
 };
 
-/* Why: defaults are chosen so that `rrl-check DIR` alone is useful. */
+/* Defaults are chosen so that `rrl-check DIR` alone is useful. */
 static void set_defaults(ck_options *o)
 {
 	*o = (ck_options){.seed_first = 1,
@@ -217,7 +218,7 @@ static void set_defaults(ck_options *o)
 	o->colour = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
 }
 
-/* Why: one switch per flag; the checks that need several flags follow. */
+/* One switch per flag; the checks that need several flags follow. */
 static void apply(int c, const char *arg, ck_options *o)
 {
 	switch (c) {

@@ -17,26 +17,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "parsers.h"
 
 typedef struct clang_kind {
-	const char *phrase;  /* found in the warning's text */
+	const char *phrase; /* found in the warning's text */
 	const char *kind;
 	int rule;
 } clang_kind;
 
 /* First match wins. */
 static const clang_kind clang_kinds[] = {
-	{"requires holding", "missing-lock", 1},
-	{"is still held at the end of function", "lock-not-released", 4},
-	{"is not held on every path through here", "lock-on-some-paths", 4},
-	{"to be held at start of each loop", "lock-on-some-paths", 4},
-	{"that is already held", "double-lock", 4},
-	{"that was not held", "unlock-not-held", 0},
-	{"cannot call function", "call-while-held", 4},
+    {"requires holding", "missing-lock", 1},
+    {"is still held at the end of function", "lock-not-released", 4},
+    {"is not held on every path through here", "lock-on-some-paths", 4},
+    {"to be held at start of each loop", "lock-on-some-paths", 4},
+    {"that is already held", "double-lock", 4},
+    {"that was not held", "unlock-not-held", 0},
+    {"cannot call function", "call-while-held", 4},
 };
 
-/* Why: a terminal run may colour the output; the checker reads text. */
+/* A terminal run may colour the output; the checker reads text. */
 static void strip_escapes(char *s)
 {
 	char *out = s;
@@ -53,12 +54,13 @@ static void strip_escapes(char *s)
 	*out = '\0';
 }
 
-/* Why: the variable is what the warning quotes: the guarded variable
+/* The variable is what the warning quotes: the guarded variable
  * ("reading variable 'x' requires ...") or else the mutex. */
 static char *variable_of(const char *text)
 {
 	const char *q = NULL;
-	if (ck_starts_with(text, "reading variable '") || ck_starts_with(text, "writing variable '"))
+	if (ck_starts_with(text, "reading variable '") ||
+	    ck_starts_with(text, "writing variable '"))
 		q = strchr(text, '\'');
 	else if ((q = strstr(text, "mutex '")) != NULL)
 		q += strlen("mutex ");
@@ -68,7 +70,7 @@ static char *variable_of(const char *text)
 	return end ? ck_strndup(q + 1, (size_t)(end - q - 1)) : NULL;
 }
 
-/* Why: one warning, one finding, its location taken as clang printed it. */
+/* One warning, one finding, its location taken as clang printed it. */
 static ck_finding new_warning(const char *file, int line, const char *text)
 {
 	const char *kind = "thread-safety";
@@ -89,8 +91,8 @@ static ck_finding new_warning(const char *file, int line, const char *text)
 	return f;
 }
 
-/* Why: a warning's notes follow it, so a finding is complete only when
- * the next diagnostic (or the end) arrives. */
+/* A warning's notes follow it, so a finding is complete only when the
+ * next diagnostic (or the end) arrives. */
 int ck_parse_clang_warnings(const char *text, ck_findings *out)
 {
 	if (text == NULL || out == NULL)
@@ -110,7 +112,7 @@ int ck_parse_clang_warnings(const char *text, ck_findings *out)
 		regmatch_t m[5];
 		if (regexec(&diag, line, 5, m, 0) != 0) {
 			free(line);
-			continue;  /* source excerpts, "In file included from", counts */
+			continue; /* source excerpts, "In file included from", counts */
 		}
 		line[m[1].rm_eo] = line[m[3].rm_eo] = '\0';
 		const char *file = line + m[1].rm_so, *severity = line + m[3].rm_so;
@@ -138,7 +140,7 @@ int ck_parse_clang_warnings(const char *text, ck_findings *out)
 			have_current = true;
 			warnings++;
 		} else if (strcmp(severity, "warning") != 0) {
-			compile_error = true;  /* the analysis did not see the whole file */
+			compile_error = true; /* the analysis did not see the whole file */
 		}
 		free(line);
 	}

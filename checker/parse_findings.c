@@ -17,37 +17,38 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "parsers.h"
 
 #define FINDING_PREFIX "RRL-FINDING "
 
-/* Why: optional string fields are absent, null, or a string. */
+/* Optional string fields are absent, null, or a string. */
 static const char *string_field(const json_t *o, const char *key)
 {
 	const json_t *v = json_object_get(o, key);
 	return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
-/* Why: the raw frames stay together, titled with the reporting thread. */
+/* The raw frames stay together, titled with the reporting thread. */
 static void add_raw_stack(ck_finding *f, const json_t *o)
 {
 	const json_t *stack = json_object_get(o, "stack");
 	if (!json_is_array(stack) || json_array_size(stack) == 0)
 		return;
 	const char *thread = string_field(o, "thread");
-	char *title = thread ? ck_strdup_printf("stack of thread '%s' (raw, innermost first)", thread)
-			     : ck_strdup("stack (raw, innermost first)");
+	char *title = thread
+			  ? ck_strdup_printf("stack of thread '%s' (raw, innermost first)", thread)
+			  : ck_strdup("stack (raw, innermost first)");
 	ck_stack *s = ck_finding_add_stack(f, title);
 	free(title);
 	size_t i;
 	const json_t *frame;
-	json_array_foreach(stack, i, frame)
-		if (json_is_string(frame))
-			ck_stack_add_frame(s, json_string_value(frame), NULL, 0);
+	json_array_foreach(stack, i, frame) if (json_is_string(frame))
+	    ck_stack_add_frame(s, json_string_value(frame), NULL, 0);
 }
 
-/* Why: one JSON object, one finding; false if it lacks what every finding
- * line has. */
+/* One JSON object, one finding; false if it lacks what every finding line
+ * has. */
 static bool read_object(const json_t *o, ck_findings *out)
 {
 	const char *detector = string_field(o, "detector");
@@ -59,8 +60,9 @@ static bool read_object(const json_t *o, ck_findings *out)
 		return false;
 
 	const json_t *seed = json_object_get(o, "seed");
-	ck_finding f = ck_finding_new((ck_detector)d, kind, (int)json_integer_value(rule),
-				      json_is_integer(seed) ? (uint64_t)json_integer_value(seed) : 0);
+	ck_finding f =
+	    ck_finding_new((ck_detector)d, kind, (int)json_integer_value(rule),
+			   json_is_integer(seed) ? (uint64_t)json_integer_value(seed) : 0);
 	f.message = ck_strdup(string_field(o, "message") ? string_field(o, "message") : kind);
 	const char *file = string_field(o, "file");
 	const json_t *line = json_object_get(o, "line");
@@ -78,7 +80,7 @@ static bool read_object(const json_t *o, ck_findings *out)
 	return true;
 }
 
-/* Why: one bad line (a crash mid-write) must not hide the good ones. */
+/* One bad line (a crash mid-write) must not hide the good ones. */
 int ck_parse_finding_lines(const char *text, ck_findings *out)
 {
 	if (text == NULL || out == NULL)

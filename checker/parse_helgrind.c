@@ -23,34 +23,35 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "parsers.h"
 
 typedef struct helgrind_kind {
-	const char *name;  /* <kind> */
+	const char *name; /* <kind> */
 	const char *kind;
 	int rule;
 } helgrind_kind;
 
 static const helgrind_kind helgrind_kinds[] = {
-	{"Race", "data-race", 1},
-	{"LockOrder", "lock-order-inversion", 4},
-	{"UnlockUnlocked", "unlock-unlocked", 0},
-	{"UnlockForeign", "unlock-foreign", 0},
-	{"UnlockBogus", "unlock-bogus", 0},
-	{"PthAPIerror", "pthread-api-error", 0},
-	{"Misc", "misc", 0},
+    {"Race", "data-race", 1},
+    {"LockOrder", "lock-order-inversion", 4},
+    {"UnlockUnlocked", "unlock-unlocked", 0},
+    {"UnlockForeign", "unlock-foreign", 0},
+    {"UnlockBogus", "unlock-bogus", 0},
+    {"PthAPIerror", "pthread-api-error", 0},
+    {"Misc", "misc", 0},
 };
 
 /* Defined in the text-log section at the end of this file. */
 static void add_text_log_details(ck_finding *f, const char *xwhat, const char *text_log);
 
-/* Why: the tree walk asks "is this the element named ...?" everywhere. */
+/* The tree walk asks "is this the element named ...?" everywhere. */
 static bool is(const xmlNode *n, const char *name)
 {
 	return n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
 }
 
-/* Why: Helgrind's elements hold at most one child of each simple kind. */
+/* Helgrind's elements hold at most one child of each simple kind. */
 static const xmlNode *child(const xmlNode *n, const char *name)
 {
 	for (const xmlNode *c = n ? n->children : NULL; c != NULL; c = c->next)
@@ -59,7 +60,7 @@ static const xmlNode *child(const xmlNode *n, const char *name)
 	return NULL;
 }
 
-/* Why: libxml2's strings are allocated by libxml2; ours are ck_strdup'd. */
+/* libxml2's strings are allocated by libxml2; ours are ck_strdup'd. */
 static char *text_of(const xmlNode *n)
 {
 	if (n == NULL)
@@ -70,14 +71,14 @@ static char *text_of(const xmlNode *n)
 	return copy;
 }
 
-/* Why: most fields are the text of one child: <kind>, <fn>, <line>. */
+/* Most fields are the text of one child: <kind>, <fn>, <line>. */
 static char *child_text(const xmlNode *n, const char *name)
 {
 	return text_of(child(n, name));
 }
 
-/* Why: Helgrind splits a frame's path into <dir> and <file>; frames in
- * code without debug info (the preload library) have neither. */
+/* Helgrind splits a frame's path into <dir> and <file>; frames in code
+ * without debug info (the preload library) have neither. */
 static void add_frame(ck_stack *s, const xmlNode *frame)
 {
 	char *fn = child_text(frame, "fn");
@@ -93,7 +94,7 @@ static void add_frame(ck_stack *s, const xmlNode *frame)
 	free(path);
 }
 
-/* Why: a <stack> is a list of <frame>s, innermost first, like TSan's. */
+/* A <stack> is a list of <frame>s, innermost first, like TSan's. */
 static void add_stack(ck_finding *f, const xmlNode *stack, const char *title)
 {
 	ck_stack *s = ck_finding_add_stack(f, title);
@@ -102,8 +103,8 @@ static void add_stack(ck_finding *f, const xmlNode *stack, const char *title)
 			add_frame(s, fr);
 }
 
-/* Why: 'inside data symbol "hits"', 'inside local var "x"' name the
- * variable; '4 bytes inside a block of size 8 alloc'd' the heap field. */
+/* 'inside data symbol "hits"', 'inside local var "x"' name the variable;
+ * '4 bytes inside a block of size 8 alloc'd' the heap field. */
 static void read_variable(ck_finding *f, const char *aux)
 {
 	if (f->variable != NULL || aux == NULL)
@@ -115,13 +116,13 @@ static void read_variable(ck_finding *f, const char *aux)
 		const char *end = strchr(q + 1, '"');
 		if (end != NULL)
 			f->variable = ck_strndup(q + 1, (size_t)(end - q - 1));
-	} else if (inside != NULL &&
-		   sscanf(inside, " is %lu bytes inside a block of size %lu", &offset, &size) == 2) {
+	} else if (inside != NULL && sscanf(inside, " is %lu bytes inside a block of size %lu",
+					    &offset, &size) == 2) {
 		f->variable = ck_strdup_printf("heap block of size %lu, offset %lu", size, offset);
 	}
 }
 
-/* Why: the kind table at the top of finding.c, in code. */
+/* The kind table at the top of finding.c, in code. */
 static const helgrind_kind *kind_of(const char *name)
 {
 	static const helgrind_kind other = {NULL, NULL, 0};
@@ -131,7 +132,7 @@ static const helgrind_kind *kind_of(const char *name)
 	return &other;
 }
 
-/* Why: lowercase "SomeNewKind" for kinds this table does not know yet. */
+/* Lowercase "SomeNewKind" for kinds this table does not know yet. */
 static char *lower(const char *s)
 {
 	char *copy = ck_strdup(s ? s : "unknown");
@@ -141,11 +142,10 @@ static char *lower(const char *s)
 	return copy;
 }
 
-/* Why: one <error> is one finding. Titles come before their stacks; an
+/* One <error> is one finding. Titles come before their stacks; an
  * auxwhat with no stack after it only names the variable. Returns false
  * for an error cut short (no kind or no stack). */
-static bool read_error(const xmlNode *error, uint64_t seed, const char *text_log,
-		       ck_findings *out)
+static bool read_error(const xmlNode *error, uint64_t seed, const char *text_log, ck_findings *out)
 {
 	char *name = child_text(error, "kind");
 	const xmlNode *xwhat = child(error, "xwhat");
@@ -189,8 +189,9 @@ static bool read_error(const xmlNode *error, uint64_t seed, const char *text_log
 	ck_finding_set_where(&f);
 	/* The variable, unless the headline already says it. */
 	bool name_it = f.variable != NULL && strstr(headline, f.variable) == NULL;
-	f.message = ck_strdup_printf("%s%s%s%s%s%s", headline, what ? " " : "", what ? what : "",
-				     name_it ? " (" : "", name_it ? f.variable : "", name_it ? ")" : "");
+	f.message =
+	    ck_strdup_printf("%s%s%s%s%s%s", headline, what ? " " : "", what ? what : "",
+			     name_it ? " (" : "", name_it ? f.variable : "", name_it ? ")" : "");
 	ck_findings_add_unique(out, f);
 	free(what);
 	free(name);
@@ -198,7 +199,7 @@ static bool read_error(const xmlNode *error, uint64_t seed, const char *text_log
 	return true;
 }
 
-/* Why: one file per process; each <error> under the root is a report. */
+/* One file per process; each <error> under the root is a report. */
 int ck_parse_helgrind_xml(const char *xml_path, const char *text_log, uint64_t seed,
 			  ck_findings *out)
 {
@@ -208,7 +209,7 @@ int ck_parse_helgrind_xml(const char *xml_path, const char *text_log, uint64_t s
 	 * anything; NOERROR/NOWARNING: libxml2 prints nothing. */
 	xmlDoc *doc = xmlReadFile(xml_path, NULL,
 				  XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOERROR |
-					  XML_PARSE_NOWARNING);
+				      XML_PARSE_NOWARNING);
 	if (doc == NULL)
 		return -1;
 	const xmlNode *root = xmlDocGetRootElement(doc);
@@ -216,7 +217,7 @@ int ck_parse_helgrind_xml(const char *xml_path, const char *text_log, uint64_t s
 	if (tool == NULL || strcmp(tool, "helgrind") != 0) {
 		free(tool);
 		xmlFreeDoc(doc);
-		return -1;  /* not Valgrind's XML, or another tool's */
+		return -1; /* not Valgrind's XML, or another tool's */
 	}
 	free(tool);
 	int errors = 0;
@@ -244,7 +245,7 @@ int ck_parse_helgrind_xml(const char *xml_path, const char *text_log, uint64_t s
  * from an XML frame of the same error with the same file name, when any.
  */
 
-/* Why: strip "==919== " so that the rest reads like Helgrind's own text. */
+/* Strip "==919== " so that the rest reads like Helgrind's own text. */
 static const char *after_pid(const char *line)
 {
 	if (ck_starts_with(line, "==")) {
@@ -255,7 +256,7 @@ static const char *after_pid(const char *line)
 	return line;
 }
 
-/* Why: give a text frame's bare file name the directory the XML knows. */
+/* Give a text frame's bare file name the directory the XML knows. */
 static const char *full_path(const ck_finding *f, const char *base)
 {
 	for (size_t i = 0; i < f->nstacks; i++) {
@@ -269,8 +270,8 @@ static const char *full_path(const ck_finding *f, const char *base)
 	return base;
 }
 
-/* Why: "by 0x1091E2: b_then_a (lock_order.c:27)" -> function, file, line;
- * "at 0x484976E: ??? (in /usr/...so)" -> a frame with no source. Returns
+/* "by 0x1091E2: b_then_a (lock_order.c:27)" -> function, file, line; "at
+ * 0x484976E: ??? (in /usr/...so)" -> a frame with no source. Returns
  * false when the line is not a frame (the stack has ended). */
 static bool add_text_frame(ck_finding *f, ck_stack *s, const char *line)
 {
@@ -301,8 +302,8 @@ static bool add_text_frame(ck_finding *f, ck_stack *s, const char *line)
 	return true;
 }
 
-/* Why: the observed stack belongs right after the primary one, which is
- * the later acquisition of the same wrong order. */
+/* The observed stack belongs right after the primary one, which is the
+ * later acquisition of the same wrong order. */
 static void move_last_stack_to_second(ck_finding *f)
 {
 	if (f->nstacks < 3)
@@ -312,8 +313,8 @@ static void move_last_stack_to_second(ck_finding *f)
 	f->stacks[1] = last;
 }
 
-/* Why: "Lock at 0x10C060 was first observed" ... 'data symbol "lock_a"':
- * the lock's name, looked up by its address. */
+/* "Lock at 0x10C060 was first observed" ... 'data symbol "lock_a"': the
+ * lock's name, looked up by its address. */
 static char *lock_name(const char *block, const char *addr)
 {
 	char *needle = ck_strdup_printf("Lock at %s was first observed", addr);
@@ -329,7 +330,7 @@ static char *lock_name(const char *block, const char *addr)
 	return ck_strndup(sym, strcspn(sym, "\""));
 }
 
-/* Why: the text log of the same run has the observed order's first
+/* The text log of the same run has the observed order's first
  * acquisition and the locks' names; nothing changes when it has not. */
 static void add_text_log_details(ck_finding *f, const char *xwhat, const char *text_log)
 {

@@ -23,40 +23,41 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "parsers.h"
 
 typedef struct tsan_kind {
-	const char *title;  /* how the report's title begins */
+	const char *title; /* how the report's title begins */
 	const char *kind;
 	int rule;
 } tsan_kind;
 
 static const tsan_kind tsan_kinds[] = {
-	{"data race", "data-race", 1},
-	{"lock-order-inversion", "lock-order-inversion", 4},
-	{"thread leak", "thread-leak", 0},
-	{"unlock of an unlocked mutex", "unlock-unlocked", 0},
-	{"double lock of a mutex", "double-lock", 0},
-	{"destroy of a locked mutex", "destroy-locked", 0},
-	{"read lock of a write locked mutex", "mutex-misuse", 0},
-	{"read unlock of a write locked mutex", "mutex-misuse", 0},
-	{"mutex held in wrong context", "mutex-misuse", 0},
-	{"use of an invalid mutex", "invalid-mutex", 0},
-	{"heap-use-after-free", "heap-use-after-free", 0},
-	{"signal-unsafe call inside of a signal", "signal-unsafe-call", 0},
-	{"signal handler spoils errno", "signal-errno", 0},
+    {"data race", "data-race", 1},
+    {"lock-order-inversion", "lock-order-inversion", 4},
+    {"thread leak", "thread-leak", 0},
+    {"unlock of an unlocked mutex", "unlock-unlocked", 0},
+    {"double lock of a mutex", "double-lock", 0},
+    {"destroy of a locked mutex", "destroy-locked", 0},
+    {"read lock of a write locked mutex", "mutex-misuse", 0},
+    {"read unlock of a write locked mutex", "mutex-misuse", 0},
+    {"mutex held in wrong context", "mutex-misuse", 0},
+    {"use of an invalid mutex", "invalid-mutex", 0},
+    {"heap-use-after-free", "heap-use-after-free", 0},
+    {"signal-unsafe call inside of a signal", "signal-unsafe-call", 0},
+    {"signal handler spoils errno", "signal-errno", 0},
 };
 
 /* What is known of the report being read. */
 typedef struct tsan_report {
 	bool open;
 	ck_finding f;
-	char *title;             /* "data race", without "(pid=...)" */
-	ck_stack *stack;         /* the stack frames go to, or NULL */
+	char *title;		 /* "data race", without "(pid=...)" */
+	ck_stack *stack;	 /* the stack frames go to, or NULL */
 	unsigned long long addr; /* the primary access's address, or 0 */
 } tsan_report;
 
-/* Why: "unlock of an unlocked mutex (or by a wrong thread)" needs a short,
+/* "unlock of an unlocked mutex (or by a wrong thread)" needs a short,
  * stable name; unknown titles still get one ("some new report"). */
 static char *kind_of(const char *title, int *rule)
 {
@@ -73,11 +74,12 @@ static char *kind_of(const char *title, int *rule)
 		*paren = '\0';
 	for (char *c = kind; *c; c++)
 		*c = (*c >= 'A' && *c <= 'Z') ? (char)(*c - 'A' + 'a')
-		     : ((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9')) ? *c : '-';
+		     : ((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9')) ? *c
+									      : '-';
 	return kind;
 }
 
-/* Why: the report's title line carries the kind; the pid is noise. */
+/* The report's title line carries the kind; the pid is noise. */
 static void open_report(tsan_report *r, const char *title, uint64_t seed)
 {
 	r->title = ck_strdup(title);
@@ -93,7 +95,7 @@ static void open_report(tsan_report *r, const char *title, uint64_t seed)
 	r->addr = 0;
 }
 
-/* Why: addresses differ on every run and mean nothing to a student. */
+/* Addresses differ on every run and mean nothing to a student. */
 static void drop_addresses(char *s)
 {
 	char *at;
@@ -104,7 +106,7 @@ static void drop_addresses(char *s)
 	}
 }
 
-/* Why: the message names the report, the variable and the first access:
+/* The message names the report, the variable and the first access:
  * "data race (hits): Write of size 4 by thread T1". */
 static char *message_of(const tsan_report *r)
 {
@@ -117,12 +119,13 @@ static char *message_of(const tsan_report *r)
 		msg = ck_strdup_printf("%s (%s)%s%s", r->title, r->f.variable, access ? ": " : "",
 				       access ? access : "");
 	else
-		msg = ck_strdup_printf("%s%s%s", r->title, access ? ": " : "", access ? access : "");
+		msg =
+		    ck_strdup_printf("%s%s%s", r->title, access ? ": " : "", access ? access : "");
 	free(access);
 	return msg;
 }
 
-/* Why: a finished report becomes a finding; the list folds repeats. */
+/* A finished report becomes a finding; the list folds repeats. */
 static void close_report(tsan_report *r, ck_findings *out)
 {
 	if (!r->open)
@@ -134,11 +137,11 @@ static void close_report(tsan_report *r, ck_findings *out)
 	*r = (tsan_report){0};
 }
 
-/* Why: "Location is ..." lines say what memory the report is about. */
+/* "Location is ..." lines say what memory the report is about. */
 static void read_location(tsan_report *r, const char *line)
 {
 	if (r->f.variable != NULL)
-		return;  /* the first location is the accessed one */
+		return; /* the first location is the accessed one */
 	const char *q;
 	if ((q = strstr(line, "Location is global '")) != NULL) {
 		q += strlen("Location is global '");
@@ -146,7 +149,8 @@ static void read_location(tsan_report *r, const char *line)
 		if (end != NULL && !(end - q == 2 && strncmp(q, "??", 2) == 0))
 			r->f.variable = ck_strndup(q, (size_t)(end - q));
 	} else if ((q = strstr(line, "Location is heap block of size ")) != NULL) {
-		unsigned long size = strtoul(q + strlen("Location is heap block of size "), NULL, 10);
+		unsigned long size =
+		    strtoul(q + strlen("Location is heap block of size "), NULL, 10);
 		const char *at = strstr(q, " at 0x");
 		unsigned long long block = at ? strtoull(at + 4, NULL, 16) : 0;
 		if (block != 0 && r->addr >= block && r->addr < block + size)
@@ -159,14 +163,15 @@ static void read_location(tsan_report *r, const char *line)
 		q += strlen("Location is ");
 		size_t len = strcspn(q, ".:");
 		if (ck_starts_with(q, "file descriptor "))
-			len = strcspn(q + strlen("file descriptor "), " ") + strlen("file descriptor ");
+			len = strcspn(q + strlen("file descriptor "), " ") +
+			      strlen("file descriptor ");
 		r->f.variable = ck_strndup(q, len);
 	} else if ((q = strstr(line, "Cycle in lock order graph: ")) != NULL) {
 		r->f.variable = ck_strdup(q + strlen("Cycle in lock order graph: "));
 	}
 }
 
-/* Why: an indented line that is not a frame is a stack's title or a
+/* An indented line that is not a frame is a stack's title or a
  * location; titles end with ':'. */
 static void read_title(tsan_report *r, const char *line)
 {
@@ -186,11 +191,11 @@ static void read_title(tsan_report *r, const char *line)
 	r->stack = ck_finding_add_stack(&r->f, title);
 	const char *at = strstr(title, " at 0x");
 	if (r->f.nstacks == 1 && at != NULL && strstr(title, " of size ") != NULL)
-		r->addr = strtoull(at + 4, NULL, 16);  /* "Write of size 4 at 0x.. by" */
+		r->addr = strtoull(at + 4, NULL, 16); /* "Write of size 4 at 0x.. by" */
 	free(title);
 }
 
-/* Why: clang's runtime prints "file.c:21:6", gcc's "file.c:21"; the
+/* Clang's runtime prints "file.c:21:6", gcc's "file.c:21"; the
  * leftmost of the trailing numbers is the line. */
 static char *split_location(const char *loc, int *line)
 {
@@ -208,8 +213,8 @@ static char *split_location(const char *loc, int *line)
 	return ck_strndup(loc, (size_t)(file_end - loc));
 }
 
-/* Why: "#1 main /path/race.c:30:2 (race+0xe45b4)" becomes function, file
- * and line; "<null>" means unknown. Returns false if line is no frame. */
+/* "#1 main /path/race.c:30:2 (race+0xe45b4)" becomes function, file and
+ * line; "<null>" means unknown. Returns false if line is no frame. */
 static bool read_frame(tsan_report *r, const regex_t *frame_re, const char *line)
 {
 	regmatch_t m[3];
@@ -231,7 +236,7 @@ static bool read_frame(tsan_report *r, const regex_t *frame_re, const char *line
 	return true;
 }
 
-/* Why: one line of the log; returns how many reports it began (0 or 1). */
+/* One line of the log; returns how many reports it began (0 or 1). */
 static int read_line(tsan_report *r, const regex_t *frame_re, const char *line, uint64_t seed,
 		     ck_findings *out)
 {
@@ -251,7 +256,7 @@ static int read_line(tsan_report *r, const regex_t *frame_re, const char *line, 
 	return 0;
 }
 
-/* Why: a log may hold several processes' reports and other output; the
+/* A log may hold several processes' reports and other output; the
  * trailing count TSan prints tells a cut log from a clean one. */
 int ck_parse_tsan(const char *text, uint64_t seed, ck_findings *out)
 {

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "detect.h"
 #include "files.h"
 
@@ -25,10 +26,7 @@
 
 static char **strv(size_t n)
 {
-	char **v = calloc(n + 1, sizeof *v);
-	if (v == NULL)
-		abort();
-	return v;
+	return ck_calloc(n + 1, sizeof(char *));
 }
 
 static void add_arg(char **argv, char *arg)
@@ -41,28 +39,18 @@ static void add_arg(char **argv, char *arg)
 
 static void push_job(ck_job ***jobs, size_t *n, ck_job *j)
 {
-	ck_job **bigger = realloc(*jobs, (*n + 1) * sizeof **jobs);
-	if (bigger == NULL)
-		abort();
-	*jobs = bigger;
+	*jobs = ck_realloc_array(*jobs, *n + 1, sizeof **jobs);
 	(*jobs)[(*n)++] = j;
 }
 
-static const char *kind_name(ck_run_kind kind)
-{
-	static const char *const names[] = {"static", "tsan", "helgrind", "native"};
-	return names[kind];
-}
-
-/* Why: every job has the same bookkeeping: label, output files, ctx. */
+/* Every job has the same bookkeeping: label, output files, ctx. */
 static ck_job *new_job(ck_target *t, const ck_options *o, ck_run_kind kind, uint64_t seed,
 		       const char *logs)
 {
-	ck_job *j = calloc(1, sizeof *j);
-	ck_run *r = calloc(1, sizeof *r);
-	if (j == NULL || r == NULL)
-		abort();
-	*r = (ck_run){.target = t, .kind = kind, .seed = seed, .logs = strdup(logs), .options = o};
+	ck_job *j = ck_calloc(1, sizeof *j);
+	ck_run *r = ck_calloc(1, sizeof *r);
+	*r = (ck_run){
+	    .target = t, .kind = kind, .seed = seed, .logs = ck_strdup(logs), .options = o};
 	j->ctx = r;
 	j->argv = strv(40);
 	j->timeout_s = o->timeout_s;
@@ -70,43 +58,43 @@ static ck_job *new_job(ck_target *t, const ck_options *o, ck_run_kind kind, uint
 		j->label = ck_strdup_printf("%s static", t->name);
 		j->stdout_path = ck_strdup_printf("%s/static.txt", logs);
 	} else {
-		j->label = ck_strdup_printf("%s %s seed %llu", t->name, kind_name(kind),
-				     (unsigned long long)seed);
-		j->stdout_path = ck_strdup_printf("%s/%s.seed%llu.out", logs, kind_name(kind),
-					   (unsigned long long)seed);
-		j->stderr_path = ck_strdup_printf("%s/%s.seed%llu.err", logs, kind_name(kind),
-					   (unsigned long long)seed);
+		j->label = ck_strdup_printf("%s %s seed %llu", t->name, ck_run_kind_name(kind),
+					    (unsigned long long)seed);
+		j->stdout_path = ck_strdup_printf("%s/%s.seed%llu.out", logs,
+						  ck_run_kind_name(kind), (unsigned long long)seed);
+		j->stderr_path = ck_strdup_printf("%s/%s.seed%llu.err", logs,
+						  ck_run_kind_name(kind), (unsigned long long)seed);
 	}
 	return j;
 }
 
-/* Why: the scenario runner and the programs take the same flags, except
- * that a program has no scenarios to choose. */
+/* The scenario runner and the programs take the same flags, except that
+ * a program has no scenarios to choose. */
 static void add_program_args(ck_job *j, const ck_target *t, const char *run, uint64_t seed,
 			     double noise, double scale)
 {
 	if (t->program == NULL) {
-		add_arg(j->argv, strdup("-run"));
-		add_arg(j->argv, strdup(run));
+		add_arg(j->argv, ck_strdup("-run"));
+		add_arg(j->argv, ck_strdup(run));
 	}
-	add_arg(j->argv, strdup("-seed"));
+	add_arg(j->argv, ck_strdup("-seed"));
 	add_arg(j->argv, ck_strdup_printf("%llu", (unsigned long long)seed));
 	if (noise > 0) {
-		add_arg(j->argv, strdup("-noise"));
+		add_arg(j->argv, ck_strdup("-noise"));
 		add_arg(j->argv, ck_strdup_printf("%g", noise));
 	}
 	if (scale > 0) {
-		add_arg(j->argv, strdup("-scale"));
+		add_arg(j->argv, ck_strdup("-scale"));
 		add_arg(j->argv, ck_strdup_printf("%g", scale));
 	}
 }
 
-/* Why: -fsyntax-only with the thread-safety warnings is the whole static
+/* -fsyntax-only with the thread-safety warnings is the whole static
  * detector; the flags match scripts/static-check.sh. */
 static void plan_static(ck_target *t, const ck_options *o, const ck_tools *tools, const char *logs,
 			ck_job ***jobs, size_t *n)
 {
-	char *pattern = t->program ? strdup(t->path) : ck_strdup_printf("%s/raft/*.c", t->path);
+	char *pattern = t->program ? ck_strdup(t->path) : ck_strdup_printf("%s/raft/*.c", t->path);
 	char **sources = ck_glob(pattern);
 	free(pattern);
 	size_t nsources = 0;
@@ -115,32 +103,29 @@ static void plan_static(ck_target *t, const ck_options *o, const ck_tools *tools
 	ck_job *j = new_job(t, o, CK_RUN_STATIC, 0, logs);
 	free(j->argv);
 	j->argv = strv(12 + nsources);
-	static const char *const flags[] = {"-std=c11",
-					    "-D_GNU_SOURCE",
-					    "-fsyntax-only",
-					    "-Wthread-safety",
-					    "-Wthread-safety-beta",
-					    "-Wno-thread-safety-negative",
-					    "-Iplatform"};
-	add_arg(j->argv, strdup(tools->clang));
+	static const char *const flags[] = {
+	    "-std=c11",	       "-D_GNU_SOURCE",	       "-fsyntax-only",
+	    "-Wthread-safety", "-Wthread-safety-beta", "-Wno-thread-safety-negative",
+	    "-Iplatform"};
+	add_arg(j->argv, ck_strdup(tools->clang));
 	for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
-		add_arg(j->argv, strdup(flags[i]));
-	if (t->program) {   /* a program uses the watchdog too */
-		add_arg(j->argv, strdup("-Iharness"));
-		add_arg(j->argv, strdup("-Itests/programs"));
-	} else {   /* as the Makefile compiles a peer */
-		add_arg(j->argv, strdup("-include"));
-		add_arg(j->argv, strdup("raft.h"));
+		add_arg(j->argv, ck_strdup(flags[i]));
+	if (t->program) { /* a program uses the watchdog too */
+		add_arg(j->argv, ck_strdup("-Iharness"));
+		add_arg(j->argv, ck_strdup("-Itests/programs"));
+	} else { /* as the Makefile compiles a peer */
+		add_arg(j->argv, ck_strdup("-include"));
+		add_arg(j->argv, ck_strdup("raft.h"));
 	}
 	for (size_t i = 0; i < nsources; i++)
-		add_arg(j->argv, strdup(sources[i]));
+		add_arg(j->argv, ck_strdup(sources[i]));
 	ck_free_strv(sources);
 	j->estimate_s = 2;
 	push_job(jobs, n, j);
 }
 
-/* Why: TSan writes its reports to files of its own (one per process), so
- * they never mix with the tests' output and each can be parsed whole. */
+/* TSan writes its reports to files of its own (one per process), so they
+ * never mix with the tests' output and each can be parsed whole. */
 static void plan_tsan(ck_target *t, const ck_options *o, const ck_tools *tools, uint64_t seed,
 		      const char *logs, double estimate, ck_job ***jobs, size_t *n)
 {
@@ -149,14 +134,14 @@ static void plan_tsan(ck_target *t, const ck_options *o, const ck_tools *tools, 
 	add_program_args(j, t, t->run, seed, o->noise, 0);
 	j->env = strv(2);
 	j->env[0] = ck_strdup_printf("TSAN_OPTIONS=log_path=%s/tsan.seed%llu " TSAN_SETTINGS, logs,
-			      (unsigned long long)seed);
+				     (unsigned long long)seed);
 	if (tools->symbolizer != NULL)
 		j->env[1] = ck_strdup_printf("TSAN_SYMBOLIZER_PATH=%s", tools->symbolizer);
 	j->estimate_s = estimate;
 	push_job(jobs, n, j);
 }
 
-/* Why: Helgrind writes one XML file per process (%p): the runner forks a
+/* Helgrind writes one XML file per process (%p): the runner forks a
  * process per scenario, and each must be parsed on its own. No
  * --log-file: with both files named by %p, Valgrind 3.19 loses the forked
  * processes' XML; in XML mode the text log is empty anyway. */
@@ -165,12 +150,12 @@ static void plan_helgrind(ck_target *t, const ck_options *o, const ck_tools *too
 {
 	ck_job *j = new_job(t, o, CK_RUN_HELGRIND, seed, logs);
 	unsigned long long s = (unsigned long long)seed;
-	add_arg(j->argv, strdup(tools->valgrind));
-	add_arg(j->argv, strdup("--tool=helgrind"));
-	add_arg(j->argv, strdup("--xml=yes"));
+	add_arg(j->argv, ck_strdup(tools->valgrind));
+	add_arg(j->argv, ck_strdup("--tool=helgrind"));
+	add_arg(j->argv, ck_strdup("--xml=yes"));
 	add_arg(j->argv, ck_strdup_printf("--xml-file=%s/hg.seed%llu.%%p.xml", logs, s));
-	add_arg(j->argv, strdup("--suppressions=tests/helgrind.supp"));
-	add_arg(j->argv, strdup("--child-silent-after-fork=no"));
+	add_arg(j->argv, ck_strdup("--suppressions=tests/helgrind.supp"));
+	add_arg(j->argv, ck_strdup("--child-silent-after-fork=no"));
 	add_arg(j->argv, ck_target_binary(t, "plain"));
 	add_program_args(j, t, t->helgrind_run, seed, 0, CK_HELGRIND_SCALE);
 	j->timeout_s = o->timeout_s * CK_HELGRIND_TIMEOUT_FACTOR;
@@ -178,21 +163,23 @@ static void plan_helgrind(ck_target *t, const ck_options *o, const ck_tools *too
 	push_job(jobs, n, j);
 }
 
-/* Why: lockdep, the invariant checks and the watchdog live in every
- * build; one plain run per seed feeds all three. */
-static void plan_native(ck_target *t, const ck_options *o, uint64_t seed, const char *logs,
-			double estimate, ck_job ***jobs, size_t *n)
+/* Lockdep, the invariant checks and the watchdog live in every build,
+ * and every run feeds them; one plain run per seed adds the schedule of a
+ * build without a sanitizer, and is their only run when TSan and Helgrind
+ * are not asked for. */
+static void plan_plain(ck_target *t, const ck_options *o, uint64_t seed, const char *logs,
+		       double estimate, ck_job ***jobs, size_t *n)
 {
-	ck_job *j = new_job(t, o, CK_RUN_NATIVE, seed, logs);
+	ck_job *j = new_job(t, o, CK_RUN_PLAIN, seed, logs);
 	add_arg(j->argv, ck_target_binary(t, "plain"));
 	add_program_args(j, t, t->run, seed, o->noise, 0);
 	j->estimate_s = estimate;
 	push_job(jobs, n, j);
 }
 
-/* Why: counting the scenarios the regex selects (the runner's -list)
- * finds a regex that selects none, and gives a good estimate of how long
- * the runs take. */
+/* Counting the scenarios the regex selects (the runner's -list) finds a
+ * regex that selects none, and gives a good estimate of how long the
+ * runs take. */
 static double count_tests(const ck_target *t, const char *run)
 {
 	if (t->program != NULL)
@@ -222,8 +209,8 @@ static double count_tests(const ck_target *t, const char *run)
 	return lines;
 }
 
-/* Why: a missing tool is the detector's error, shown in its column,
- * with the command that fixes it. */
+/* A missing tool is the detector's error, shown in its column, with
+ * the command that fixes it. */
 static bool tool_present(ck_target *t, ck_detector d, const char *tool, const char *what)
 {
 	if (tool != NULL)
@@ -232,7 +219,7 @@ static bool tool_present(ck_target *t, ck_detector d, const char *tool, const ch
 	return false;
 }
 
-/* Why: a regex that selects no scenario would make every run pass
+/* A regex that selects no scenario would make every run pass
  * without testing anything. */
 static bool selects_tests(ck_target *t, const char *run, const ck_detector *dets, size_t n,
 			  double *count)
@@ -244,8 +231,8 @@ static bool selects_tests(ck_target *t, const char *run, const ck_detector *dets
 		if (t->result->det[dets[i]].enabled)
 			t->result->det[dets[i]].error =
 			    ck_strdup_printf("the scenarios '%s' match no test; list them with "
-				      "build/plain/raft-tests -list",
-				      run);
+					     "build/plain/raft-tests -list",
+					     run);
 	return false;
 }
 
@@ -256,13 +243,14 @@ void ck_plan_target(ck_target *t, const ck_options *o, const ck_tools *tools, ck
 	ck_remove_tree(logs);
 	ck_mkdirs(logs);
 	const bool *on = o->detectors;
-	static const ck_detector native_dets[] = {CK_TSAN, CK_LOCKDEP, CK_INVARIANTS, CK_WATCHDOG};
+	/* The detectors t->run's scenarios are for (Helgrind has its own). */
+	static const ck_detector run_dets[] = {CK_TSAN, CK_LOCKDEP, CK_INVARIANTS, CK_WATCHDOG};
 	static const ck_detector helgrind_det[] = {CK_HELGRIND};
 	double tests, hg_tests;
-	bool native_ok = selects_tests(t, t->run, native_dets, 4, &tests);
+	bool run_ok = selects_tests(t, t->run, run_dets, 4, &tests);
 	bool helgrind_ok = selects_tests(t, t->helgrind_run, helgrind_det, 1, &hg_tests);
-	bool native = native_ok && (on[CK_LOCKDEP] || on[CK_INVARIANTS] || on[CK_WATCHDOG]);
-	bool tsan = native_ok && on[CK_TSAN];
+	bool plain = run_ok && (on[CK_LOCKDEP] || on[CK_INVARIANTS] || on[CK_WATCHDOG]);
+	bool tsan = run_ok && on[CK_TSAN];
 	bool helgrind = helgrind_ok && on[CK_HELGRIND] &&
 			tool_present(t, CK_HELGRIND, tools->valgrind, "valgrind");
 	double per_seed = t->program ? PROGRAM_S : tests * NATIVE_S_PER_TEST;
@@ -275,8 +263,8 @@ void ck_plan_target(ck_target *t, const ck_options *o, const ck_tools *tools, ck
 			plan_tsan(t, o, tools, s, logs, per_seed, jobs, njobs);
 		if (helgrind)
 			plan_helgrind(t, o, tools, s, logs, per_seed_hg, jobs, njobs);
-		if (native)
-			plan_native(t, o, s, logs, per_seed, jobs, njobs);
+		if (plain)
+			plan_plain(t, o, s, logs, per_seed, jobs, njobs);
 	}
 	free(logs);
 }

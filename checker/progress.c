@@ -30,7 +30,7 @@ void ck_progress_phase(ck_progress *p, const char *phase)
 	p->phase = phase;
 }
 
-/* Why: "3m20s" reads faster than "200 s" in a line that keeps changing. */
+/* "3m20s" reads faster than "200 s" in a line that keeps changing. */
 static void format_duration(char *buf, size_t len, double s)
 {
 	if (s < 60)
@@ -41,8 +41,8 @@ static void format_duration(char *buf, size_t len, double s)
 		snprintf(buf, len, "%dh%02dm", (int)s / 3600, (int)s % 3600 / 60);
 }
 
-/* Why: the runs' own estimates give a first guess; once work has been
- * done, the measured pace (which includes this machine's speed and load)
+/* The runs' own estimates give a first guess; once work has been done,
+ * the measured pace (which includes this machine's speed and load)
  * replaces it. */
 static double seconds_left(const ck_progress *p, double credit)
 {
@@ -63,8 +63,8 @@ static void clear_line(ck_progress *p)
 	p->line_shown = false;
 }
 
-/* Why: a line longer than the terminal wraps, and \r then rewrites only
- * its last part. */
+/* A line longer than the terminal wraps, and \r then rewrites only its
+ * last part. */
 static int terminal_width(void)
 {
 	struct winsize ws;

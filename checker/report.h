@@ -16,7 +16,7 @@ typedef enum ck_variant {
 	CK_BUGGY,
 	CK_FIXED,
 	CK_SUBMISSION,
-	CK_PROGRAM,  /* one of the small pthread programs in tests/programs */
+	CK_PROGRAM, /* one of the small pthread programs in tests/programs */
 } ck_variant;
 
 const char *ck_variant_name(ck_variant v);
@@ -38,7 +38,7 @@ typedef struct ck_exercise {
 	bool expected[CK_NDETECTORS]; /* detectors that must catch the bug */
 	ck_bug_line *bug_lines;
 	size_t nbug_lines;
-	char *scenarios;              /* -run regex for the runs, or NULL */
+	char *scenarios; /* -run regex for the runs, or NULL */
 } ck_exercise;
 
 /* Load exercise metadata; NULL with a message in err (size errlen) if the
@@ -48,30 +48,30 @@ void ck_exercise_free(ck_exercise *ex);
 
 typedef struct ck_detector_result {
 	bool enabled;
-	int runs;               /* runs made (1 for static) */
-	int detected;           /* runs with at least one finding */
-	ck_findings findings;   /* de-duplicated across runs */
-	double *detect_s;       /* per detecting run: seconds to the first finding */
+	int runs;	      /* runs made (1 for static) */
+	int detected;	      /* runs with at least one finding */
+	ck_findings findings; /* de-duplicated across runs */
+	double *detect_s;     /* per detecting run: seconds to the first finding */
 	size_t ndetect_s;
-	char *error;            /* the detector could not run (build failed, ...) */
+	char *error; /* the detector could not run (build failed, ...) */
 } ck_detector_result;
 
 typedef enum ck_verdict {
-	CK_CLEAN,        /* nothing found, nothing expected */
-	CK_CAUGHT,       /* found, and expected (pointing at the bug when lines are known) */
-	CK_MISSED,       /* expected, not found (or found elsewhere than the bug) */
-	CK_UNEXPECTED,   /* found, not expected */
-	CK_ERROR,        /* could not run */
-	CK_SKIPPED,      /* not enabled */
+	CK_CLEAN,      /* nothing found, nothing expected */
+	CK_CAUGHT,     /* found, and expected (pointing at the bug when lines are known) */
+	CK_MISSED,     /* expected, not found (or found elsewhere than the bug) */
+	CK_UNEXPECTED, /* found, not expected */
+	CK_ERROR,      /* could not run */
+	CK_SKIPPED,    /* not enabled */
 } ck_verdict;
 
 const char *ck_verdict_name(ck_verdict v);
 
 typedef struct ck_target_result {
-	char *target;           /* path or name as the user gave it */
+	char *target; /* path or name as the user gave it */
 	ck_variant variant;
-	ck_exercise *exercise;  /* NULL when no metadata */
-	char *build_error;      /* compiler output if the build failed */
+	ck_exercise *exercise; /* NULL when no metadata */
+	char *build_error;     /* compiler output if the build failed */
 	ck_detector_result det[CK_NDETECTORS];
 } ck_target_result;
 

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "clean_text.h"
 #include "report.h"
 
@@ -17,7 +18,7 @@
 #define RRL_CHECK_VERSION "0.1.0"
 #endif
 
-/* Why: a missing value is null, not "" or 0, so a reader can tell "not
+/* A missing value is null, not "" or 0, so a reader can tell "not
  * known" from "empty"; the text is cleaned because jansson refuses a
  * string that is not UTF-8. */
 static json_t *string_or_null(const char *s)
@@ -30,21 +31,21 @@ static json_t *string_or_null(const char *s)
 	return v;
 }
 
-/* Why: peer files are reported as "raft/election.c" whatever directory
- * the tree was built in, so reports of two trees can be compared. */
+/* Peer files are reported as "raft/election.c" whatever directory the
+ * tree was built in, so reports of two trees can be compared. */
 static json_t *file_json(const char *file)
 {
 	const char *rel = ck_peer_relative(file);
 	return string_or_null(rel != NULL ? rel : file);
 }
 
-/* Why: line 0 means "unknown" in ck_frame. */
+/* Line 0 means "unknown" in ck_frame. */
 static json_t *line_json(int line)
 {
 	return line > 0 ? json_integer(line) : json_null();
 }
 
-/* Why: one frame of a stack, the same three fields as a location. */
+/* One frame of a stack, the same three fields as a location. */
 static json_t *frame_json(const ck_frame *f)
 {
 	return json_pack("{s:o, s:o, s:o}", "function", string_or_null(f->function), "file",
@@ -59,8 +60,8 @@ static json_t *stack_json(const ck_stack *s)
 	return json_pack("{s:o, s:o}", "title", string_or_null(s->title), "frames", frames);
 }
 
-/* Why: a finding keeps everything a student needs to repeat it (seed)
- * and to find it (file, line, function, stacks). */
+/* A finding keeps everything a student needs to repeat it (seed) and
+ * to find it (file, line, function, stacks). */
 static json_t *finding_json(const ck_finding *f)
 {
 	json_t *stacks = json_array();
@@ -79,11 +80,17 @@ static json_t *finding_json(const ck_finding *f)
 	json_object_set_new(o, "details", string_or_null(f->details));
 	json_object_set_new(o, "points_at_bug", json_boolean(f->points_at_bug));
 	json_object_set_new(o, "occurrences", json_integer(f->occurrences));
+	json_t *found_in = json_array();
+	for (int k = 0; k < CK_NRUN_KINDS; k++)
+		if (f->found_in & CK_FOUND_IN(k))
+			json_array_append_new(found_in,
+					      json_string(ck_run_kind_name((ck_run_kind)k)));
+	json_object_set_new(o, "found_in", found_in);
 	json_object_set_new(o, "stacks", stacks);
 	return o;
 }
 
-/* Why: one detector's runs, verdict and findings on one target. */
+/* One detector's runs, verdict and findings on one target. */
 static json_t *detector_json(const ck_target_result *t, ck_detector d)
 {
 	const ck_detector_result *r = &t->det[d];
@@ -102,7 +109,7 @@ static json_t *detector_json(const ck_target_result *t, ck_detector d)
 	return o;
 }
 
-/* Why: the metadata a grade was computed against travels with it. */
+/* The metadata a grade was computed against travels with it. */
 static json_t *exercise_json(const ck_exercise *ex)
 {
 	json_t *expected = json_array();
@@ -112,9 +119,7 @@ static json_t *exercise_json(const ck_exercise *ex)
 					      json_string(ck_detector_name((ck_detector)d)));
 	json_t *lines = json_array();
 	for (size_t i = 0; i < ex->nbug_lines; i++) {
-		char *s = NULL;
-		if (asprintf(&s, "%s:%d", ex->bug_lines[i].file, ex->bug_lines[i].line) < 0)
-			abort();
+		char *s = ck_strdup_printf("%s:%d", ex->bug_lines[i].file, ex->bug_lines[i].line);
 		json_array_append_new(lines, string_or_null(s));
 		free(s);
 	}
@@ -147,8 +152,8 @@ static json_t *target_json(const ck_target_result *t)
 	return o;
 }
 
-/* Why: the whole report, with the exit status, so a CI script reading
- * only the file knows the outcome. */
+/* The whole report, with the exit status, so a CI script reading only
+ * the file knows the outcome. */
 static json_t *report_json(const ck_report *r)
 {
 	json_t *results = json_array();
@@ -158,8 +163,8 @@ static json_t *report_json(const ck_report *r)
 			 RRL_CHECK_VERSION, "exit_status", ck_exit_status(r), "results", results);
 }
 
-/* Why: "-" is stdout, as for most command-line tools; otherwise the file
- * is replaced. */
+/* "-" is stdout, as for most command-line tools; otherwise the file is
+ * replaced. */
 int ck_write_json(const ck_report *r, const char *path)
 {
 	json_t *root = report_json(r);

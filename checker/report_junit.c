@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "clean_text.h"
 #include "finding_line.h"
 #include "report.h"
@@ -27,7 +28,7 @@ typedef struct counts {
 	int tests, failures, errors, skipped;
 } counts;
 
-/* Why: XML 1.0 cannot carry every byte a detector prints (control
+/* XML 1.0 cannot carry every byte a detector prints (control
  * characters, invalid UTF-8); the writer escapes, but cannot repair. */
 static int write_text(xmlTextWriterPtr w, const char *s)
 {
@@ -66,7 +67,7 @@ static counts target_counts(const ck_target_result *t)
 	return c;
 }
 
-/* Why: the failure's body is what a CI page shows under the test: every
+/* The failure's body is what a CI page shows under the test: every
  * finding with its stacks, as a student would read them. */
 static void append_finding(FILE *m, const ck_finding *f)
 {
@@ -90,7 +91,7 @@ static void append_finding(FILE *m, const ck_finding *f)
 	}
 }
 
-/* Why: a missed bug's text says what was looked for, then what was found. */
+/* A missed bug's text says what was looked for, then what was found. */
 static char *failure_text(const ck_target_result *t, ck_detector d, ck_verdict v)
 {
 	const ck_detector_result *r = &t->det[d];
@@ -98,7 +99,7 @@ static char *failure_text(const ck_target_result *t, ck_detector d, ck_verdict v
 	size_t len = 0;
 	FILE *m = open_memstream(&text, &len);
 	if (m == NULL)
-		abort();
+		ck_out_of_memory();
 	if (v == CK_MISSED && t->exercise->nbug_lines > 0) {
 		fputs("expected a report naming", m);
 		for (size_t i = 0; i < t->exercise->nbug_lines; i++)
@@ -113,29 +114,23 @@ static char *failure_text(const ck_target_result *t, ck_detector d, ck_verdict v
 	return text;
 }
 
-/* Why: the message attribute is the one line a CI summary shows. */
+/* The message attribute is the one line a CI summary shows. */
 static char *failure_message(const ck_target_result *t, ck_detector d, ck_verdict v)
 {
 	const char *name = ck_detector_name(d);
 	size_t n = t->det[d].findings.n;
-	char *msg = NULL;
-	int rc;
 	if (v == CK_MISSED && n == 0)
-		rc = asprintf(&msg, "%s did not report the bug", name);
-	else if (v == CK_MISSED)
-		rc = asprintf(&msg, "%s reported %zu finding(s), none on a bug line", name, n);
-	else if (t->exercise != NULL && (t->variant == CK_BUGGY || t->variant == CK_PROGRAM))
-		rc = asprintf(&msg, "%s was not expected to report, but reported %zu finding(s)",
-			      name, n);
-	else
-		rc = asprintf(&msg, "%s reported %zu finding(s); a %s target must be clean", name,
-			      n, ck_variant_name(t->variant));
-	if (rc < 0)
-		abort();
-	return msg;
+		return ck_strdup_printf("%s did not report the bug", name);
+	if (v == CK_MISSED)
+		return ck_strdup_printf("%s reported %zu finding(s), none on a bug line", name, n);
+	if (t->exercise != NULL && (t->variant == CK_BUGGY || t->variant == CK_PROGRAM))
+		return ck_strdup_printf(
+		    "%s was not expected to report, but reported %zu finding(s)", name, n);
+	return ck_strdup_printf("%s reported %zu finding(s); a %s target must be clean", name, n,
+				ck_variant_name(t->variant));
 }
 
-/* Why: one element says how the test ended; a passing test has none. */
+/* One element says how the test ended; a passing test has none. */
 static int write_outcome(xmlTextWriterPtr w, const ck_target_result *t, ck_detector d, ck_verdict v)
 {
 	const ck_detector_result *r = &t->det[d];
@@ -165,7 +160,7 @@ static int write_outcome(xmlTextWriterPtr w, const ck_target_result *t, ck_detec
 	return rc < 0 ? -1 : 0;
 }
 
-/* Why: classname is the target and name the detector: GitLab shows the
+/* classname is the target and name the detector: GitLab shows the
  * classname as the suite and keeps only the first of two equal names. */
 static int write_testcase(xmlTextWriterPtr w, const ck_target_result *t, ck_detector d)
 {
@@ -180,8 +175,8 @@ static int write_testcase(xmlTextWriterPtr w, const ck_target_result *t, ck_dete
 	return rc < 0 ? -1 : 0;
 }
 
-/* Why: properties carry what a CI page has no column for: the variant
- * and the exercise a target was graded against. */
+/* Properties carry what a CI page has no column for: the variant and
+ * the exercise a target was graded against. */
 static int write_properties(xmlTextWriterPtr w, const ck_target_result *t)
 {
 	int rc = xmlTextWriterStartElement(w, X("properties"));
@@ -199,8 +194,8 @@ static int write_properties(xmlTextWriterPtr w, const ck_target_result *t)
 	return rc < 0 ? -1 : 0;
 }
 
-/* Why: Ant's schema, which Jenkins follows, wants a timestamp and a
- * hostname on each suite; the timestamp is UTC without a zone, as there. */
+/* Ant's schema, which Jenkins follows, wants a timestamp and a hostname on
+ * each suite; the timestamp is UTC without a zone, as there. */
 static int write_suite(xmlTextWriterPtr w, const ck_target_result *t, const char *stamp,
 		       const char *host)
 {
@@ -252,7 +247,7 @@ static int write_document(xmlTextWriterPtr w, const ck_report *r)
 	return rc < 0 ? -1 : 0;
 }
 
-/* Why: "-" is stdout. The file is opened here, not by libxml2, which
+/* "-" is stdout. The file is opened here, not by libxml2, which
  * would read a path as a URI ("%20", "?" change its meaning). */
 int ck_write_junit(const ck_report *r, const char *path)
 {

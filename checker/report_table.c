@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "clean_text.h"
 #include "finding_line.h"
 #include "report.h"
@@ -24,7 +25,7 @@
 /* The most build-error lines shown under a target. */
 #define MAX_ERROR_LINES 20
 
-/* Why: the symbol is what the eye scans for; its colour says the same
+/* The symbol is what the eye scans for; its colour says the same
  * thing again for those who see colour. */
 static const char *symbol(ck_verdict v)
 {
@@ -60,7 +61,7 @@ static const char *colour_of(ck_verdict v)
 	return "";
 }
 
-/* Why: columns line up by characters on screen, not bytes ("✓" is 3). */
+/* Columns line up by characters on screen, not bytes ("✓" is 3). */
 static int screen_width(const char *s)
 {
 	int n = 0;
@@ -86,8 +87,8 @@ static int detector_width(ck_detector d)
 	return n < 5 ? 5 : n;
 }
 
-/* Why: one cell: the verdict's symbol and, for detectors that ran, how
- * many distinct findings they made. */
+/* One cell: the verdict's symbol and, for detectors that ran, how many
+ * distinct findings they made. */
 static void print_cell(FILE *out, bool colour, const ck_target_result *t, ck_detector d)
 {
 	ck_verdict v = ck_detector_verdict(t, d);
@@ -111,7 +112,7 @@ static void print_header(FILE *out, bool colour, int target_w)
 	fprintf(out, "%s\n", colour ? RESET : "");
 }
 
-/* Why: the table itself: one glance says which detector saw what. */
+/* The table itself: one glance says which detector saw what. */
 static void print_grid(const ck_report *r, FILE *out, bool colour)
 {
 	int target_w = (int)strlen("target");
@@ -133,12 +134,12 @@ static void print_grid(const ck_report *r, FILE *out, bool colour)
 		fputc('\n', out);
 		free(name);
 	}
-	fprintf(out, "\n✓ clean or caught   ✗ missed or unexpected   ! could not run   - not run"
-		     "   (the number counts distinct findings)\n");
+	fprintf(out, "\n✓ clean or caught   ✗ missed or unexpected   ! could not run"
+		     "   - not run   (the number counts distinct findings)\n");
 }
 
-/* Why: the heading names what the target was graded against, so "missed"
- * can be read as "missed raft/election.c:88". */
+/* The heading names what the target was graded against, so "missed" can
+ * be read as "missed raft/election.c:88". */
 static void print_target_heading(FILE *out, bool colour, const ck_target_result *t)
 {
 	char *name = ck_clean_text(t->target, CK_TEXT_LINE);
@@ -165,7 +166,7 @@ static void print_target_heading(FILE *out, bool colour, const ck_target_result 
 	fputs(")\n", out);
 }
 
-/* Why: long compiler output (or a long thread table) is cut, but the
+/* Long compiler output (or a long thread table) is cut, but the
  * first lines, where the first error is, are always shown. */
 static void print_indented(FILE *out, const char *indent, const char *text)
 {
@@ -186,7 +187,7 @@ static void print_indented(FILE *out, const char *indent, const char *text)
 		fprintf(out, "%s... (more in the JSON report)\n", indent);
 }
 
-/* Why: a ✗ or ! in the grid needs a sentence: missed what, unexpected
+/* A ✗ or ! in the grid needs a sentence: missed what, unexpected
  * where, failed why. Clean and skipped cells need none. */
 static void print_verdict_line(FILE *out, bool colour, const ck_target_result *t, ck_detector d)
 {
@@ -212,7 +213,7 @@ static void print_verdict_line(FILE *out, bool colour, const ck_target_result *t
 	}
 }
 
-/* Why: the same report can reach a detector's list twice with different
+/* The same report can reach a detector's list twice with different
  * stacks; a student needs to read it once. */
 static void print_findings(FILE *out, bool colour, const ck_target_result *t)
 {
@@ -240,10 +241,7 @@ static void print_findings(FILE *out, bool colour, const ck_target_result *t)
 			fputc('\n', out);
 			if (f->details != NULL)
 				print_indented(out, "      ", f->details);
-			char **grown = realloc(seen, (nseen + 1) * sizeof *seen);
-			if (grown == NULL)
-				abort();
-			seen = grown;
+			seen = ck_realloc_array(seen, nseen + 1, sizeof *seen);
 			seen[nseen++] = line;
 		}
 	}
@@ -264,7 +262,7 @@ static bool has_news(const ck_target_result *t)
 	return false;
 }
 
-/* Why: below the grid, only the targets with something to say. */
+/* Below the grid, only the targets with something to say. */
 static void print_details(const ck_report *r, FILE *out, bool colour)
 {
 	for (size_t i = 0; i < r->ntargets; i++) {
@@ -284,7 +282,7 @@ static void print_details(const ck_report *r, FILE *out, bool colour)
 	}
 }
 
-/* Why: the table first (the overview), then the details. */
+/* The table first (the overview), then the details. */
 void ck_print_table(const ck_report *r, FILE *out, bool colour)
 {
 	print_grid(r, out, colour);

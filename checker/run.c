@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "progress.h"
 #include "run.h"
 
@@ -33,7 +34,7 @@ static double clock_s(clockid_t id)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Why: a blocked signal whose action is "ignore" may be dropped; with a
+/* A blocked signal whose action is "ignore" may be dropped; with a
  * handler installed, SIGCHLD always stays pending for sigtimedwait. */
 static void no_op(int sig)
 {
@@ -57,7 +58,7 @@ bool ck_run_interrupted(void)
 	return interrupted;
 }
 
-/* Why: in the child, between fork and exec: a group of its own (so a
+/* In the child, between fork and exec: a group of its own (so a
  * timeout can kill the run and every process it forked), the signal
  * mask the checker had at start, the output files, the environment. */
 static void __attribute__((noreturn)) exec_child(const ck_job *j)
@@ -103,13 +104,11 @@ static void start(ck_job *j)
 	j->pid = pid;
 }
 
-/* Why: the longest runs (Helgrind) start first, so they do not end up
+/* The longest runs (Helgrind) start first, so they do not end up
  * running alone at the end while the other CPUs idle. */
 static size_t *longest_first(ck_job **jobs, size_t n)
 {
-	size_t *order = malloc((n ? n : 1) * sizeof *order);
-	if (order == NULL)
-		abort();
+	size_t *order = ck_calloc(n, sizeof *order);
 	for (size_t i = 0; i < n; i++)
 		order[i] = i;
 	for (size_t i = 1; i < n; i++)
@@ -130,7 +129,7 @@ typedef struct pool {
 	void *arg;
 } pool;
 
-/* Why: a run's leftovers (the test processes it forked) die with it. */
+/* A run's leftovers (the test processes it forked) die with it. */
 static void finish(pool *p, int slot, int status)
 {
 	ck_job *j = p->running[slot];
@@ -155,8 +154,8 @@ static void reap(pool *p)
 			}
 }
 
-/* Why: the checker's last line of defence against a hang the program's
- * own watchdog cannot stop. Returns the seconds until the next deadline. */
+/* The checker's last line of defence against a hang the program's own
+ * watchdog cannot stop. Returns the seconds until the next deadline. */
 static double enforce_timeouts(pool *p)
 {
 	double now = clock_s(CLOCK_MONOTONIC), next = TICK_S;
@@ -184,8 +183,8 @@ static double running_credit(const pool *p)
 	return credit;
 }
 
-/* Why: sleep until a child ends, the user interrupts, a deadline passes
- * or the progress line is due, whichever comes first. */
+/* Sleep until a child ends, the user interrupts, a deadline passes or
+ * the progress line is due, whichever comes first. */
 static void wait_for_event(double max_s)
 {
 	struct timespec ts = {.tv_sec = (time_t)max_s,
@@ -209,12 +208,10 @@ int ck_run_jobs(ck_job **jobs, size_t n, int parallel, ck_progress *progress, ck
 		void *arg)
 {
 	size_t *order = longest_first(jobs, n);
-	pool p = {.running = calloc((size_t)parallel, sizeof(ck_job *)),
+	pool p = {.running = ck_calloc((size_t)parallel, sizeof(ck_job *)),
 		  .progress = progress,
 		  .done = done,
 		  .arg = arg};
-	if (p.running == NULL)
-		abort();
 	ck_progress_begin(progress, jobs, n, parallel);
 	size_t next = 0;
 	while (!interrupted && (next < n || p.nrunning > 0)) {

@@ -9,10 +9,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "files.h"
 #include "target.h"
 
-/* Why: a target that cannot be checked stops everything before any
+/* A target that cannot be checked stops everything before any
  * build starts, with a sentence that says what to do. */
 static void __attribute__((noreturn, format(printf, 1, 2))) bad_target(const char *fmt, ...)
 {
@@ -25,7 +26,7 @@ static void __attribute__((noreturn, format(printf, 1, 2))) bad_target(const cha
 	exit(2);
 }
 
-/* Why: the Makefile is handed the tree's path; make splits words at
+/* The Makefile is handed the tree's path; make splits words at
  * spaces and gives $ : # % meanings of their own. */
 static void check_make_safe(const char *arg, const char *path)
 {
@@ -36,7 +37,7 @@ static void check_make_safe(const char *arg, const char *path)
 				   arg, path, *p);
 }
 
-/* Why: the commonest mistakes are naming raft/ itself or a file. */
+/* The commonest mistakes are naming raft/ itself or a file. */
 static char *resolve_tree(const char *arg)
 {
 	char *path = realpath(arg, NULL);
@@ -71,7 +72,7 @@ static char *resolve_tree(const char *arg)
 	return path;
 }
 
-/* Why: a tree can say what it is (materialised exercises do) so that the
+/* A tree can say what it is (materialised exercises do) so that the
  * grading knows whether findings are expected. */
 static int variant_from_file(const char *arg, const char *path)
 {
@@ -92,7 +93,7 @@ static int variant_from_file(const char *arg, const char *path)
 		   arg, text);
 }
 
-/* Why: the variant decides what counts as a pass; see report.h. */
+/* The variant decides what counts as a pass; see report.h. */
 static ck_variant decide_variant(const ck_options *o, const char *arg, const char *path,
 				 const char *root, bool has_exercise)
 {
@@ -106,7 +107,7 @@ static ck_variant decide_variant(const ck_options *o, const char *arg, const cha
 	return has_exercise ? CK_BUGGY : CK_SUBMISSION;
 }
 
-/* Why: exercise.json is optional, but a broken one must not be ignored. */
+/* exercise.json is optional, but a broken one must not be ignored. */
 static ck_exercise *load_exercise(const char *json_path)
 {
 	if (access(json_path, F_OK) != 0)
@@ -118,8 +119,8 @@ static ck_exercise *load_exercise(const char *json_path)
 	return ex;
 }
 
-/* Why: build/check/<name> must be one directory per target, readable in
- * a listing, whatever characters the path has. */
+/* build/check/<name> must be one directory per target, readable in a
+ * listing, whatever characters the path has. */
 static char *sanitised_name(const char *path, const char *root, const char *program)
 {
 	char *name;
@@ -127,11 +128,11 @@ static char *sanitised_name(const char *path, const char *root, const char *prog
 	if (program != NULL)
 		name = ck_strdup_printf("program-%s", program);
 	else if (strcmp(path, root) == 0)
-		name = strdup("reference");
+		name = ck_strdup("reference");
 	else if (strncmp(path, root, rootlen) == 0 && path[rootlen] == '/')
-		name = strdup(path + rootlen + 1);
+		name = ck_strdup(path + rootlen + 1);
 	else
-		name = strdup(strrchr(path, '/') + 1);
+		name = ck_strdup(strrchr(path, '/') + 1);
 	for (char *p = name; *p; p++)
 		if (*p == '/')
 			*p = '-';
@@ -140,8 +141,8 @@ static char *sanitised_name(const char *path, const char *root, const char *prog
 	return name;
 }
 
-/* Why: two targets named alike (a/raft-tree, b/raft-tree) must not share
- * a build directory. */
+/* Two targets named alike (a/raft-tree, b/raft-tree) must not share a
+ * build directory. */
 static char *unique_name(char *name, const ck_target *done, size_t ndone)
 {
 	for (int k = 2;; k++) {
@@ -150,7 +151,7 @@ static char *unique_name(char *name, const ck_target *done, size_t ndone)
 			clash = strcmp(done[i].name, name) == 0;
 		if (!clash)
 			return name;
-		char *base = strdup(name);
+		char *base = ck_strdup(name);
 		char *dash = strrchr(base, '-');
 		if (k > 2 && dash != NULL)
 			*dash = '\0';
@@ -160,8 +161,8 @@ static char *unique_name(char *name, const ck_target *done, size_t ndone)
 	}
 }
 
-/* Why: only programs in tests/programs/ can be built: the Makefile links
- * them with the runtime, which is what lets lockdep and the watchdog see
+/* Only programs in tests/programs/ can be built: the Makefile links them
+ * with the runtime, which is what lets lockdep and the watchdog see
  * them. */
 static char *resolve_program(const char *arg, const char *root, char **name_out)
 {
@@ -176,12 +177,12 @@ static char *resolve_program(const char *arg, const char *root, char **name_out)
 		bad_target("--program '%s': give a program's .c file in %s (e.g. "
 			   "tests/programs/race.c); only those are built with the runtime",
 			   arg, dir);
-	*name_out = strndup(base, strlen(base) - 2);
+	*name_out = ck_strndup(base, strlen(base) - 2);
 	free(dir);
 	return path;
 }
 
-/* Why: a tree and a program differ only in where their files are. */
+/* A tree and a program differ only in where their files are. */
 static void fill_tree(ck_target *t, const ck_options *o, const char *arg, const char *root)
 {
 	t->path = resolve_tree(arg);
@@ -212,14 +213,12 @@ static int by_name(const void *a, const void *b)
 	return strcmp((*(ck_target *const *)a)->name, (*(ck_target *const *)b)->name);
 }
 
-/* Why: a second rrl-check on the same target waits for the first. The
- * locks are taken in name order: two checkers taking them in different
+/* A second rrl-check on the same target waits for the first. The locks
+ * are taken in name order: two checkers taking them in different
  * orders could each hold one and wait for the other for ever. */
 static void lock_in_name_order(ck_target *targets, size_t n, const char *root)
 {
-	ck_target **sorted = malloc((n ? n : 1) * sizeof *sorted);
-	if (sorted == NULL)
-		abort();
+	ck_target **sorted = ck_calloc(n, sizeof *sorted);
 	for (size_t i = 0; i < n; i++)
 		sorted[i] = &targets[i];
 	qsort(sorted, n, sizeof *sorted, by_name);
@@ -236,17 +235,15 @@ ck_target *ck_targets_resolve(const ck_options *o, const char *root, ck_report *
 			      size_t *ntargets)
 {
 	size_t n = o->ntrees + o->nprograms;
-	ck_target *targets = calloc(n, sizeof *targets);
-	report->targets = calloc(n, sizeof *report->targets);
-	if (targets == NULL || report->targets == NULL)
-		abort();
+	ck_target *targets = ck_calloc(n, sizeof *targets);
+	report->targets = ck_calloc(n, sizeof *report->targets);
 	report->ntargets = n;
 	for (size_t i = 0; i < n; i++) {
 		ck_target *t = &targets[i];
 		bool tree = i < o->ntrees;
 		const char *arg = tree ? o->trees[i] : o->programs[i - o->ntrees];
 		t->result = &report->targets[i];
-		t->result->target = strdup(arg);
+		t->result->target = ck_strdup(arg);
 		for (int d = 0; d < CK_NDETECTORS; d++)
 			t->result->det[d].enabled = o->detectors[d];
 		if (tree)

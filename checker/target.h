@@ -6,17 +6,29 @@
 #ifndef CK_TARGET_H
 #define CK_TARGET_H
 
+#include <stdint.h>
+
 #include "options.h"
 #include "report.h"
 
+/* One seed in one detector's results. A seed's runs that feed the
+ * detector (its plain, TSan and Helgrind runs) count as one, and the seed
+ * detects if any of them found something (collect.c). */
+typedef struct ck_seed_tally {
+	uint64_t seed;
+	long detect_index; /* its time in the detector's detect_s; -1: none yet */
+} ck_seed_tally;
+
 typedef struct ck_target {
-	ck_target_result *result; /* the target's entry in the report */
-	char *path;		  /* absolute: the tree, or the program's .c file */
-	char *name;		  /* unique, safe in a file name */
-	char *out;		  /* build/check/<name>, relative to the root */
-	char *program;		  /* a program's name ("race"); NULL for a tree */
-	const char *run;	  /* scenarios for the TSan and plain runs */
-	const char *helgrind_run; /* scenarios under Helgrind */
+	ck_target_result *result;	     /* the target's entry in the report */
+	char *path;			     /* absolute: the tree, or the program's .c file */
+	char *name;			     /* unique, safe in a file name */
+	char *out;			     /* build/check/<name>, relative to the root */
+	char *program;			     /* a program's name ("race"); NULL for a tree */
+	const char *run;		     /* scenarios for the TSan and plain runs */
+	const char *helgrind_run;	     /* scenarios under Helgrind */
+	ck_seed_tally *seeds[CK_NDETECTORS]; /* the seeds each detector has seen */
+	size_t nseeds[CK_NDETECTORS];
 } ck_target;
 
 /* Resolve every TARGET and --program into targets and report entries

@@ -6,11 +6,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "files.h"
 #include "tools.h"
 
-/* Why: a directory is the project root only if it has what the checker
- * uses from it; a wrong guess would fail much later and less clearly. */
+/* A directory is the project root only if it has what the checker uses
+ * from it; a wrong guess would fail much later and less clearly. */
 static bool is_root(const char *dir)
 {
 	char *makefile = ck_strdup_printf("%s/Makefile", dir);
@@ -21,7 +22,7 @@ static bool is_root(const char *dir)
 	return yes;
 }
 
-/* Why: the executable's own path, not the current directory, says which
+/* The executable's own path, not the current directory, says which
  * checkout it belongs to, so rrl-check works from anywhere. */
 static char *root_from_exe(void)
 {
@@ -55,11 +56,11 @@ char *ck_find_root(const char *argv0)
 char *ck_which(const char *name)
 {
 	if (strchr(name, '/') != NULL)
-		return access(name, X_OK) == 0 ? strdup(name) : NULL;
+		return access(name, X_OK) == 0 ? ck_strdup(name) : NULL;
 	const char *path = getenv("PATH");
 	if (path == NULL)
 		path = "/usr/local/bin:/usr/bin:/bin";
-	char *copy = strdup(path);
+	char *copy = ck_strdup(path);
 	char *save = NULL;
 	for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
 		char *full = ck_strdup_printf("%s/%s", dir, name);
@@ -73,8 +74,8 @@ char *ck_which(const char *name)
 	return NULL;
 }
 
-/* Why: the same order as the Makefile's CLANG, so the static detector
- * and the TSan build use the same compiler. */
+/* The same order as the Makefile's CLANG, so the static detector and
+ * the TSan build use the same compiler. */
 char *ck_find_clang(void)
 {
 	static const char *const names[] = {"clang-22", "clang-21", "clang-20", "clang-19",
@@ -87,7 +88,7 @@ char *ck_find_clang(void)
 	return NULL;
 }
 
-/* Why: without a symbolizer TSan prints addresses, not file:line, and no
+/* Without a symbolizer TSan prints addresses, not file:line, and no
  * report could point at a line. */
 char *ck_find_symbolizer(void)
 {

@@ -15,5 +15,6 @@ void add_parse_tsan_suite(void);
 void add_parse_helgrind_suite(void);
 void add_parse_clang_suite(void);
 void add_parse_findings_suite(void);
+void add_collect_suite(void);
 
 #endif

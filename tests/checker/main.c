@@ -23,6 +23,7 @@ int main(void)
 	add_parse_findings_suite();
 	add_grade_suite();
 	add_outputs_suite();
+	add_collect_suite();
 
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();

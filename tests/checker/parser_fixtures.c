@@ -6,10 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
+#include "files.h"
 #include "parser_fixtures.h"
 
-/* Why: the tests run from the repository root (make), or from anywhere
- * with CK_FIXTURES pointing at the fixtures. */
+/* The tests run from the repository root (make), or from anywhere with
+ * CK_FIXTURES pointing at the fixtures. */
 char *fixture_path(const char *name)
 {
 	const char *dir = getenv("CK_FIXTURES");
@@ -19,20 +21,12 @@ char *fixture_path(const char *name)
 char *fixture_text(const char *name)
 {
 	char *path = fixture_path(name);
-	FILE *f = fopen(path, "rb");
-	char *text = NULL;
-	size_t len = 0;
-	if (f != NULL) {
-		fseek(f, 0, SEEK_END);
-		long size = ftell(f);
-		rewind(f);
-		text = calloc(1, size > 0 ? (size_t)size + 1 : 1);
-		len = text && size > 0 ? fread(text, 1, (size_t)size, f) : 0;
-		fclose(f);
-	}
-	if (text == NULL || len == 0) {
-		fprintf(stderr, "\ncannot read %s: run from the repository root, or set CK_FIXTURES "
-				"to tests/checker/fixtures\n", path);
+	char *text = ck_read_file(path);
+	if (text == NULL || *text == '\0') {
+		fprintf(stderr,
+			"\ncannot read %s: run from the repository root, or set CK_FIXTURES "
+			"to tests/checker/fixtures\n",
+			path);
 		CU_FAIL("fixture missing");
 		free(text);
 		text = ck_strdup("");

@@ -15,7 +15,7 @@
 #include "finding.h"
 
 /* CU_ASSERT_STRING_EQUAL that fails, instead of crashing, on NULL. */
-#define ASSERT_STR_EQ(actual, expected) \
+#define ASSERT_STR_EQ(actual, expected)                                                            \
 	CU_ASSERT_STRING_EQUAL((actual) ? (actual) : "(null)", expected)
 
 /* tests/checker/fixtures/<name> (or $CK_FIXTURES/<name>), malloc'd. */

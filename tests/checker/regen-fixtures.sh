@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Regenerate the checker's parser fixtures (tests/checker/fixtures/) from
-# real detector runs: the small programs in tests/checker/fixture_programs/
-# and two buggy copies of raft/ (fixture_programs/raft_bugs/*.patch).
+# Regenerate the checker's fixtures (tests/checker/fixtures/) from real
+# detector runs: the small programs in tests/checker/fixture_programs/,
+# buggy copies of raft/ (fixture_programs/raft_bugs/*.patch) and raft/
+# itself.
 # tests/checker/fixtures/README.md says what each file is.
 #
-# Usage: tests/checker/regen-fixtures.sh      (about a minute; needs the
-# packages `make deps` installs: clang, gcc, valgrind, llvm-symbolizer)
+# Usage: tests/checker/regen-fixtures.sh [runs]   (about a minute; with
+# runs, only fixtures/runs/, about 20 s; needs the packages `make deps`
+# installs: clang, gcc, valgrind, llvm-symbolizer)
 #
 # The outputs hold absolute paths (/work/main/... for the programs,
 # /tmp/rrl-fixtures.*/ for the buggy trees); the parsers must not care.
@@ -55,64 +57,112 @@ helgrind_fixture() {
 	fi
 }
 
-# A copy of raft/ with one bug patched in, built against this tree's
-# trusted parts exactly as the checker builds a submission.
+# A copy of raft/ with one bug patched in (none without $2), built against
+# this tree's trusted parts exactly as the checker builds a submission.
 buggy_tree() {
 	local name=$1 patch=$2 flavour=$3
 	if [ ! -d "$work/$name/raft" ]; then
 		mkdir -p "$work/$name"
 		cp -r raft "$work/$name/raft"
-		(cd "$work/$name" && patch -s -p1 <"$progs/raft_bugs/$patch")
+		[ -z "$patch" ] || (cd "$work/$name" && patch -s -p1 <"$progs/raft_bugs/$patch")
 	fi
 	make --no-print-directory -s RAFT_DIR="$work/$name/raft" OUT="$work/$name/build" \
 		"$work/$name/build/$flavour/raft-tests" >/dev/null
 }
 
-echo "ThreadSanitizer ($clang, gcc):"
-for p in race peer_race lock_order misuse uaf; do tsan_fixture "$p" "$clang" clang; done
-for p in race lock_order misuse; do tsan_fixture "$p" gcc gcc; done
+# One run of TestInitialElection3A on tree $1 as rrl-check makes it
+# (checker/plan.c: the same options, TSAN_OPTIONS and Valgrind flags), its
+# files named as in the checker's logs directory: runs/$1/$2.seed$3.out and
+# .err, and TSan's reports or Helgrind's XML beside them.
+record_run() {
+	local tree=$1 kind=$2 seed=$3 dir=$fx/runs/$1 bin=$work/$1/build
+	local scenario='^TestInitialElection3A$'
+	mkdir -p "$dir"
+	case $kind in
+	plain) "$bin/plain/raft-tests" -run "$scenario" -seed "$seed" -noise 0.05 ;;
+	tsan)
+		TSAN_OPTIONS="log_path=$dir/tsan.seed$seed second_deadlock_stack=1 halt_on_error=0 exitcode=66 history_size=4" \
+			"$bin/tsan/raft-tests" -run "$scenario" -seed "$seed" -noise 0.05
+		;;
+	helgrind)
+		valgrind --tool=helgrind --xml=yes --xml-file="$dir/hg.seed$seed.%p.xml" \
+			--suppressions=tests/helgrind.supp --child-silent-after-fork=no \
+			"$bin/plain/raft-tests" -run "$scenario" -seed "$seed" -scale 8
+		;;
+	esac >"$dir/$kind.seed$seed.out" 2>"$dir/$kind.seed$seed.err" || true
+	echo "  runs/$tree/$kind.seed$seed.*"
+}
 
-echo "Helgrind:"
-helgrind_fixture race text
-helgrind_fixture lock_order text
-helgrind_fixture peer_race
-helgrind_fixture misuse
-head -c 3000 "$fx/helgrind_lock_order.xml" >"$fx/helgrind_truncated.xml"
-echo "  helgrind_truncated.xml"
+# The parser fixtures: each detector's own output.
+parser_fixtures() {
+	echo "ThreadSanitizer ($clang, gcc):"
+	for p in race peer_race lock_order misuse uaf; do tsan_fixture "$p" "$clang" clang; done
+	for p in race lock_order misuse; do tsan_fixture "$p" gcc gcc; done
 
-echo "clang -Wthread-safety:"
-static_flags=(-std=c11 -D_GNU_SOURCE -Iplatform -include raft.h -Iraft -fsyntax-only
-	-Wthread-safety -Wthread-safety-beta -Wno-thread-safety-negative)
-"$clang" "${static_flags[@]}" tests/static/wrong_calls.c >"$fx/clang_wrong_calls.txt" 2>&1 || true
-echo "  clang_wrong_calls.txt"
-"$clang" "${static_flags[@]}" "$progs/static_wrong.c" >"$fx/clang_static_wrong.txt" 2>&1 || true
-echo "  clang_static_wrong.txt"
+	echo "Helgrind:"
+	helgrind_fixture race text
+	helgrind_fixture lock_order text
+	helgrind_fixture peer_race
+	helgrind_fixture misuse
+	head -c 3000 "$fx/helgrind_lock_order.xml" >"$fx/helgrind_truncated.xml"
+	echo "  helgrind_truncated.xml"
 
-echo "Buggy raft/ trees:"
-buggy_tree vote vote_reply_without_lock.patch tsan
-TSAN_OPTIONS="halt_on_error=0 exitcode=66 second_deadlock_stack=1" \
-	"$work/vote/build/tsan/raft-tests" -run '^TestInitialElection3A$' -seed 7 \
-	>"$fx/tsan_raft_vote_reply.txt" 2>&1 || true
-echo "  tsan_raft_vote_reply.txt"
+	echo "clang -Wthread-safety:"
+	static_flags=(-std=c11 -D_GNU_SOURCE -Iplatform -include raft.h -Iraft -fsyntax-only
+		-Wthread-safety -Wthread-safety-beta -Wno-thread-safety-negative)
+	"$clang" "${static_flags[@]}" tests/static/wrong_calls.c >"$fx/clang_wrong_calls.txt" 2>&1 || true
+	echo "  clang_wrong_calls.txt"
+	"$clang" "${static_flags[@]}" "$progs/static_wrong.c" >"$fx/clang_static_wrong.txt" 2>&1 || true
+	echo "  clang_static_wrong.txt"
 
-buggy_tree vote vote_reply_without_lock.patch plain
-# Helgrind sees a race only when the schedule leaves the two accesses
-# unordered; on a loaded machine a run can miss it, so try a few seeds.
-# One XML per process: keep the test process's (the one with errors).
-xml=
-for seed in 7 8 9 10 11; do
-	rm -rf "$work/hg" && mkdir -p "$work/hg"
-	valgrind --tool=helgrind --xml=yes --xml-file="$work/hg/helgrind.%p.xml" \
-		--suppressions=tests/helgrind.supp --child-silent-after-fork=no \
-		"$work/vote/build/plain/raft-tests" -run '^TestInitialElection3A$' -seed "$seed" \
-		-scale 8 >/dev/null 2>&1 || true
-	xml=$(grep -l '<error>' "$work"/hg/helgrind.*.xml | head -1) && break
-done
-[ -n "$xml" ] || { echo "regen: Helgrind reported nothing on the buggy tree" >&2; exit 1; }
-cp "$xml" "$fx/helgrind_raft_vote_reply.xml"
-echo "  helgrind_raft_vote_reply.xml"
+	echo "Buggy raft/ trees:"
+	buggy_tree vote vote_reply_without_lock.patch tsan
+	TSAN_OPTIONS="halt_on_error=0 exitcode=66 second_deadlock_stack=1" \
+		"$work/vote/build/tsan/raft-tests" -run '^TestInitialElection3A$' -seed 7 \
+		>"$fx/tsan_raft_vote_reply.txt" 2>&1 || true
+	echo "  tsan_raft_vote_reply.txt"
 
-buggy_tree rpc lock_held_during_rpc.patch plain
-"$work/rpc/build/plain/raft-tests" -run '^(TestInitialElection3A|TestReElection3A)$' -seed 11 \
-	>"$fx/findings_raft_rpc_lock.txt" 2>&1 || true
-echo "  findings_raft_rpc_lock.txt"
+	buggy_tree vote vote_reply_without_lock.patch plain
+	# Helgrind sees a race only when the schedule leaves the two accesses
+	# unordered; on a loaded machine a run can miss it, so try a few seeds.
+	# One XML per process: keep the test process's (the one with errors).
+	xml=
+	for seed in 7 8 9 10 11; do
+		rm -rf "$work/hg" && mkdir -p "$work/hg"
+		valgrind --tool=helgrind --xml=yes --xml-file="$work/hg/helgrind.%p.xml" \
+			--suppressions=tests/helgrind.supp --child-silent-after-fork=no \
+			"$work/vote/build/plain/raft-tests" -run '^TestInitialElection3A$' -seed "$seed" \
+			-scale 8 >/dev/null 2>&1 || true
+		xml=$(grep -l '<error>' "$work"/hg/helgrind.*.xml | head -1) && break
+	done
+	[ -n "$xml" ] || { echo "regen: Helgrind reported nothing on the buggy tree" >&2; exit 1; }
+	cp "$xml" "$fx/helgrind_raft_vote_reply.xml"
+	echo "  helgrind_raft_vote_reply.xml"
+
+	buggy_tree rpc lock_held_during_rpc.patch plain
+	"$work/rpc/build/plain/raft-tests" -run '^(TestInitialElection3A|TestReElection3A)$' -seed 11 \
+		>"$fx/findings_raft_rpc_lock.txt" 2>&1 || true
+	echo "  findings_raft_rpc_lock.txt"
+}
+
+# Whole runs of three trees, for the collector's tests.
+recorded_runs() {
+	echo "Recorded runs:"
+	rm -rf "$fx/runs"
+	for flavour in plain tsan; do
+		buggy_tree candidate_keeps_term candidate_keeps_term.patch $flavour
+		buggy_tree vote vote_reply_without_lock.patch $flavour
+		buggy_tree reference "" $flavour
+	done
+	record_run candidate_keeps_term plain 7
+	record_run candidate_keeps_term tsan 7
+	record_run candidate_keeps_term tsan 8
+	record_run candidate_keeps_term helgrind 7
+	record_run vote plain 7
+	record_run vote tsan 7
+	record_run reference plain 9
+	record_run reference tsan 9
+}
+
+[ "${1:-}" = runs ] || parser_fixtures
+recorded_runs

@@ -6,61 +6,54 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "report_builder.h"
 
-/* Why: tests state only what matters to them; the rest is "unknown". */
+/* Tests state only what matters to them; the rest is "unknown". */
 ck_finding rb_finding(ck_detector d, const char *kind, int rule, const char *file, int line,
 		      const char *function, const char *message)
 {
 	ck_finding f = {0};
 	f.detector = d;
-	f.kind = kind ? ck_strdup(kind) : NULL;
+	f.kind = ck_strdup(kind);
 	f.rule = rule;
-	f.message = message ? ck_strdup(message) : NULL;
-	f.where.file = file ? ck_strdup(file) : NULL;
+	f.message = ck_strdup(message);
+	f.where.file = ck_strdup(file);
 	f.where.line = line;
-	f.where.function = function ? ck_strdup(function) : NULL;
+	f.where.function = ck_strdup(function);
 	f.seed = 17;
 	f.seconds = 1.5;
 	f.occurrences = 1;
 	return f;
 }
 
-/* Why: the grading looks at stacks, so tests need stacks with chosen frames. */
+/* The grading looks at stacks, so tests need stacks with chosen frames. */
 void rb_add_stack(ck_finding *f, const char *title, int nframes, const ck_frame *frames)
 {
-	f->stacks = realloc(f->stacks, (f->nstacks + 1) * sizeof *f->stacks);
-	if (f->stacks == NULL)
-		abort();
+	f->stacks = ck_realloc_array(f->stacks, f->nstacks + 1, sizeof *f->stacks);
 	ck_stack *s = &f->stacks[f->nstacks++];
-	s->title = title ? ck_strdup(title) : NULL;
+	s->title = ck_strdup(title);
 	s->nframes = (size_t)nframes;
-	s->frames = calloc((size_t)nframes + 1, sizeof *s->frames);
-	if (s->frames == NULL)
-		abort();
+	s->frames = ck_calloc((size_t)nframes + 1, sizeof *s->frames);
 	for (int i = 0; i < nframes; i++) {
-		s->frames[i].function = frames[i].function ? ck_strdup(frames[i].function) : NULL;
-		s->frames[i].file = frames[i].file ? ck_strdup(frames[i].file) : NULL;
+		s->frames[i].function = ck_strdup(frames[i].function);
+		s->frames[i].file = ck_strdup(frames[i].file);
 		s->frames[i].line = frames[i].line;
 	}
 }
 
-/* Why: most tests need one bug line and a set of expected detectors. */
+/* Most tests need one bug line and a set of expected detectors. */
 ck_exercise *rb_exercise(const char *id, const char *file, int line,
 			 const bool expected[CK_NDETECTORS])
 {
-	ck_exercise *ex = calloc(1, sizeof *ex);
-	if (ex == NULL)
-		abort();
+	ck_exercise *ex = ck_calloc(1, sizeof *ex);
 	ex->id = ck_strdup(id);
 	ex->title = ck_strdup("a test exercise");
 	ex->rule = 1;
 	ex->grade = 2;
 	ex->bug_class = ck_strdup("data race");
 	if (file != NULL) {
-		ex->bug_lines = calloc(1, sizeof *ex->bug_lines);
-		if (ex->bug_lines == NULL)
-			abort();
+		ex->bug_lines = ck_calloc(1, sizeof *ex->bug_lines);
 		ex->bug_lines[0].file = ck_strdup(file);
 		ex->bug_lines[0].line = line;
 		ex->nbug_lines = 1;
@@ -87,9 +80,7 @@ void rb_add_finding(ck_target_result *t, ck_finding f, double s)
 {
 	ck_detector_result *r = &t->det[f.detector];
 	ck_findings_push(&r->findings, f);
-	r->detect_s = realloc(r->detect_s, (r->ndetect_s + 1) * sizeof *r->detect_s);
-	if (r->detect_s == NULL)
-		abort();
+	r->detect_s = ck_realloc_array(r->detect_s, r->ndetect_s + 1, sizeof *r->detect_s);
 	r->detect_s[r->ndetect_s++] = s;
 	r->detected = (int)r->ndetect_s;
 	if (r->runs < r->detected)
@@ -108,32 +99,16 @@ void rb_target_free(ck_target_result *t)
 	}
 }
 
-char *rb_read_file(const char *path)
-{
-	FILE *fp = fopen(path, "rb");
-	if (fp == NULL)
-		return NULL;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&buf, &len);
-	int c;
-	while ((c = fgetc(fp)) != EOF)
-		fputc(c, m);
-	fclose(m);
-	fclose(fp);
-	return buf;
-}
-
-/* Why: outputs are written to real files, as the driver will. */
+/* Outputs are written to real files, as the driver will. */
 char *rb_temp_path(const char *suffix)
 {
 	const char *dir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-	char *path = NULL;
-	if (asprintf(&path, "%s/rrl-check-test-XXXXXX%s", dir, suffix) < 0)
-		abort();
+	char *path = ck_strdup_printf("%s/rrl-check-test-XXXXXX%s", dir, suffix);
 	int fd = mkstemps(path, (int)strlen(suffix));
-	if (fd < 0)
+	if (fd < 0) {
+		perror(path);
 		abort();
+	}
 	close(fd);
 	return path;
 }

@@ -20,8 +20,6 @@ void rb_target(ck_target_result *t, const char *name, ck_variant v, ck_exercise 
 /* Add f to t's detector f.detector and count one detecting run taking s seconds. */
 void rb_add_finding(ck_target_result *t, ck_finding f, double s);
 void rb_target_free(ck_target_result *t);
-/* The contents of a file, malloc'd (NULL if it cannot be read). */
-char *rb_read_file(const char *path);
 /* A new empty temporary file's path (malloc'd), ending in suffix. */
 char *rb_temp_path(const char *suffix);
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "checker_tests.h"
 #include "finding.h"
 #include "parser_fixtures.h"
@@ -40,8 +41,8 @@ static void test_runtime_files(void)
 	CU_ASSERT_TRUE(ck_is_runtime_file(NULL));
 	CU_ASSERT_TRUE(ck_is_runtime_file("<null>"));
 	CU_ASSERT_TRUE(ck_is_runtime_file("./nptl/./nptl/pthread_create.c"));
-	CU_ASSERT_TRUE(ck_is_runtime_file(
-		"../../../../src/libsanitizer/tsan/tsan_interceptors_posix.cpp"));
+	CU_ASSERT_TRUE(
+	    ck_is_runtime_file("../../../../src/libsanitizer/tsan/tsan_interceptors_posix.cpp"));
 	CU_ASSERT_TRUE(ck_is_runtime_file("/usr/include/x86_64-linux-gnu/bits/string_fortified.h"));
 	CU_ASSERT_TRUE(ck_is_runtime_file("/tmp/t/platform/rt/mutex.c"));
 	CU_ASSERT_TRUE(ck_is_runtime_file("platform/rt/thread.c"));
@@ -155,6 +156,49 @@ static void test_add_unique_ignores_stack_order_and_stacks_outside_peer_code(voi
 	ck_findings_free(&list);
 }
 
+/* A finding as an RRL-FINDING line gives it: detector, kind, where,
+ * message, and the kinds of run it came from. */
+static ck_finding line_finding(ck_detector d, const char *kind, int line, const char *message,
+			       ck_run_kind run)
+{
+	ck_finding f = ck_finding_new(d, kind, 0, 7);
+	f.where = (ck_frame){.file = ck_strdup("tests/test_3a.c"),
+			     .line = line,
+			     .function = ck_strdup("test_initial_election")};
+	f.message = ck_strdup(message);
+	f.found_in = CK_FOUND_IN(run);
+	return f;
+}
+
+/* gcc (the plain build) and clang (the TSan build) give one check a line
+ * apart; it is one failed check, found by both runs. */
+static void test_add_unique_knows_a_failed_check_by_its_message(void)
+{
+	ck_findings list;
+	ck_findings_init(&list);
+	const char *msg = "expected a term of at least 1 after an election, got 0";
+	ck_findings_add_unique(&list,
+			       line_finding(CK_INVARIANTS, "check-failed", 23, msg, CK_RUN_PLAIN));
+	ck_findings_add_unique(&list,
+			       line_finding(CK_INVARIANTS, "check-failed", 24, msg, CK_RUN_TSAN));
+	CU_ASSERT_EQUAL_FATAL(list.n, 1);
+	CU_ASSERT_EQUAL(list.items[0].occurrences, 2);
+	CU_ASSERT_EQUAL(list.items[0].where.line, 23); /* the first report's */
+	CU_ASSERT_EQUAL(list.items[0].found_in,
+			CK_FOUND_IN(CK_RUN_PLAIN) | CK_FOUND_IN(CK_RUN_TSAN));
+	/* Another message is another failure. */
+	ck_findings_add_unique(&list, line_finding(CK_INVARIANTS, "check-failed", 24,
+						   "expected one leader, got none", CK_RUN_TSAN));
+	CU_ASSERT_EQUAL(list.n, 2);
+	/* Any other finding is still known by its line. */
+	ck_findings_add_unique(&list,
+			       line_finding(CK_LOCKDEP, "missing-lock", 30, "m", CK_RUN_PLAIN));
+	ck_findings_add_unique(&list,
+			       line_finding(CK_LOCKDEP, "missing-lock", 31, "m", CK_RUN_TSAN));
+	CU_ASSERT_EQUAL(list.n, 4);
+	ck_findings_free(&list);
+}
+
 static void test_push_grows_the_list(void)
 {
 	ck_findings list;
@@ -219,6 +263,8 @@ void add_finding_suite(void)
 		    test_add_unique_folds_the_same_report_from_other_trees);
 	CU_add_test(s, "add_unique ignores stack order and non-peer stacks",
 		    test_add_unique_ignores_stack_order_and_stacks_outside_peer_code);
+	CU_add_test(s, "add_unique knows a failed check by its message, not its line",
+		    test_add_unique_knows_a_failed_check_by_its_message);
 	CU_add_test(s, "push grows the list", test_push_grows_the_list);
 	CU_add_test(s, "next_line splits LF and CRLF lines", test_next_line_splits_lf_and_crlf);
 	CU_add_test(s, "string helpers", test_string_helpers);

@@ -14,7 +14,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "checker_tests.h"
+#include "files.h"
 #include "report_builder.h"
 
 /* A message that needs every kind of escaping. */
@@ -22,12 +24,12 @@ static const char nasty[] = "read of \"rf->votes\" <without> rf->mu & co\n"
 			    "second line\ttab — naïve ü 投票";
 static const char target_name[] = "buggy/r1 <vote> & \"count\"";
 
-/* Why: one report exercises every branch of the outputs: caught,
+/* One report exercises every branch of the outputs: caught,
  * missed, unexpected, error, skipped, build error, no metadata. */
 static void build_report(ck_report *r)
 {
 	r->ntargets = 3;
-	r->targets = calloc(3, sizeof *r->targets);
+	r->targets = ck_calloc(3, sizeof *r->targets);
 	bool expected[CK_NDETECTORS] = {[CK_TSAN] = true, [CK_HELGRIND] = true};
 
 	ck_target_result *b = &r->targets[0];
@@ -37,6 +39,7 @@ static void build_report(ck_report *r)
 	    rb_finding(CK_TSAN, "data-race", 1, "/tmp/b/raft/election.c", 88, "count_vote", nasty);
 	race.variable = ck_strdup("rf->votes");
 	race.occurrences = 3;
+	race.found_in = CK_FOUND_IN(CK_RUN_TSAN);
 	ck_frame frames[] = {{"count_vote", "/tmp/b/raft/election.c", 88},
 			     {"rt_thread_main", "/tmp/b/platform/rt/thread.c", 40}};
 	rb_add_stack(&race, "Write of size 4 by thread T3", 2, frames);
@@ -70,6 +73,7 @@ static void build_report(ck_report *r)
 				     "thread \"apply\" waited 2.0 s for raft.mu");
 	hang.details = ck_strdup("T1 \"apply\" waits for raft.mu (peer 0)\n"
 				 "T2 \"ticker\" holds raft.mu, taken at raft/role.c:40\n");
+	hang.found_in = CK_FOUND_IN(CK_RUN_PLAIN) | CK_FOUND_IN(CK_RUN_HELGRIND);
 	rb_add_finding(ref, hang, 3);
 
 	ck_target_result *sub = &r->targets[2];
@@ -195,6 +199,9 @@ static void test_json_finding_fields(void)
 	CU_ASSERT_TRUE(json_is_true(json_object_get(f, "points_at_bug")));
 	CU_ASSERT_EQUAL(json_integer_value(json_object_get(f, "occurrences")), 3);
 	CU_ASSERT_TRUE(json_is_null(json_object_get(f, "details")));
+	json_t *found_in = json_object_get(f, "found_in");
+	CU_ASSERT_EQUAL(json_array_size(found_in), 1);
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_array_get(found_in, 0)), "tsan");
 
 	json_t *stacks = json_object_get(f, "stacks");
 	CU_ASSERT_EQUAL_FATAL(json_array_size(stacks), 2);
@@ -244,6 +251,13 @@ static void test_json_targets_without_metadata(void)
 	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(hang, "details")),
 			       "T1 \"apply\" waits for raft.mu (peer 0)\n"
 			       "T2 \"ticker\" holds raft.mu, taken at raft/role.c:40\n");
+	/* Every run it came from, in a fixed order. */
+	json_t *hang_runs = json_object_get(hang, "found_in");
+	CU_ASSERT_EQUAL_FATAL(json_array_size(hang_runs), 2);
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_array_get(hang_runs, 0)), "plain");
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_array_get(hang_runs, 1)), "helgrind");
+	/* A finding that knows no run (one built by hand) has an empty list. */
+	CU_ASSERT_EQUAL(json_array_size(json_object_get(f1, "found_in")), 0);
 
 	json_t *sub = json_array_get(json_object_get(root, "results"), 2);
 	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(sub, "variant")), "submission");
@@ -399,7 +413,8 @@ static void test_junit_names_and_text(void)
 	free(failure);
 	char *hang = xpath_string(doc, "/testsuites/testsuite[2]/testcase[6]/failure");
 	CU_ASSERT_PTR_NOT_NULL(strstr(hang, "watchdog hang rule 4 (no location) — thread \"apply\""
-					    " waited 2.0 s for raft.mu (seed 17)\n"
+					    " waited 2.0 s for raft.mu (in the plain and helgrind"
+					    " runs) (seed 17)\n"
 					    "T1 \"apply\" waits for raft.mu (peer 0)\nT2"));
 	free(hang);
 	char *build = xpath_string(doc, "/testsuites/testsuite[3]/testcase[2]/error");
@@ -423,9 +438,10 @@ static void test_junit_failure_text_round_trips(void)
 				      "tsan data-race rule 1 raft/election.c:88 count_vote — "
 				      "read of \"rf->votes\" <without> rf->mu & co second "
 				      "line tab — naïve ü 投票 (seed 17) [points at the bug]\n"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(text, "  Write of size 4 by thread T3\n"
-					    "    #0 count_vote raft/election.c:88\n"
-					    "    #1 rt_thread_main /tmp/b/platform/rt/thread.c:40\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text,
+				      "  Write of size 4 by thread T3\n"
+				      "    #0 count_vote raft/election.c:88\n"
+				      "    #1 rt_thread_main /tmp/b/platform/rt/thread.c:40\n"));
 	free(text);
 	xmlFreeDoc(doc);
 	free_report(&r);
@@ -440,7 +456,7 @@ static char *table_text(const ck_report *r, bool colour)
 	FILE *fp = fopen(path, "w");
 	ck_print_table(r, fp, colour);
 	fclose(fp);
-	char *text = rb_read_file(path);
+	char *text = ck_read_file(path);
 	unlink(path);
 	free(path);
 	return text;
@@ -475,10 +491,14 @@ static void test_table_plain(void)
 	/* The two equal static findings of the reference... differ by function. */
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "raft/log.c:7 — "));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "raft/log.c:7 log_x — "));
-	/* The watchdog's thread table follows its finding, indented. */
-	CU_ASSERT_PTR_NOT_NULL(strstr(text, "waited 2.0 s for raft.mu\n"
-					    "      T1 \"apply\" waits for raft.mu (peer 0)\n"
-					    "      T2 \"ticker\" holds raft.mu"));
+	/* The watchdog's thread table follows its finding, indented. The
+	 * finding names the runs that reported it; a TSan finding, which only
+	 * the TSan run can make, does not. */
+	CU_ASSERT_PTR_NULL(strstr(text, "(in the tsan run)"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text,
+				      "waited 2.0 s for raft.mu (in the plain and helgrind runs)\n"
+				      "      T1 \"apply\" waits for raft.mu (peer 0)\n"
+				      "      T2 \"ticker\" holds raft.mu"));
 	free(text);
 	free_report(&r);
 }

@@ -32,7 +32,7 @@ static void test_wrong_calls(void)
 	CU_ASSERT_EQUAL(f->rule, 1);
 	ASSERT_STR_EQ(f->variable, "rf->mu");
 	ASSERT_STR_EQ(f->message, "calling function 'become_follower_locked' requires "
-					   "holding mutex 'rf->mu' exclusively");
+				  "holding mutex 'rf->mu' exclusively");
 	CU_ASSERT_PTR_NULL(f->where.function);
 
 	f = find_at(&list, "call-while-held", "wrong_calls.c", 22);
@@ -56,7 +56,8 @@ static void test_more_mistakes(void)
 {
 	ck_findings list;
 	CU_ASSERT_EQUAL(parse("clang_static_wrong.txt", &list), 5);
-	const ck_finding *f = find_at(&list, "unlock-not-held", "fixture_programs/static_wrong.c", 25);
+	const ck_finding *f =
+	    find_at(&list, "unlock-not-held", "fixture_programs/static_wrong.c", 25);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
 	CU_ASSERT_EQUAL(f->rule, 0);
 	ASSERT_STR_EQ(f->variable, "b->mu");
@@ -79,14 +80,14 @@ static void test_variations(void)
 	/* Colours, -Werror, a guarded variable, and an unrelated warning whose
 	 * note must not attach to the finding before it. */
 	const char *text =
-		"\033[1mraft/log.c:7:3: \033[0m\033[0;1;35mwarning: \033[0m\033[1mreading variable "
-		"'commit_index' requires holding mutex 'rf->mu' [-Wthread-safety-analysis]\033[0m\n"
-		"raft/log.c:9:1: error: mutex 'rf->mu' is still held at the end of function "
-		"[-Werror,-Wthread-safety-analysis]\n"
-		"raft/log.c:12:7: warning: unused variable 'x' [-Wunused-variable]\n"
-		"raft/log.c:11:2: note: some note about x\n"
-		"raft/log.c:20:2: warning: something new [-Wthread-safety-beta]\n"
-		"3 warnings and 1 error generated.\n";
+	    "\033[1mraft/log.c:7:3: \033[0m\033[0;1;35mwarning: \033[0m\033[1mreading variable "
+	    "'commit_index' requires holding mutex 'rf->mu' [-Wthread-safety-analysis]\033[0m\n"
+	    "raft/log.c:9:1: error: mutex 'rf->mu' is still held at the end of function "
+	    "[-Werror,-Wthread-safety-analysis]\n"
+	    "raft/log.c:12:7: warning: unused variable 'x' [-Wunused-variable]\n"
+	    "raft/log.c:11:2: note: some note about x\n"
+	    "raft/log.c:20:2: warning: something new [-Wthread-safety-beta]\n"
+	    "3 warnings and 1 error generated.\n";
 	CU_ASSERT_EQUAL(ck_parse_clang_warnings(text, &list), 3);
 	const ck_finding *f = find_at(&list, "missing-lock", "raft/log.c", 7);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
@@ -109,7 +110,9 @@ static void test_bad_input(void)
 	CU_ASSERT_EQUAL(ck_parse_clang_warnings("no diagnostics here\n: : :\n", &list), 0);
 	/* A compile error: the analysis did not cover the file. */
 	CU_ASSERT_EQUAL(ck_parse_clang_warnings("raft/x.c:1:10: fatal error: 'raft.h' file not "
-						"found\n1 error generated.\n", &list), -1);
+						"found\n1 error generated.\n",
+						&list),
+			-1);
 	CU_ASSERT_EQUAL(list.n, 0);
 }
 

@@ -116,18 +116,19 @@ static void test_bad_input(void)
 	CU_ASSERT_EQUAL(ck_parse_finding_lines("", &list), 0);
 	CU_ASSERT_EQUAL(ck_parse_finding_lines("PASS\nok\n", &list), 0);
 	/* Finding lines, none readable. */
-	CU_ASSERT_EQUAL(ck_parse_finding_lines("RRL-FINDING {\"detector\":\nRRL-FINDING null\n",
-					       &list), -1);
+	CU_ASSERT_EQUAL(
+	    ck_parse_finding_lines("RRL-FINDING {\"detector\":\nRRL-FINDING null\n", &list), -1);
 	CU_ASSERT_EQUAL(ck_parse_finding_lines("RRL-FINDING {\"detector\":\"lockdep\",\"kind\":"
-					       "\"x\",\"rule\":\"1\"}\n", &list), -1);
+					       "\"x\",\"rule\":\"1\"}\n",
+					       &list),
+			-1);
 	CU_ASSERT_EQUAL(list.n, 0);
 }
 
 void add_parse_findings_suite(void)
 {
 	CU_pSuite s = CU_add_suite("parse_findings", NULL, NULL);
-	CU_add_test(s, "lock held during an RPC: lockdep and watchdog",
-		    test_lock_held_during_rpc);
+	CU_add_test(s, "lock held during an RPC: lockdep and watchdog", test_lock_held_during_rpc);
 	CU_add_test(s, "finding lines inside a TSan log", test_lines_inside_a_tsan_log);
 	CU_add_test(s, "hand-written lines: every detector, malformed skipped",
 		    test_hand_written_lines);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "checker_tests.h"
 #include "parser_fixtures.h"
 #include "parsers.h"

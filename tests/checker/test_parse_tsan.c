@@ -152,8 +152,8 @@ static void check_misuse(const char *name)
 	f = find_at(&list, "destroy-locked", "misuse.c", 72);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
 	ASSERT_STR_EQ(f->variable, "stack of main thread");
-	CU_ASSERT_TRUE(has_frame(stack_titled(f, "and it was locked here"), "destroy_locked",
-				 "misuse.c", 71));
+	CU_ASSERT_TRUE(
+	    has_frame(stack_titled(f, "and it was locked here"), "destroy_locked", "misuse.c", 71));
 
 	f = find_at(&list, "thread-leak", "misuse.c", 88);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
@@ -198,8 +198,8 @@ static void test_raft_tree_log(void)
 		CU_ASSERT_TRUE(ck_is_peer_file(f->where.file));
 		CU_ASSERT_PTR_NULL(strstr(f->message, " at 0x"));
 		for (size_t j = 0; j < f->nstacks; j++)
-			from_the_bug |= has_frame(&f->stacks[j], "send_request_vote",
-						  "raft/election.c", 0);
+			from_the_bug |=
+			    has_frame(&f->stacks[j], "send_request_vote", "raft/election.c", 0);
 	}
 	CU_ASSERT_TRUE(from_the_bug);
 	ck_findings_free(&list);
@@ -228,13 +228,17 @@ static void test_bad_input(void)
 	CU_ASSERT_EQUAL(ck_parse_tsan("PASS\nok raft-tests\n", 1, &list), 0);
 	/* TSan could not start. */
 	CU_ASSERT_EQUAL(ck_parse_tsan("FATAL: ThreadSanitizer: unexpected memory mapping "
-				      "0x5e2c4d1a2000-0x5e2c4d1a3000\n", 1, &list), -1);
+				      "0x5e2c4d1a2000-0x5e2c4d1a3000\n",
+				      1, &list),
+			-1);
 	/* Reports announced but missing: a cut log. */
 	CU_ASSERT_EQUAL(ck_parse_tsan("ThreadSanitizer: reported 2 warnings\n", 1, &list), -1);
 	/* Broken frames and a report with no stacks at all. */
 	CU_ASSERT_EQUAL(ck_parse_tsan("WARNING: ThreadSanitizer: data race (pid=1)\n"
 				      "    #zz\n    #1\n    #2 f\n  :\n"
-				      "WARNING: ThreadSanitizer: something new (pid=1)\n", 1, &list), 2);
+				      "WARNING: ThreadSanitizer: something new (pid=1)\n",
+				      1, &list),
+			2);
 	CU_ASSERT_EQUAL(list.n, 2);
 	CU_ASSERT_EQUAL(count_kind(&list, "something-new"), 1);
 	ck_findings_free(&list);

@@ -20,8 +20,13 @@ json_t *load_json(const char *path);
 size_t lines_containing(const char *path, const char *marker, int *lines, size_t max);
 /* results[i] of a report whose "target" ends with suffix, or NULL. */
 json_t *result_for(json_t *report, const char *suffix);
+/* A new directory in /tmp holding a copy of raft/ (malloc'd path), or NULL. */
+char *copy_of_raft(void);
+/* rm -rf dir and rrl-check's build of it, and free the path. */
+void remove_copy(char *dir);
 
 void add_programs_suite(void);
 void add_cli_suite(void);
+void add_trees_suite(void);
 
 #endif

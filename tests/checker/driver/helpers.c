@@ -9,11 +9,12 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "alloc.h"
 #include "driver_tests.h"
 
 extern char **environ;
 
-/* Why: posix_spawn, not system(): no shell, so no quoting surprises. */
+/* posix_spawn, not system(): no shell, so no quoting surprises. */
 int run_command(char *const argv[], const char *output_path)
 {
 	posix_spawn_file_actions_t fa;
@@ -42,8 +43,8 @@ json_t *load_json(const char *path)
 	return root;
 }
 
-/* Why: the tests find the bug lines from the BUG comments in the source,
- * so editing a program cannot leave a test checking a stale line. */
+/* The tests find the bug lines from the BUG comments in the source, so
+ * editing a program cannot leave a test checking a stale line. */
 size_t lines_containing(const char *path, const char *marker, int *lines, size_t max)
 {
 	FILE *f = fopen(path, "r");
@@ -56,6 +57,34 @@ size_t lines_containing(const char *path, const char *marker, int *lines, size_t
 			lines[n++] = line;
 	fclose(f);
 	return n;
+}
+
+char *copy_of_raft(void)
+{
+	char *dir = ck_strdup("/tmp/rrl-tree.XXXXXX");
+	if (mkdtemp(dir) == NULL) {
+		perror("mkdtemp");
+		free(dir);
+		return NULL;
+	}
+	char *cp[] = {"cp", "-r", "raft", dir, NULL};
+	if (run_command(cp, "/dev/null") != 0) {
+		remove_copy(dir);
+		return NULL;
+	}
+	return dir;
+}
+
+void remove_copy(char *dir)
+{
+	if (dir == NULL)
+		return;
+	/* rrl-check builds a tree outside the project in build/check/<its name>. */
+	char *build = ck_strdup_printf("build/check/%s", strrchr(dir, '/') + 1);
+	char *rm[] = {"rm", "-rf", dir, build, NULL};
+	run_command(rm, "/dev/null");
+	free(build);
+	free(dir);
 }
 
 json_t *result_for(json_t *report, const char *suffix)

@@ -14,6 +14,7 @@ int main(void)
 		return 2;
 	}
 	add_cli_suite();
+	add_trees_suite();
 	add_programs_suite();
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();

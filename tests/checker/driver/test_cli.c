@@ -8,24 +8,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "driver_tests.h"
+#include "files.h"
 
 #define OUTPUT "build/checker/cli.log"
 
 static char *output;
 
-/* Why: each test looks at what the checker printed. */
+/* Each test looks at what the checker printed. */
 static int run(char *const argv[])
 {
 	int status = run_command(argv, OUTPUT);
 	free(output);
-	FILE *f = fopen(OUTPUT, "r");
-	output = calloc(1, 65536);
-	if (f != NULL && output != NULL) {
-		size_t n = fread(output, 1, 65535, f);
-		output[n] = '\0';
-		fclose(f);
-	}
+	output = ck_read_file(OUTPUT);
+	if (output == NULL)
+		output = ck_strdup("");
 	return status;
 }
 
@@ -65,14 +63,12 @@ static void test_bad_seeds(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(output, "invalid seeds '9-3'"));
 }
 
-/* Why: a student's tree that does not compile is the commonest failure;
- * the checker must show the compiler's own message, not crash or hang. */
+/* A student's tree that does not compile is the commonest failure; the
+ * checker must show the compiler's own message, not crash or hang. */
 static void test_broken_tree_reports_the_compiler_message(void)
 {
-	char dir[] = "/tmp/rrl-broken.XXXXXX";
-	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
-	char *cp[] = {"cp", "-r", "raft", dir, NULL};
-	CU_ASSERT_EQUAL_FATAL(run_command(cp, OUTPUT), 0);
+	char *dir = copy_of_raft();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
 	char file[128];
 	snprintf(file, sizeof file, "%s/raft/log.c", dir);
 	FILE *f = fopen(file, "a");
@@ -100,9 +96,7 @@ static void test_broken_tree_reports_the_compiler_message(void)
 	CU_ASSERT_PTR_NULL(strstr(err, "make: ***"));
 	CU_ASSERT_EQUAL(json_integer_value(json_object_get(report, "exit_status")), 2);
 	json_decref(report);
-
-	char *rm[] = {"rm", "-rf", dir, NULL};
-	run_command(rm, "/dev/null");
+	remove_copy(dir);
 }
 
 static int free_output(void)

@@ -24,7 +24,7 @@
 static json_t *report;
 static int status = -1;
 
-/* Why: one checker run for the whole suite: the runs are the slow part. */
+/* One checker run for the whole suite: the runs are the slow part. */
 static int run_checker_once(void)
 {
 	char *argv[] = {RRL_CHECK,   "-q",
@@ -57,7 +57,7 @@ static const char *verdict(const char *program, const char *name)
 	return v ? v : "(none)";
 }
 
-/* Why: "caught" is the grading's word; this checks it independently: a
+/* "caught" is the grading's word; this checks it independently: a
  * finding of the right kind whose own line is one marked BUG. */
 static bool found_at_bug(const char *program, const char *name, const char *kind)
 {
@@ -127,7 +127,7 @@ static void test_deadlock_caught_by_the_watchdog(void)
 			json_integer_value(json_object_get(w, "runs")));
 }
 
-/* Why: the metadata's bug lines and the BUG comments must agree, or the
+/* The metadata's bug lines and the BUG comments must agree, or the
  * grading would check one line and this test another. */
 static void test_metadata_names_the_marked_lines(void)
 {

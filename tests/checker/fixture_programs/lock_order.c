@@ -9,7 +9,7 @@
 static pthread_mutex_t lock_a = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t lock_b = PTHREAD_MUTEX_INITIALIZER;
 
-/* Why: establishes the order A -> B. */
+/* Establishes the order A -> B. */
 static void *a_then_b(void *arg)
 {
 	(void)arg;
@@ -20,7 +20,7 @@ static void *a_then_b(void *arg)
 	return NULL;
 }
 
-/* Why: takes the same two locks in the opposite order, B -> A. */
+/* Takes the same two locks in the opposite order, B -> A. */
 static void *b_then_a(void *arg)
 {
 	(void)arg;

@@ -12,7 +12,7 @@ static pthread_mutex_t never_locked = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t held_by_other = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t abandoned = PTHREAD_MUTEX_INITIALIZER;
 
-/* Why: the one mistake that needs a second thread: it takes a lock and
+/* The one mistake that needs a second thread: it takes a lock and
  * exits holding it, so main's unlock is by the wrong thread. */
 static void *take_and_exit(void *arg)
 {
@@ -21,7 +21,7 @@ static void *take_and_exit(void *arg)
 	return NULL;
 }
 
-/* Why: exits holding a lock that nobody will ever release. */
+/* Exits holding a lock that nobody will ever release. */
 static void *take_abandoned(void *arg)
 {
 	(void)arg;
@@ -29,14 +29,14 @@ static void *take_abandoned(void *arg)
 	return NULL;
 }
 
-/* Why: a thread that finishes but is never joined or detached. */
+/* A thread that finishes but is never joined or detached. */
 static void *forgotten(void *arg)
 {
 	(void)arg;
 	return NULL;
 }
 
-/* Why: locking an error-checking mutex twice fails instead of hanging. */
+/* Locking an error-checking mutex twice fails instead of hanging. */
 static void double_lock(void)
 {
 	pthread_mutexattr_t attr;
@@ -51,7 +51,7 @@ static void double_lock(void)
 	pthread_mutexattr_destroy(&attr);
 }
 
-/* Why: re-initialising a mutex still owned by an exited thread and locking
+/* Re-initialising a mutex still owned by an exited thread and locking
  * it again: ThreadSanitizer sees a second owner (a double lock). */
 static void relock_abandoned(void)
 {
@@ -63,7 +63,7 @@ static void relock_abandoned(void)
 	pthread_mutex_unlock(&abandoned);
 }
 
-/* Why: destroying a mutex while it is locked. */
+/* Destroying a mutex while it is locked. */
 static void destroy_locked(void)
 {
 	pthread_mutex_t m;

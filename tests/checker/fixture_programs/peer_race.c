@@ -11,7 +11,7 @@
 
 static struct ledger shared_ledger;
 
-/* Why: two of these run at once and both reach the unlocked store. */
+/* Two of these run at once and both reach the unlocked store. */
 static void *client(void *arg)
 {
 	(void)arg;

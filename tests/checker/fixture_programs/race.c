@@ -14,7 +14,7 @@ struct account {
 
 int hits; /* shared, written without a lock: the global race */
 
-/* Why: each thread does the same unsynchronised read-modify-writes. */
+/* Each thread does the same unsynchronised read-modify-writes. */
 static void *worker(void *arg)
 {
 	struct account *acct = arg;

@@ -16,7 +16,7 @@ struct box {
 
 void box_set_locked(struct box *b, int v) REQUIRES(b->mu);
 
-/* Why: unlocks a lock this function never took (rule 0). */
+/* Unlocks a lock this function never took (rule 0). */
 void wrong_unlock_twice(struct box *b)
 {
 	rt_mutex_lock(&b->mu);
@@ -25,7 +25,7 @@ void wrong_unlock_twice(struct box *b)
 	rt_mutex_unlock(&b->mu);
 }
 
-/* Why: takes the same lock twice; the second acquire waits forever. */
+/* Takes the same lock twice; the second acquire waits forever. */
 void wrong_lock_twice(struct box *b)
 {
 	rt_mutex_lock(&b->mu);
@@ -34,7 +34,7 @@ void wrong_lock_twice(struct box *b)
 	rt_mutex_unlock(&b->mu);
 }
 
-/* Why: the lock is held after the if on one path only. */
+/* The lock is held after the if on one path only. */
 void wrong_lock_on_one_path(struct box *b, bool fast)
 {
 	if (!fast)
@@ -43,7 +43,7 @@ void wrong_lock_on_one_path(struct box *b, bool fast)
 	rt_mutex_unlock(&b->mu);
 }
 
-/* Why: a helper that needs the lock, called from a path without it. */
+/* A helper that needs the lock, called from a path without it. */
 void wrong_set_without_lock(struct box *b)
 {
 	box_set_locked(b, 4);

@@ -1,7 +1,7 @@
 /* Not peer code: the innermost frame of the race, but not where the bug is. */
 #include "store.h"
 
-/* Why: a non-inlined read-modify-write, so this helper's frame is on top
+/* A non-inlined read-modify-write, so this helper's frame is on top
  * of both racing stacks. */
 __attribute__((noinline)) void add_long(long *dst, long amount)
 {

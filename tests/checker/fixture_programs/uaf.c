@@ -15,7 +15,7 @@ struct reply {
 
 static struct reply *last_reply;
 
-/* Why: frees the block while the main thread still uses it. */
+/* Frees the block while the main thread still uses it. */
 static void *drop_reply(void *arg)
 {
 	(void)arg;

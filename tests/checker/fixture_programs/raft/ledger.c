@@ -3,7 +3,7 @@
 
 #include "../store.h"
 
-/* Why: the peer's update path, missing its lock. */
+/* The peer's update path, missing its lock. */
 __attribute__((noinline)) void ledger_add(struct ledger *l, long amount)
 {
 	add_long(&l->total, amount);

@@ -1,0 +1,139 @@
+/*
+ * rrl-check on copies of raft/ with one change each, built and run as a
+ * student's submission is:
+ *
+ *   a copy of a trusted header    the build refuses it: exit 2, and the
+ *                                 message says which file and why
+ *   a candidate that keeps its    a failed check and nothing else; the TSan
+ *   term                          run must report it to the invariants
+ *
+ * Each takes a few seconds: the peer's files are compiled twice at most,
+ * and one short scenario runs per seed.
+ */
+#include <CUnit/CUnit.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "driver_tests.h"
+#include "files.h"
+
+#define OUTPUT "build/checker/trees.log"
+
+static json_t *detector(json_t *result, const char *name)
+{
+	return json_object_get(json_object_get(result, "detectors"), name);
+}
+
+/* A submission that brings its own raft.h would compile against it and
+ * link with a harness built against ours; the build refuses it. */
+static void test_a_copy_of_a_trusted_header_is_refused(void)
+{
+	char *dir = copy_of_raft();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
+	char *copy = ck_strdup_printf("%s/raft/raft.h", dir);
+	char *cp[] = {"cp", "platform/raft.h", copy, NULL};
+	CU_ASSERT_EQUAL_FATAL(run_command(cp, OUTPUT), 0);
+
+	char *json = ck_strdup_printf("%s/report.json", dir);
+	char *argv[] = {RRL_CHECK, "-q", "-d", "tsan,invariants", "-s", "1", "--json",
+			json,	   dir,	 NULL};
+	CU_ASSERT_EQUAL(run_command(argv, OUTPUT), 2);
+	json_t *report = load_json(json);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(report);
+	CU_ASSERT_EQUAL(json_integer_value(json_object_get(report, "exit_status")), 2);
+	json_t *result = json_array_get(json_object_get(report, "results"), 0);
+	const char *err = json_string_value(json_object_get(result, "build_error"));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(err);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, copy));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "is a copy of a trusted header (platform/raft.h)"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "Delete the copies"));
+	/* Nothing ran: every detector asked for is an error, none clean. */
+	CU_ASSERT_STRING_EQUAL(
+	    json_string_value(json_object_get(detector(result, "invariants"), "verdict")), "error");
+	CU_ASSERT_EQUAL(json_integer_value(json_object_get(detector(result, "tsan"), "runs")), 0);
+	json_decref(report);
+	free(json);
+	free(copy);
+	remove_copy(dir);
+}
+
+/* raft_bugs/candidate_keeps_term.patch, made here without patch(1):
+ * delete the increment of current_term in become_candidate_locked. */
+static bool keep_the_candidates_term(const char *dir)
+{
+	char *path = ck_strdup_printf("%s/raft/role.c", dir);
+	char *text = ck_read_file(path);
+	char *fn = text ? strstr(text, "\nvoid become_candidate_locked(") : NULL;
+	char *line = fn ? strstr(fn, "\trf->current_term++;\n") : NULL;
+	bool ok = line != NULL;
+	if (ok) {
+		memmove(line, line + strlen("\trf->current_term++;\n"),
+			strlen(line + strlen("\trf->current_term++;\n")) + 1);
+		FILE *f = fopen(path, "w");
+		ok = f != NULL && fputs(text, f) >= 0;
+		if (f != NULL)
+			ok = fclose(f) == 0 && ok;
+	} else {
+		fprintf(stderr,
+			"\n  %s: become_candidate_locked no longer has 'rf->current_term++;'; "
+			"update this test and raft_bugs/candidate_keeps_term.patch\n",
+			path);
+	}
+	free(text);
+	free(path);
+	return ok;
+}
+
+/* Issue 6: a failed scenario in a TSan run counted as clean, because only
+ * the plain runs were read for the invariants. */
+static void test_a_failed_check_under_tsan_is_an_invariants_finding(void)
+{
+	char *dir = copy_of_raft();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
+	CU_ASSERT_TRUE_FATAL(keep_the_candidates_term(dir));
+	char *json = ck_strdup_printf("%s/report.json", dir);
+	char *argv[] = {RRL_CHECK, "-q", "-d", "tsan,invariants",
+			"-s",	   "1",	 "-r", "^TestInitialElection3A$",
+			"--json",  json, dir,  NULL};
+	CU_ASSERT_EQUAL(run_command(argv, OUTPUT), 1);
+	json_t *report = load_json(json);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(report);
+	json_t *result = json_array_get(json_object_get(report, "results"), 0);
+	json_t *tsan = detector(result, "tsan");
+	json_t *invariants = detector(result, "invariants");
+	/* No race: TSan is clean. */
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(tsan, "verdict")), "clean");
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(invariants, "verdict")),
+			       "unexpected");
+	/* One seed, its plain and TSan runs counted once. */
+	CU_ASSERT_EQUAL(json_integer_value(json_object_get(invariants, "runs")), 1);
+	CU_ASSERT_EQUAL(json_integer_value(json_object_get(invariants, "detected")), 1);
+	bool from_tsan = false;
+	size_t i, k;
+	json_t *f, *run;
+	json_array_foreach(json_object_get(invariants, "findings"), i, f)
+	{
+		const char *kind = json_string_value(json_object_get(f, "kind"));
+		const char *file = json_string_value(json_object_get(f, "file"));
+		if (kind == NULL || strcmp(kind, "check-failed") != 0 || file == NULL ||
+		    strcmp(file, "tests/test_3a.c") != 0)
+			continue;
+		json_array_foreach(json_object_get(f, "found_in"), k, run) from_tsan =
+		    from_tsan || strcmp(json_string_value(run), "tsan") == 0;
+	}
+	CU_ASSERT_TRUE(from_tsan);
+	json_decref(report);
+	free(json);
+	remove_copy(dir);
+}
+
+void add_trees_suite(void)
+{
+	CU_pSuite s = CU_add_suite("rrl-check on changed copies of raft/", NULL, NULL);
+	CU_add_test(s, "a copy of a trusted header: exit 2 and a message naming it",
+		    test_a_copy_of_a_trusted_header_is_refused);
+	CU_add_test(s, "a failed check under TSan is an invariants finding of the tsan run",
+		    test_a_failed_check_under_tsan_is_an_invariants_finding);
+}

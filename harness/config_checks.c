@@ -40,7 +40,7 @@ void cfg_fail_at(rt_site site, const char *kind, int peer, int64_t term, const c
 	/* A failed check points at its line; an invariant the harness saw
 	 * broken while the test ran has no line of the test to point at. */
 	if (strcmp(kind, "check-failed") != 0 && site.file != NULL &&
-	    strncmp(site.file, "lab/", 4) == 0)
+	    strncmp(site.file, "harness/", 8) == 0)
 		printf("    invariant broken: %s\n", msg);
 	else
 		printf("    %s:%d: %s\n", base_name(site.file), site.line, msg);

@@ -19,8 +19,6 @@ static void start_election_locked(raft *rf) REQUIRES(rf->mu);
 static void request_vote_thread(void *arg);
 static void send_request_vote(raft *rf, int peer, const request_vote_args *args)
 	EXCLUDES(rf->mu);
-static void handle_vote_reply_locked(raft *rf, const request_vote_args *args,
-				     const request_vote_reply *reply) REQUIRES(rf->mu);
 
 /*
  * A random timeout, so that peers rarely time out together and split the
@@ -112,8 +110,8 @@ static void send_request_vote(raft *rf, int peer, const request_vote_args *args)
  * The world may have moved on while the request was out: a vote counts
  * only if this peer is still a candidate in the term it asked for.
  */
-static void handle_vote_reply_locked(raft *rf, const request_vote_args *args,
-				     const request_vote_reply *reply)
+void handle_vote_reply_locked(raft *rf, const request_vote_args *args,
+			      const request_vote_reply *reply)
 {
 	rt_assert_held(&rf->mu);
 	if (reply->term > rf->current_term) {

@@ -14,5 +14,8 @@ void add_apply_queue_suite(void);
 void add_log_suite(void);
 void add_lockdep_suite(void);
 void add_watchdog_suite(void);
+void add_protocol_election_suite(void);
+void add_protocol_append_suite(void);
+void add_protocol_leader_suite(void);
 
 #endif

@@ -22,8 +22,9 @@ static void send_request_vote(raft *rf, int peer, const request_vote_args *args)
 
 /*
  * A random timeout, so that peers rarely time out together and split the
- * vote. Called when the peer starts, starts an election, grants a vote or
- * hears from the current leader, and at no other time.
+ * vote. Called when the peer starts, starts an election, grants a vote,
+ * hears from the current leader or stops being leader (see
+ * become_follower_locked), and at no other time.
  */
 void reset_election_timer_locked(raft *rf)
 {

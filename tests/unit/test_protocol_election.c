@@ -322,6 +322,24 @@ static void test_a_vote_reply_from_a_newer_term_makes_the_candidate_follow(void)
 
 /* ---- Stepping down and the election timer -------------------------------- */
 
+/* The leader's deadline is the one it set as a candidate, long past. Kept,
+ * the deposed leader would stand again at the next tick, with a higher
+ * term that deposes the leader just elected (see become_follower_locked). */
+static void test_a_deposed_leader_waits_a_full_election_timeout(void)
+{
+	raft *rf = peer_make(3, 2, RAFT_LEADER, LOG(1, 2));
+	int64_t before = rt_now_ms();
+	append_entries_args sent = append_args(2, 2, 2, 0, EMPTY_LOG);
+	rt_mutex_lock(&rf->mu);
+	handle_append_reply_locked(rf, 1, &sent, &(append_entries_reply){.term = 3});
+	rt_mutex_unlock(&rf->mu);
+	append_entries_args_free(&sent);
+	CU_ASSERT_EQUAL(rf->role, RAFT_FOLLOWER);
+	CU_ASSERT_EQUAL(rf->current_term, 3);
+	CU_ASSERT_TRUE(timer_was_reset(rf, before));
+	peer_free(rf);
+}
+
 /* A candidate's timer is running (it was set when the election started):
  * stepping down keeps it, as the Students' Guide asks. */
 static void test_a_candidate_that_steps_down_keeps_its_timer(void)
@@ -377,6 +395,8 @@ void add_protocol_election_suite(void)
 		    test_a_vote_arriving_after_stepping_down_does_not_count);
 	CU_add_test(s, "a vote reply from a newer term makes the candidate follow",
 		    test_a_vote_reply_from_a_newer_term_makes_the_candidate_follow);
+	CU_add_test(s, "a deposed leader waits a full election timeout",
+		    test_a_deposed_leader_waits_a_full_election_timeout);
 	CU_add_test(s, "a candidate that steps down keeps its timer",
 		    test_a_candidate_that_steps_down_keeps_its_timer);
 }

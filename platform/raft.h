@@ -47,9 +47,10 @@ raft *raft_make(net_endpoint **peers, int n, int me, persister *ps,
 		net_server *srv, apply_queue *applyq, const raft_observer *observer);
 
 /*
- * Stop the peer: its threads exit soon after and it answers no more RPCs
- * usefully. The memory stays valid until raft_free, which the harness calls
- * once every thread of the test has finished.
+ * Stop the peer: its threads exit soon after, and from then on it answers
+ * no RPC and changes no state because of one. The memory stays valid until
+ * raft_free, which the harness calls once every thread of the test has
+ * finished.
  */
 void raft_kill(raft *rf);
 void raft_free(raft *rf);

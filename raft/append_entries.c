@@ -4,14 +4,13 @@
  */
 #include "raft_internal.h"
 
-static void handle_append_entries_locked(raft *rf, const append_entries_args *args,
-					 append_entries_reply *reply) REQUIRES(rf->mu);
 static bool prev_entry_matches_locked(raft *rf, const append_entries_args *args,
 				      append_entries_reply *reply) REQUIRES(rf->mu);
-static void merge_entries_locked(raft *rf, const append_entries_args *args) REQUIRES(rf->mu);
 
 /* The RPC handler: decode, handle under the lock, encode the reply.
- * Malformed args get no reply, which the caller sees as a lost message. */
+ * Malformed args get no reply, which the caller sees as a lost message;
+ * so does every request to a killed peer, which must not change its
+ * state any more. */
 void serve_append_entries(void *ctx, const codec_buf *args_buf, codec_buf *reply_buf)
 {
 	raft *rf = ctx;
@@ -21,10 +20,13 @@ void serve_append_entries(void *ctx, const codec_buf *args_buf, codec_buf *reply
 
 	append_entries_reply reply;
 	rt_mutex_lock(&rf->mu);
-	handle_append_entries_locked(rf, &args, &reply);
+	bool answer = !killed(rf);
+	if (answer)
+		handle_append_entries_locked(rf, &args, &reply);
 	rt_mutex_unlock(&rf->mu);
 	append_entries_args_free(&args);
-	append_entries_reply_encode(&reply, reply_buf);
+	if (answer)
+		append_entries_reply_encode(&reply, reply_buf);
 }
 
 /*
@@ -34,8 +36,8 @@ void serve_append_entries(void *ctx, const codec_buf *args_buf, codec_buf *reply
  * entry just before them. The commit index may then advance, but only
  * over entries this request has shown to match the leader's.
  */
-static void handle_append_entries_locked(raft *rf, const append_entries_args *args,
-					 append_entries_reply *reply)
+void handle_append_entries_locked(raft *rf, const append_entries_args *args,
+				  append_entries_reply *reply)
 {
 	rt_assert_held(&rf->mu);
 	*reply = (append_entries_reply){.term = rf->current_term, .success = false,
@@ -85,7 +87,7 @@ static bool prev_entry_matches_locked(raft *rf, const append_entries_args *args,
  * a later one added. Only a real conflict, same index with another term,
  * deletes that entry and all that follow it.
  */
-static void merge_entries_locked(raft *rf, const append_entries_args *args)
+void merge_entries_locked(raft *rf, const append_entries_args *args)
 {
 	rt_assert_held(&rf->mu);
 	bool changed = false;

@@ -19,13 +19,12 @@ static void start_election_locked(raft *rf) REQUIRES(rf->mu);
 static void request_vote_thread(void *arg);
 static void send_request_vote(raft *rf, int peer, const request_vote_args *args)
 	EXCLUDES(rf->mu);
-static void handle_vote_reply_locked(raft *rf, const request_vote_args *args,
-				     const request_vote_reply *reply) REQUIRES(rf->mu);
 
 /*
  * A random timeout, so that peers rarely time out together and split the
- * vote. Called when the peer starts, starts an election, grants a vote or
- * hears from the current leader, and at no other time.
+ * vote. Called when the peer starts, starts an election, grants a vote,
+ * hears from the current leader or stops being leader (see
+ * become_follower_locked), and at no other time.
  */
 void reset_election_timer_locked(raft *rf)
 {
@@ -112,8 +111,8 @@ static void send_request_vote(raft *rf, int peer, const request_vote_args *args)
  * The world may have moved on while the request was out: a vote counts
  * only if this peer is still a candidate in the term it asked for.
  */
-static void handle_vote_reply_locked(raft *rf, const request_vote_args *args,
-				     const request_vote_reply *reply)
+void handle_vote_reply_locked(raft *rf, const request_vote_args *args,
+			      const request_vote_reply *reply)
 {
 	rt_assert_held(&rf->mu);
 	if (reply->term > rf->current_term) {

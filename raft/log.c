@@ -3,21 +3,11 @@
  * This is the only file that turns Raft indexes into array positions.
  */
 #include "log.h"
+#include "alloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Out of memory is nothing a peer can recover from: stop loudly. */
-static void *log_xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n ? n : 1);
-	if (q == NULL) {
-		fprintf(stderr, "raft log: out of memory (%zu bytes)\n", n);
-		abort();
-	}
-	return q;
-}
 
 /* The array position of index, which must lie in lo..last. An index
  * outside is a bug in the caller: stop loudly, naming it. */
@@ -34,7 +24,7 @@ static int64_t log_slot(const raft_log *log, int64_t index, int64_t lo, const ch
 void log_init(raft_log *log, int64_t base_index, int64_t base_term)
 {
 	log->capacity = 16;
-	log->entries = log_xrealloc(NULL, log->capacity * sizeof(log_entry));
+	log->entries = raft_xcalloc((size_t)log->capacity, sizeof(log_entry));
 	log->entries[0] = (log_entry){.term = base_term, .command = NULL, .command_len = 0};
 	log->count = 1;
 	log->base_index = base_index;
@@ -80,9 +70,10 @@ int64_t log_append(raft_log *log, int64_t term, const void *command, size_t comm
 {
 	if (log->count == log->capacity) {
 		log->capacity *= 2;
-		log->entries = log_xrealloc(log->entries, log->capacity * sizeof(log_entry));
+		log->entries =
+			raft_xrealloc(log->entries, (size_t)log->capacity * sizeof(log_entry));
 	}
-	void *copy = log_xrealloc(NULL, command_len);
+	void *copy = raft_xrealloc(NULL, command_len);
 	if (command_len > 0)
 		memcpy(copy, command, command_len);
 	log->entries[log->count] =
@@ -129,12 +120,12 @@ bool log_is_up_to_date(const raft_log *log, int64_t last_term, int64_t last_inde
 log_entry *log_copy_range(const raft_log *log, int64_t from, int64_t to)
 {
 	int64_t count = to - from + 1;
-	log_entry *copy = log_xrealloc(NULL, (size_t)(count > 0 ? count : 0) * sizeof(log_entry));
+	log_entry *copy = raft_xcalloc((size_t)(count > 0 ? count : 0), sizeof(log_entry));
 	for (int64_t i = 0; i < count; i++) {
 		const log_entry *e = log_entry_at(log, from + i);
 		copy[i].term = e->term;
 		copy[i].command_len = e->command_len;
-		copy[i].command = log_xrealloc(NULL, e->command_len);
+		copy[i].command = raft_xrealloc(NULL, e->command_len);
 		if (e->command_len > 0)
 			memcpy(copy[i].command, e->command, e->command_len);
 	}

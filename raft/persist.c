@@ -71,13 +71,12 @@ void restore_locked(raft *rf)
 
 	codec_reader r;
 	codec_reader_init(&r, data, len);
-	int64_t voted_for = NO_VOTE, base_index = 0, base_term = 0, count = 0;
+	int64_t base_index = 0, base_term = 0, count = 0;
 	codec_get_int(&r, &rf->current_term);
-	codec_get_int(&r, &voted_for);
+	codec_get_int(&r, &rf->voted_for);
 	codec_get_int(&r, &base_index);
 	codec_get_int(&r, &base_term);
 	codec_get_int(&r, &count);
-	rf->voted_for = (int)voted_for;
 	log_init(&rf->log, base_index, base_term);
 	restore_entries_locked(rf, &r, count);
 	if (!codec_reader_ok(&r) || !codec_reader_done(&r)) {

@@ -2,21 +2,9 @@
  * A Raft peer's life: make, kill, free, and the two calls the service
  * makes while it runs, raft_get_state and raft_start.
  */
-#include <stdio.h>
 #include <stdlib.h>
 
 #include "raft_internal.h"
-
-/* Allocation failure is nothing a peer can recover from: stop loudly. */
-void *raft_xcalloc(size_t count, size_t size)
-{
-	void *p = calloc(count, size);
-	if (p == NULL) {
-		fprintf(stderr, "raft: out of memory\n");
-		abort();
-	}
-	return p;
-}
 
 /*
  * Everything is in place before the handlers are registered and the threads

@@ -2,6 +2,11 @@
  * Inside a Raft peer: the peer's state, its locking protocol, and the
  * functions the files in raft/ share.
  *
+ * The messages peers exchange (request_vote_args, append_entries_args,
+ * their replies and log_entry) are declared in platform/rpc.h, and the API
+ * the harness calls (raft_make, raft_start, ...) in platform/raft.h. Both
+ * belong to the trusted side: read them, but a peer cannot change them.
+ *
  * One lock, rf->mu, guards all mutable state of a peer. A function whose
  * name ends in _locked must be called with rf->mu held; it says so to
  * clang with REQUIRES(rf->mu) and checks it at run time with
@@ -17,6 +22,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "alloc.h"
 #include "log.h"
 #include "raft.h"
 #include "rpc.h"
@@ -43,10 +49,10 @@ struct raft {
 	raft_observer observer; /* state_changed is NULL when nobody watches */
 
 	/*
-	 * Set once by raft_kill; read through killed() without the lock. It
-	 * is only a hint for loops to stop, so no ordering is needed, but
-	 * Helgrind takes a relaxed store for a plain racy write: it uses the
-	 * default, sequentially consistent, atomics.
+	 * Set once by raft_kill. Atomic because every thread reads it through
+	 * killed() without holding mu. (It uses the default, sequentially
+	 * consistent atomics rather than relaxed ones, which would do: Helgrind
+	 * takes a relaxed store for a racy plain write.)
 	 */
 	atomic_bool dead;
 
@@ -64,8 +70,8 @@ struct raft {
 	/* Persistent state: saved by persist_locked() whenever it changes,
 	 * before the peer replies to or sends anything that depends on it. */
 	int64_t current_term;
-	int voted_for;                /* candidate voted for in current_term,
-				       * or NO_VOTE */
+	int64_t voted_for;            /* candidate_id voted for in
+				       * current_term, or NO_VOTE */
 	raft_log log;
 
 	/* Volatile state. */
@@ -89,26 +95,47 @@ void raft_get_state(raft *rf, int64_t *term, bool *is_leader) EXCLUDES(rf->mu);
 bool raft_start(raft *rf, const void *command, size_t len, int64_t *index, int64_t *term)
 	EXCLUDES(rf->mu);
 bool killed(raft *rf);
-void *raft_xcalloc(size_t count, size_t size);
 
 /* role.c: the transitions between follower, candidate and leader. */
 void become_follower_locked(raft *rf, int64_t term) REQUIRES(rf->mu);
 void become_candidate_locked(raft *rf) REQUIRES(rf->mu);
 void become_leader_locked(raft *rf) REQUIRES(rf->mu);
 
-/* election.c */
+/*
+ * Below, with the threads and handlers, are the protocol's decisions: what
+ * a peer does with a request or a reply it has received. They change only
+ * the peer's own state (a few also start sending, on threads of their
+ * own), so the unit tests (tests/unit/test_protocol*.c) call them directly
+ * on a struct raft built in the test, with no network and no threads.
+ */
+
+/* election.c: the candidate counts a vote reply. */
 void election_ticker(void *arg);
 void reset_election_timer_locked(raft *rf) REQUIRES(rf->mu);
+void handle_vote_reply_locked(raft *rf, const request_vote_args *args,
+			      const request_vote_reply *reply) REQUIRES(rf->mu);
 
-/* request_vote.c: the RequestVote handler (registered on the server). */
+/* request_vote.c: the RequestVote handler (registered on the server) and
+ * the vote decision. */
 void serve_request_vote(void *ctx, const codec_buf *args, codec_buf *reply);
+void handle_request_vote_locked(raft *rf, const request_vote_args *args,
+				request_vote_reply *reply) REQUIRES(rf->mu);
 
-/* replication.c */
+/* replication.c: the leader learns from an AppendEntries reply, and backs
+ * off next_index[peer] after a rejection (returns whether it moved). */
 void heartbeat_ticker(void *arg);
 void broadcast_append_entries_locked(raft *rf) REQUIRES(rf->mu);
+void handle_append_reply_locked(raft *rf, int peer, const append_entries_args *args,
+				const append_entries_reply *reply) REQUIRES(rf->mu);
+bool back_off_locked(raft *rf, int peer, const append_entries_reply *reply) REQUIRES(rf->mu);
 
-/* append_entries.c: the AppendEntries handler (registered on the server). */
+/* append_entries.c: the AppendEntries handler (registered on the server),
+ * the follower's decision, and how it merges the leader's entries into its
+ * log once the entry before them matches. */
 void serve_append_entries(void *ctx, const codec_buf *args, codec_buf *reply);
+void handle_append_entries_locked(raft *rf, const append_entries_args *args,
+				  append_entries_reply *reply) REQUIRES(rf->mu);
+void merge_entries_locked(raft *rf, const append_entries_args *args) REQUIRES(rf->mu);
 
 /* commit.c */
 void advance_commit_index_locked(raft *rf) REQUIRES(rf->mu);

@@ -19,10 +19,6 @@ static void replicate_to_locked(raft *rf, int peer) REQUIRES(rf->mu);
 static void append_entries_thread(void *arg);
 static void send_append_entries(raft *rf, int peer, const append_entries_args *args)
 	EXCLUDES(rf->mu);
-static void handle_append_reply_locked(raft *rf, int peer, const append_entries_args *args,
-				       const append_entries_reply *reply) REQUIRES(rf->mu);
-static bool back_off_locked(raft *rf, int peer, const append_entries_reply *reply)
-	REQUIRES(rf->mu);
 
 /* Thread body. While this peer leads, an AppendEntries to every follower
  * each interval asserts its leadership and carries any new entries. */
@@ -111,8 +107,8 @@ static void send_append_entries(raft *rf, int peer, const append_entries_args *a
  * match_index comes from the args, not from the log, which may have grown
  * since. Replies arrive out of order, so match_index never moves back.
  */
-static void handle_append_reply_locked(raft *rf, int peer, const append_entries_args *args,
-				       const append_entries_reply *reply)
+void handle_append_reply_locked(raft *rf, int peer, const append_entries_args *args,
+				const append_entries_reply *reply)
 {
 	rt_assert_held(&rf->mu);
 	if (reply->term > rf->current_term) {
@@ -146,7 +142,7 @@ static void handle_append_reply_locked(raft *rf, int peer, const append_entries_
  * Entries up to match_index are known to match, so never go below them.
  * Returns whether next_index moved back.
  */
-static bool back_off_locked(raft *rf, int peer, const append_entries_reply *reply)
+bool back_off_locked(raft *rf, int peer, const append_entries_reply *reply)
 {
 	rt_assert_held(&rf->mu);
 	int64_t next = reply->conflict_index;

@@ -3,11 +3,10 @@
  */
 #include "raft_internal.h"
 
-static void handle_request_vote_locked(raft *rf, const request_vote_args *args,
-				       request_vote_reply *reply) REQUIRES(rf->mu);
-
 /* The RPC handler: decode, decide under the lock, encode the reply.
- * Malformed args get no reply, which the caller sees as a lost message. */
+ * Malformed args get no reply, which the caller sees as a lost message;
+ * so does every request to a killed peer, which must not change its
+ * state or grant votes any more. */
 void serve_request_vote(void *ctx, const codec_buf *args_buf, codec_buf *reply_buf)
 {
 	raft *rf = ctx;
@@ -17,9 +16,12 @@ void serve_request_vote(void *ctx, const codec_buf *args_buf, codec_buf *reply_b
 
 	request_vote_reply reply;
 	rt_mutex_lock(&rf->mu);
-	handle_request_vote_locked(rf, &args, &reply);
+	bool answer = !killed(rf);
+	if (answer)
+		handle_request_vote_locked(rf, &args, &reply);
 	rt_mutex_unlock(&rf->mu);
-	request_vote_reply_encode(&reply, reply_buf);
+	if (answer)
+		request_vote_reply_encode(&reply, reply_buf);
 }
 
 /*
@@ -27,8 +29,8 @@ void serve_request_vote(void *ctx, const codec_buf *args_buf, codec_buf *reply_b
  * least as up-to-date as ours (§5.4.1). The vote is saved before the reply
  * leaves, so a restarted peer cannot vote twice in one term.
  */
-static void handle_request_vote_locked(raft *rf, const request_vote_args *args,
-				       request_vote_reply *reply)
+void handle_request_vote_locked(raft *rf, const request_vote_args *args,
+				request_vote_reply *reply)
 {
 	rt_assert_held(&rf->mu);
 	if (args->term > rf->current_term)
@@ -43,7 +45,7 @@ static void handle_request_vote_locked(raft *rf, const request_vote_args *args,
 	if (!log_is_up_to_date(&rf->log, args->last_log_term, args->last_log_index))
 		return;
 
-	rf->voted_for = (int)args->candidate_id;
+	rf->voted_for = args->candidate_id;
 	persist_locked(rf);
 	reset_election_timer_locked(rf);
 	reply->vote_granted = true;

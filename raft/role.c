@@ -8,12 +8,23 @@
 /*
  * Any message with a higher term makes a peer a follower of that term
  * (§5.1); so does a candidate hearing from the leader of its own term.
- * Stepping down does not reset the election timer: only hearing from a
- * current leader or granting a vote does.
+ *
+ * A follower or candidate keeps its election timer: it is running, and
+ * only hearing from a current leader or granting a vote resets it. (A peer
+ * that reset it on every higher term could be kept from ever standing by
+ * candidates whose logs are too old to win.) A leader is different: its
+ * timer stopped when it won, and the deadline it holds is the one it set
+ * as a candidate, long past. Kept, it would start an election at the next
+ * tick, with a higher term that deposes whoever has just been elected. So
+ * a peer that stops leading starts its timer afresh, as a peer that has
+ * just heard from a leader would: it was the leader. (docs/measurements.md
+ * counts the elections this saves.)
  */
 void become_follower_locked(raft *rf, int64_t term)
 {
 	rt_assert_held(&rf->mu);
+	if (rf->role == RAFT_LEADER)
+		reset_election_timer_locked(rf);
 	if (term > rf->current_term) {
 		rf->current_term = term;
 		rf->voted_for = NO_VOTE;

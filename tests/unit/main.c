@@ -27,6 +27,9 @@ int main(int argc, char **argv)
 	add_log_suite();
 	add_lockdep_suite();
 	add_watchdog_suite();
+	add_protocol_election_suite();
+	add_protocol_append_suite();
+	add_protocol_leader_suite();
 
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();

@@ -14,6 +14,9 @@ void add_apply_queue_suite(void);
 void add_log_suite(void);
 void add_lockdep_suite(void);
 void add_watchdog_suite(void);
+void add_protocol_election_suite(void);
+void add_protocol_append_suite(void);
+void add_protocol_leader_suite(void);
 
 /* The watchdog tests run each case in a fresh copy of the unit runner,
  * started as `unit-tests --watchdog-child NAME`; this runs case NAME. */

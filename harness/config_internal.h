@@ -1,5 +1,5 @@
 /*
- * The inside of the test harness, shared by lab/config*.c. Tests use
+ * The inside of the test harness, shared by harness/config*.c. Tests use
  * config.h only.
  */
 #ifndef CONFIG_INTERNAL_H

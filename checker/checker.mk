@@ -17,8 +17,8 @@ CHECKER_REPORT_SRCS := checker/grade.c checker/exercise.c checker/report_json.c 
 CHECKER_DRIVER_TEST_SRCS := $(sort $(wildcard tests/checker/driver/*.c))
 
 CHECKER_CFLAGS := $(CSTD) $(WARN) -O2 -g -Ichecker \
-	$(shell pkg-config --cflags libxml-2.0 jansson 2>/dev/null)
-CHECKER_LIBS := $(shell pkg-config --libs libxml-2.0 jansson 2>/dev/null)
+	$(shell pkg-config --cflags libxml-2.0 jansson libdw 2>/dev/null)
+CHECKER_LIBS := $(shell pkg-config --libs libxml-2.0 jansson libdw 2>/dev/null)
 CHECKER_HEADERS := $(wildcard checker/*.h tests/checker/*.h tests/checker/driver/*.h)
 
 build/checker/obj/%.o: %.c $(CHECKER_HEADERS) | deps-check
@@ -33,7 +33,8 @@ build/checker/rrl-check: $(patsubst %.c,build/checker/obj/%.o,$(CHECKER_LIB_SRCS
 
 # Reading a finished run's output (collect.c) and what it needs: tested on
 # recorded runs (also part of CHECKER_MAIN_SRCS).
-CHECKER_COLLECT_SRCS := checker/collect.c checker/files.c checker/run.c checker/progress.c
+CHECKER_COLLECT_SRCS := checker/collect.c checker/files.c checker/run.c checker/progress.c \
+	checker/race_names.c
 
 # The CUnit tests of tests/checker/ (parsers, grading, outputs, collecting).
 build/checker/unit-tests: $(patsubst %.c,build/checker/obj/%.o,$(CHECKER_LIB_SRCS) \

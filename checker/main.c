@@ -19,6 +19,7 @@
 #include "files.h"
 #include "options.h"
 #include "progress.h"
+#include "race_names.h"
 #include "report.h"
 #include "run.h"
 #include "target.h"
@@ -96,6 +97,23 @@ static int run_detectors(ck_target *targets, size_t n, const ck_options *o, ck_p
 	return rc;
 }
 
+/* A race's field and locks are named once per target, from the binary
+ * its detector ran: the TSan build for TSan, the plain one for Helgrind. */
+static void name_races(ck_target *targets, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		ck_target *t = &targets[i];
+		if (t->result->build_error != NULL)
+			continue;
+		char *tsan = ck_target_binary(t, "tsan");
+		char *plain = ck_target_binary(t, "plain");
+		ck_name_races(&t->result->det[CK_TSAN].findings, tsan);
+		ck_name_races(&t->result->det[CK_HELGRIND].findings, plain);
+		free(tsan);
+		free(plain);
+	}
+}
+
 /* The table for people, the files for machines; a file that cannot be
  * written is the checker failing at its job (status 2). */
 static int write_outputs(ck_report *report, const ck_options *o)
@@ -148,6 +166,7 @@ int main(int argc, char **argv)
 		}
 		return 2;
 	}
+	name_races(targets, n);
 	for (size_t i = 0; i < n; i++)
 		ck_grade(targets[i].result);
 	int status = ck_exit_status(&report);

@@ -204,7 +204,7 @@ int main(int argc, char **argv)
 	ck_run_init();
 	ck_progress progress;
 	bool tty = isatty(STDERR_FILENO);
-	ck_progress_init(&progress, !o.quiet && (tty || o.verbose), tty, o.verbose);
+	ck_progress_init(&progress, !o.quiet, tty, o.verbose);
 
 	if (ck_build_targets(targets, n, &o, &progress) != 0 ||
 	    run_detectors(targets, n, &o, &progress) != 0) {

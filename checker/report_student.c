@@ -233,9 +233,11 @@ static void print_target(const printer *p, const ck_report *r, const ck_target_r
 	print_clean(p->out, t->target);
 	if (p->colour)
 		fputs(RESET, p->out);
-	if (r->seed_last > 0)
-		fprintf(p->out, ", seed%s %llu-%llu", r->seed_first == r->seed_last ? "" : "s",
-			(unsigned long long)r->seed_first, (unsigned long long)r->seed_last);
+	if (r->seed_last > 0 && r->seed_first == r->seed_last)
+		fprintf(p->out, ", seed %llu", (unsigned long long)r->seed_first);
+	else if (r->seed_last > 0)
+		fprintf(p->out, ", seeds %llu-%llu", (unsigned long long)r->seed_first,
+			(unsigned long long)r->seed_last);
 	fputs("\n\n", p->out);
 	for (int d = 0; d < CK_NDETECTORS; d++)
 		print_verdict(p, t, (ck_detector)d);

@@ -32,9 +32,18 @@ typedef struct design_cell {
 	const char *text; /* as the design's table words it */
 } design_cell;
 
-#define YES(t) {SEES, t}
-#define NO {CANNOT, "–"}
-#define SOME(t) {DEPENDS, t}
+#define YES(t)                                                                                     \
+	{                                                                                          \
+		SEES, t                                                                            \
+	}
+#define NO                                                                                         \
+	{                                                                                          \
+		CANNOT, "–"                                                                      \
+	}
+#define SOME(t)                                                                                    \
+	{                                                                                          \
+		DEPENDS, t                                                                         \
+	}
 
 /* Columns in the order of ck_detector: static, tsan, helgrind, lockdep,
  * invariants, watchdog. */
@@ -69,7 +78,7 @@ typedef struct row {
 	const char *id;
 	int rule, grade;
 	bool expected[CK_NDETECTORS];
-	bool has[2];		   /* [0] buggy, [1] fixed */
+	bool has[2];		    /* [0] buggy, [1] fixed */
 	cell det[2][CK_NDETECTORS]; /* [0] buggy, [1] fixed */
 } row;
 
@@ -164,7 +173,8 @@ static size_t read_rows(json_t *report, row **rows)
 		r->has[v] = true;
 		json_t *dets = json_object_get(res, "detectors");
 		for (int d = 0; d < CK_NDETECTORS; d++)
-			r->det[v][d] = cell_of(json_object_get(dets, ck_detector_name((ck_detector)d)));
+			r->det[v][d] =
+			    cell_of(json_object_get(dets, ck_detector_name((ck_detector)d)));
 	}
 	return n;
 }
@@ -298,14 +308,17 @@ static void write_acceptance(FILE *out, const row *rows, size_t n)
 			const char *name = ck_detector_name((ck_detector)d);
 			const cell *b = &r->det[0][d], *f = &r->det[1][d];
 			if (r->has[0] && r->expected[d] && !sees(b)) {
-				fprintf(out, "- `%s` buggy: %s is expected but named a bug line on %d of "
-					     "%d seeds (needs %d).\n",
-					r->id, name, b->at_bug, b->runs, needed(b));
+				fprintf(
+				    out,
+				    "- `%s` buggy: %s is expected but named a bug line on %d of "
+				    "%d seeds (needs %d).\n",
+				    r->id, name, b->at_bug, b->runs, needed(b));
 				problems++;
 			}
 			if (r->has[1] && ran(f) && f->detected > 0) {
-				fprintf(out, "- `%s` fixed: %s reported something on %d of %d seeds; "
-					     "it must be clean.\n",
+				fprintf(out,
+					"- `%s` fixed: %s reported something on %d of %d seeds; "
+					"it must be clean.\n",
 					r->id, name, f->detected, f->runs);
 				problems++;
 			}
@@ -338,7 +351,8 @@ static int design_against(FILE *out, const row *rows, size_t n, int rule, int d)
 		seen += design[rule].cell[d].e == CANNOT ? c->at_bug > 0 : sees(c);
 	}
 	const design_cell *dc = &design[rule].cell[d];
-	bool wrong = measured > 0 && ((dc->e == SEES && seen < measured) || (dc->e == CANNOT && seen > 0));
+	bool wrong =
+	    measured > 0 && ((dc->e == SEES && seen < measured) || (dc->e == CANNOT && seen > 0));
 	fprintf(out, " %s → %s", dc->text, wrong ? "⚠ " : "");
 	if (measured == 0)
 		fputs("not measured", out);
@@ -363,12 +377,14 @@ static int write_contradictions(FILE *out, const row *rows, size_t n)
 			if (!ran(c))
 				continue;
 			if (dc->e == SEES && !sees(c))
-				fprintf(out, "- Rule %d, %s: the design says it sees every such bug; on "
-					     "`%s` it named a bug line on %d of %d seeds.\n",
+				fprintf(out,
+					"- Rule %d, %s: the design says it sees every such bug; on "
+					"`%s` it named a bug line on %d of %d seeds.\n",
 					r->rule, name, r->id, c->at_bug, c->runs);
 			else if (dc->e == CANNOT && c->at_bug > 0)
-				fprintf(out, "- Rule %d, %s: the design says it cannot see such a bug; "
-					     "on `%s` it named a bug line on %d of %d seeds.\n",
+				fprintf(out,
+					"- Rule %d, %s: the design says it cannot see such a bug; "
+					"on `%s` it named a bug line on %d of %d seeds.\n",
 					r->rule, name, r->id, c->at_bug, c->runs);
 			else
 				continue;
@@ -433,14 +449,16 @@ static void write_heading(FILE *out, json_t *report, const ck_matrix_options *o)
 	if (o->source != NULL)
 		fprintf(out, "- From: `%s`\n", o->source);
 	if (started != NULL) {
-		fprintf(out, "- Date: %.10s %s UTC", started, strlen(started) > 11 ? started + 11 : "");
+		fprintf(out, "- Date: %.10s %s UTC", started,
+			strlen(started) > 11 ? started + 11 : "");
 		if (secs > 0)
 			fprintf(out, "; the check took %.0f min", secs / 60);
 		fputs("\n", out);
 	}
 	if (last > 0) {
-		fprintf(out, "- Seeds: %d–%d for tsan, lockdep, invariants and watchdog (static runs "
-			     "once)",
+		fprintf(out,
+			"- Seeds: %d–%d for tsan, lockdep, invariants and watchdog (static runs "
+			"once)",
 			first, last);
 		if (json_is_integer(hg))
 			fprintf(out, "; helgrind on the first %d", (int)json_integer_value(hg));
@@ -456,8 +474,7 @@ static void write_heading(FILE *out, json_t *report, const ck_matrix_options *o)
 	      out);
 }
 
-int ck_matrix_write(json_t *report, const ck_matrix_options *o, FILE *out, char *err,
-		    size_t errlen)
+int ck_matrix_write(json_t *report, const ck_matrix_options *o, FILE *out, char *err, size_t errlen)
 {
 	if (!json_is_array(json_object_get(report, "results"))) {
 		snprintf(err, errlen, "not an rrl-check JSON report (no \"results\" array)");
@@ -467,8 +484,9 @@ int ck_matrix_write(json_t *report, const ck_matrix_options *o, FILE *out, char 
 	size_t n = read_rows(report, &rows);
 	if (n == 0) {
 		free(rows);
-		snprintf(err, errlen, "the report holds no buggy or fixed exercise tree; make it "
-				      "with make check-all");
+		snprintf(err, errlen,
+			 "the report holds no buggy or fixed exercise tree; make it "
+			 "with make check-all");
 		return -1;
 	}
 	qsort(rows, n, sizeof *rows, by_rule_then_id);

@@ -54,7 +54,8 @@ int main(int argc, char **argv)
 	json_error_t jerr;
 	json_t *report = json_load_file(o.source, 0, &jerr);
 	if (report == NULL) {
-		fprintf(stderr, "rrl-matrix: %s: line %d: %s; make it with make check-all JSON=%s\n",
+		fprintf(stderr,
+			"rrl-matrix: %s: line %d: %s; make it with make check-all JSON=%s\n",
 			o.source, jerr.line, jerr.text, o.source);
 		return 2;
 	}
@@ -72,7 +73,8 @@ int main(int argc, char **argv)
 		if (fclose(out) != 0)
 			rc = -1;
 		if (rc == 0 && rename(tmp, output) != 0) {
-			fprintf(stderr, "rrl-matrix: cannot write %s: %s\n", output, strerror(errno));
+			fprintf(stderr, "rrl-matrix: cannot write %s: %s\n", output,
+				strerror(errno));
 			rc = -1;
 		}
 		if (rc != 0)

@@ -64,9 +64,9 @@ char *ck_call_argument(const char *line, const char *callee)
 		return NULL;
 	size_t len = strlen(callee);
 	for (const char *p = strstr(line, callee); p != NULL; p = strstr(p + 1, callee)) {
-		bool starts = p == line || !(p[-1] == '_' || (p[-1] >= 'a' && p[-1] <= 'z') ||
-					     (p[-1] >= 'A' && p[-1] <= 'Z') ||
-					     (p[-1] >= '0' && p[-1] <= '9'));
+		bool starts = p == line ||
+			      !(p[-1] == '_' || (p[-1] >= 'a' && p[-1] <= 'z') ||
+				(p[-1] >= 'A' && p[-1] <= 'Z') || (p[-1] >= '0' && p[-1] <= '9'));
 		const char *open = p + len + strspn(p + len, " \t");
 		if (!starts || *open != '(')
 			continue;
@@ -175,8 +175,8 @@ static void index_unit(debug_info *di, Dwarf_Die *unit)
 		Dwarf_Die s;
 		const char *name;
 		if ((tag == DW_TAG_structure_type || tag == DW_TAG_typedef) &&
-		    (name = struct_name(&c, &s)) != NULL &&
-		    !dwarf_hasattr(&s, DW_AT_declaration) && dwarf_bytesize(&s) > 0 &&
+		    (name = struct_name(&c, &s)) != NULL && !dwarf_hasattr(&s, DW_AT_declaration) &&
+		    dwarf_bytesize(&s) > 0 &&
 		    (tag == DW_TAG_typedef) == (dwarf_diename(&s) == NULL))
 			push_die(&di->structs, &di->nstructs, name, dwarf_dieoffset(&s),
 				 (Dwarf_Word)dwarf_bytesize(&s));
@@ -258,8 +258,7 @@ static void pointees_in(Dwarf_Die *scope, const char **used, size_t *n, int dept
 	} while (dwarf_siblingof(&c, &c) == 0);
 }
 
-static void pointees_of_function(debug_info *di, const char *function, const char **used,
-				 size_t *n)
+static void pointees_of_function(debug_info *di, const char *function, const char **used, size_t *n)
 {
 	for (size_t i = 0; function != NULL && i < di->nfunctions; i++) {
 		Dwarf_Die fn;
@@ -271,8 +270,8 @@ static void pointees_of_function(debug_info *di, const char *function, const cha
 
 static bool is_alloc_stack(const ck_stack *s)
 {
-	return s->title != NULL &&
-	       (strstr(s->title, "heap block") != NULL || strstr(s->title, "inside a block") != NULL);
+	return s->title != NULL && (strstr(s->title, "heap block") != NULL ||
+				    strstr(s->title, "inside a block") != NULL);
 }
 
 /* The struct the race's heap block holds, or false when not certain: the
@@ -378,7 +377,8 @@ static bool member_at(Dwarf_Die *type, Dwarf_Word off, int size, char **path, in
 		Dwarf_Word esize;
 		if (!type_of(type, &et) || dwarf_aggregate_size(&et, &esize) != 0 || esize == 0)
 			return false;
-		char *longer = ck_strdup_printf("%s[%llu]", *path, (unsigned long long)(off / esize));
+		char *longer =
+		    ck_strdup_printf("%s[%llu]", *path, (unsigned long long)(off / esize));
 		free(*path);
 		*path = longer;
 		return member_at(&et, off % esize, size, path, depth + 1);
@@ -468,7 +468,8 @@ static void name_locks(ck_finding *f, ck_stack *s)
 		ck_out_of_memory();
 	char *save = NULL;
 	int n = 0;
-	for (char *label = strtok_r(copy, ", ", &save); label; label = strtok_r(NULL, ", ", &save)) {
+	for (char *label = strtok_r(copy, ", ", &save); label;
+	     label = strtok_r(NULL, ", ", &save)) {
 		char *name = lock_name(f, label);
 		fprintf(m, "%s%s", n++ ? ", " : "", name ? name : label);
 		free(name);

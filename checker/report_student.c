@@ -160,8 +160,8 @@ static void print_seen(const printer *p, const ck_finding *f, const char *indent
 static void print_problem(const printer *p, const ck_finding *f, size_t number)
 {
 	const ck_frame *side[1];
-	bool race = f->kind && strcmp(f->kind, "data-race") == 0 &&
-		    ck_race_sides(f, side, NULL, 1) > 0;
+	bool race =
+	    f->kind && strcmp(f->kind, "data-race") == 0 && ck_race_sides(f, side, NULL, 1) > 0;
 	fprintf(p->out, "\n  %2zu. ", number);
 	if (race) {
 		fputs("data race", p->out);

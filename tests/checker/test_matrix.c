@@ -31,17 +31,16 @@ static json_t *clean(int n)
 
 /* A tree of exercise id (rule, expected detectors) with the six given
  * detector results, in the order static .. watchdog. */
-static json_t *tree(const char *id, const char *variant, int rule, json_t *expected,
-		    json_t *d[6])
+static json_t *tree(const char *id, const char *variant, int rule, json_t *expected, json_t *d[6])
 {
 	char *target = ck_strdup_printf("build/exercises/%s/%s", id, variant);
-	json_t *t = json_pack("{s:s, s:s, s:{s:s, s:s, s:i, s:i, s:s, s:[s], s:o}, s:{s:o, s:o, "
-			      "s:o, s:o, s:o, s:o}}",
-			      "target", target, "variant", variant, "exercise", "id", id, "title",
-			      "t", "rule", rule, "grade", 2, "bug_class", "c", "bug_lines",
-			      "raft/raft.c:94", "expected", expected, "detectors", "static", d[0],
-			      "tsan", d[1], "helgrind", d[2], "lockdep", d[3], "invariants", d[4],
-			      "watchdog", d[5]);
+	json_t *t =
+	    json_pack("{s:s, s:s, s:{s:s, s:s, s:i, s:i, s:s, s:[s], s:o}, s:{s:o, s:o, "
+		      "s:o, s:o, s:o, s:o}}",
+		      "target", target, "variant", variant, "exercise", "id", id, "title", "t",
+		      "rule", rule, "grade", 2, "bug_class", "c", "bug_lines", "raft/raft.c:94",
+		      "expected", expected, "detectors", "static", d[0], "tsan", d[1], "helgrind",
+		      d[2], "lockdep", d[3], "invariants", d[4], "watchdog", d[5]);
 	free(target);
 	return t;
 }
@@ -50,8 +49,8 @@ static json_t *report(json_t *results)
 {
 	return json_pack("{s:{s:s, s:s}, s:{s:s, s:f, s:i, s:i, s:i, s:s}, s:i, s:o}", "tool",
 			 "name", "rrl-check", "version", "0.1.0", "check", "started",
-			 "2025-12-02T17:05:09", "seconds", 3720.0, "seed_first", 1, "seed_last",
-			 20, "helgrind_seeds", 5, "command",
+			 "2025-12-02T17:05:09", "seconds", 3720.0, "seed_first", 1, "seed_last", 20,
+			 "helgrind_seeds", 5, "command",
 			 "build/checker/rrl-check -s 20 --helgrind-seeds 5 build/exercises/x/buggy",
 			 "exit_status", 1, "results", results);
 }
@@ -66,25 +65,28 @@ static json_t *report(json_t *results)
 static json_t *catalog(void)
 {
 	json_t *results = json_array();
-	json_t *b1[6] = {det("clean", 1, 0, 0, -1), det("caught", 20, 20, 20, 0.42),
-			 det("missed", 5, 4, 3, 31.0), clean(20), clean(20), clean(20)};
-	json_array_append_new(results, tree("race-one", "buggy", 1, json_pack("[s,s]", "tsan",
-									      "helgrind"),
-					    b1));
-	json_t *f1[6] = {clean(1), det("unexpected", 20, 2, 0, 3.0), clean(5),
-			 det("error", 0, 0, 0, -1), clean(20), det("skipped", 0, 0, 0, -1)};
-	json_array_append_new(results, tree("race-one", "fixed", 1, json_pack("[s,s]", "tsan",
-									      "helgrind"),
-					    f1));
+	json_t *b1[6] = {det("clean", 1, 0, 0, -1),
+			 det("caught", 20, 20, 20, 0.42),
+			 det("missed", 5, 4, 3, 31.0),
+			 clean(20),
+			 clean(20),
+			 clean(20)};
+	json_array_append_new(
+	    results, tree("race-one", "buggy", 1, json_pack("[s,s]", "tsan", "helgrind"), b1));
+	json_t *f1[6] = {clean(1),  det("unexpected", 20, 2, 0, 3.0),
+			 clean(5),  det("error", 0, 0, 0, -1),
+			 clean(20), det("skipped", 0, 0, 0, -1)};
+	json_array_append_new(
+	    results, tree("race-one", "fixed", 1, json_pack("[s,s]", "tsan", "helgrind"), f1));
 	json_t *b2[6] = {clean(1),  det("unexpected", 20, 1, 1, 7.5), clean(5),
-			 clean(20), det("caught", 20, 20, 20, 12.0),	  clean(20)};
-	json_array_append_new(results, tree("split", "buggy", 2, json_pack("[s]", "invariants"),
-					    b2));
+			 clean(20), det("caught", 20, 20, 20, 12.0),  clean(20)};
+	json_array_append_new(results,
+			      tree("split", "buggy", 2, json_pack("[s]", "invariants"), b2));
 	json_t *f2[6] = {clean(1), clean(20), clean(5), clean(20), clean(20), clean(20)};
-	json_array_append_new(results, tree("split", "fixed", 2, json_pack("[s]", "invariants"),
-					    f2));
-	json_t *b0[6] = {clean(1),  det("caught", 20, 20, 20, 1.0), clean(5),
-			 clean(20), clean(20),				clean(20)};
+	json_array_append_new(results,
+			      tree("split", "fixed", 2, json_pack("[s]", "invariants"), f2));
+	json_t *b0[6] = {clean(1), det("caught", 20, 20, 20, 1.0), clean(5), clean(20), clean(20),
+			 clean(20)};
 	json_array_append_new(results, tree("other", "buggy", 0, json_pack("[s]", "tsan"), b0));
 	return report(results);
 }
@@ -152,8 +154,9 @@ static void test_buggy_cells_rate_bug_line_and_time(void)
 	/* static ran once, clean; tsan expected, 20/20 at the bug; helgrind
 	 * expected, found on 4 seeds, 3 of them at the bug; not bold when
 	 * not expected. */
-	CU_ASSERT_STRING_EQUAL(row, "| race-one | 1 | 2 | 0/1 | **20/20** ◀ 0.4 s | **4/5** ◀ 3 31 s "
-				    "| 0/20 | 0/20 | 0/20 |");
+	CU_ASSERT_STRING_EQUAL(row,
+			       "| race-one | 1 | 2 | 0/1 | **20/20** ◀ 0.4 s | **4/5** ◀ 3 31 s "
+			       "| 0/20 | 0/20 | 0/20 |");
 	free(row);
 	/* Rows go by rule: rule 0 first. */
 	CU_ASSERT_TRUE(strstr(md, "| other | 0 |") < strstr(md, "| race-one | 1 |"));
@@ -228,8 +231,12 @@ static void test_design_contradictions_named(void)
 static void test_all_good_says_so(void)
 {
 	json_t *results = json_array();
-	json_t *b[6] = {clean(1),  det("caught", 20, 20, 20, 0.5), det("caught", 5, 5, 5, 30),
-			clean(20), clean(20),			   clean(20)};
+	json_t *b[6] = {clean(1),
+			det("caught", 20, 20, 20, 0.5),
+			det("caught", 5, 5, 5, 30),
+			clean(20),
+			clean(20),
+			clean(20)};
 	json_array_append_new(results,
 			      tree("good", "buggy", 1, json_pack("[s,s]", "tsan", "helgrind"), b));
 	json_t *f[6] = {clean(1), clean(20), clean(5), clean(20), clean(20), clean(20)};
@@ -248,9 +255,8 @@ static void test_all_good_says_so(void)
 static void test_at_bug_counted_from_findings(void)
 {
 	json_t *findings = json_pack("[{s:b, s:i, s:[i,i]}, {s:b, s:i, s:[i,i]}, {s:b, s:i}]",
-				     "points_at_bug", 1, "seed", 1, "seeds", 1, 2,
-				     "points_at_bug", 1, "seed", 2, "seeds", 2, 3,
-				     "points_at_bug", 0, "seed", 4);
+				     "points_at_bug", 1, "seed", 1, "seeds", 1, 2, "points_at_bug",
+				     1, "seed", 2, "seeds", 2, 3, "points_at_bug", 0, "seed", 4);
 	json_t *tsan = json_pack("{s:s, s:i, s:i, s:o, s:f}", "verdict", "caught", "runs", 4,
 				 "detected", 4, "findings", findings, "median_detect_s", 2.0);
 	json_t *b[6] = {clean(1), tsan, clean(4), clean(4), clean(4), clean(4)};
@@ -270,8 +276,8 @@ static void test_not_a_catalog_report(void)
 	char *md = matrix_of(json_pack("{s:i}", "exit_status", 0), &rc);
 	CU_ASSERT_EQUAL(rc, -1);
 	free(md);
-	json_t *results = json_pack("[{s:s, s:s, s:{}}]", "target", ".", "variant", "reference",
-				    "detectors");
+	json_t *results =
+	    json_pack("[{s:s, s:s, s:{}}]", "target", ".", "variant", "reference", "detectors");
 	md = matrix_of(report(results), &rc);
 	CU_ASSERT_EQUAL(rc, -1);
 	free(md);

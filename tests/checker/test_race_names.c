@@ -31,7 +31,8 @@ static const ck_finding *race_between(const ck_findings *list, const char *a, co
 			continue;
 		const char *x = side[0]->function, *y = side[1]->function;
 		if (x && y &&
-		    ((strcmp(x, a) == 0 && strcmp(y, b) == 0) || (strcmp(x, b) == 0 && strcmp(y, a) == 0)))
+		    ((strcmp(x, a) == 0 && strcmp(y, b) == 0) ||
+		     (strcmp(x, b) == 0 && strcmp(y, a) == 0)))
 			return &list->items[i];
 	}
 	return NULL;
@@ -98,7 +99,8 @@ static void test_tsan_locks_named(void)
 	const ck_stack *teller = side_in(f, "teller"), *auditor = side_in(f, "auditor");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(teller);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(auditor);
-	ASSERT_STR_EQ(teller->locks, "acct->mu"); /* TSan's M0, made at pthread_mutex_init(&acct->mu, ..) */
+	ASSERT_STR_EQ(teller->locks,
+		      "acct->mu"); /* TSan's M0, made at pthread_mutex_init(&acct->mu, ..) */
 	ASSERT_STR_EQ(auditor->locks, "");
 	/* Without the binary, the field stays as the detector said it. */
 	CU_ASSERT_TRUE(ck_starts_with(f->variable, "heap block of size "));
@@ -191,7 +193,7 @@ static void test_source_line_helpers(void)
  * raft/raft.c:95, the others write in raft/role.c. */
 static int line_of(const char *function)
 {
-	return strcmp(function, "raft_get_state") == 0	? 95
+	return strcmp(function, "raft_get_state") == 0	  ? 95
 	       : strcmp(function, "become_follower") == 0 ? 22
 							  : 49;
 }
@@ -298,8 +300,9 @@ static void test_race_message_of_sides(void)
 
 	f = race("raft_get_state", "T2", NULL, NULL);
 	m = ck_race_message(&f);
-	ASSERT_STR_EQ(m, "data race on heap block of size 304, offset 208: read in raft_get_state() "
-			 "holding no lock (the other access was not recorded)");
+	ASSERT_STR_EQ(m,
+		      "data race on heap block of size 304, offset 208: read in raft_get_state() "
+		      "holding no lock (the other access was not recorded)");
 	free(m);
 	ck_finding_free(&f);
 }
@@ -307,8 +310,7 @@ static void test_race_message_of_sides(void)
 void add_race_names_suite(void)
 {
 	CU_pSuite s = CU_add_suite("races: one entry, named fields and locks", NULL, NULL);
-	CU_add_test(s, "TSan: fields named from the binary and the source",
-		    test_tsan_fields_named);
+	CU_add_test(s, "TSan: fields named from the binary and the source", test_tsan_fields_named);
 	CU_add_test(s, "TSan: M0 named as the code made it", test_tsan_locks_named);
 	CU_add_test(s, "TSan: the message reads as code", test_tsan_message_reads_as_code);
 	CU_add_test(s, "Helgrind: fields named, no locks claimed", test_helgrind_fields_named);

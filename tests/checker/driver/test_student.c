@@ -34,10 +34,20 @@ static int program_status = -1, tree_status = -1;
 
 static int run_checks(void)
 {
-	char *program[] = {RRL_CHECK,	     "--student", "--no-color", "-s",
-			   "3",		     "--helgrind-seeds", "1", "--timeout",
-			   "120",	     "--json",	 PROGRAM_JSON, "--program",
-			   "tests/programs/field_race.c", NULL};
+	char *program[] = {RRL_CHECK,
+			   "--student",
+			   "--no-color",
+			   "-s",
+			   "3",
+			   "--helgrind-seeds",
+			   "1",
+			   "--timeout",
+			   "120",
+			   "--json",
+			   PROGRAM_JSON,
+			   "--program",
+			   "tests/programs/field_race.c",
+			   NULL};
 	program_status = run_command(program, PROGRAM_OUTPUT);
 	program_output = ck_read_file(PROGRAM_OUTPUT);
 	program_report = load_json(PROGRAM_JSON);
@@ -45,9 +55,19 @@ static int run_checks(void)
 	if (access("buggy/" EXERCISE "/bug.patch", F_OK) == 0) {
 		char *materialise[] = {"scripts/exercise.sh", "materialise", EXERCISE, NULL};
 		if (run_command(materialise, TREE_OUTPUT) == 0) {
-			char *tree[] = {RRL_CHECK, "--student", "--no-color", "--variant",
-					"submission", "-d", "tsan", "-s", "1", "-r",
-					"InitialElection3A", STUDENT_TREE, NULL};
+			char *tree[] = {RRL_CHECK,
+					"--student",
+					"--no-color",
+					"--variant",
+					"submission",
+					"-d",
+					"tsan",
+					"-s",
+					"1",
+					"-r",
+					"InitialElection3A",
+					STUDENT_TREE,
+					NULL};
 			tree_status = run_command(tree, TREE_OUTPUT);
 		}
 		tree_output = ck_read_file(TREE_OUTPUT);
@@ -76,12 +96,13 @@ static bool mentions(const char *text, const char *word)
 /* What a student may not see before solving, in any case. */
 static void assert_gives_nothing_away(const char *text)
 {
-	static const char *const words[] = {"rule", "unexpected", "expected", "caught",
-					    "missed", "points at", "bug"};
+	static const char *const words[] = {"rule",   "unexpected", "expected", "caught",
+					    "missed", "points at",  "bug"};
 	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
 		bool found = mentions(text, words[i]);
 		if (found)
-			fprintf(stderr, "\n  the student's report says \"%s\":\n%s\n", words[i], text);
+			fprintf(stderr, "\n  the student's report says \"%s\":\n%s\n", words[i],
+				text);
 		CU_ASSERT_FALSE(found);
 	}
 }
@@ -134,9 +155,10 @@ static void test_program_json_gives_nothing_away(void)
 static void test_helgrind_seeds(void)
 {
 	json_t *dets = json_object_get(result_for(program_report, "field_race.c"), "detectors");
-	CU_ASSERT_EQUAL(json_integer_value(json_object_get(json_object_get(dets, "helgrind"), "runs")),
-			1);
-	CU_ASSERT_EQUAL(json_integer_value(json_object_get(json_object_get(dets, "tsan"), "runs")), 3);
+	CU_ASSERT_EQUAL(
+	    json_integer_value(json_object_get(json_object_get(dets, "helgrind"), "runs")), 1);
+	CU_ASSERT_EQUAL(json_integer_value(json_object_get(json_object_get(dets, "tsan"), "runs")),
+			3);
 	json_t *check = json_object_get(program_report, "check");
 	CU_ASSERT_EQUAL(json_integer_value(json_object_get(check, "helgrind_seeds")), 1);
 }

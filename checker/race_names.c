@@ -274,9 +274,36 @@ static bool is_alloc_stack(const ck_stack *s)
 				    strstr(s->title, "inside a block") != NULL);
 }
 
+/* Among the structs in used, the one of the block's size: 1 found (its DIE
+ * in *out), 0 none, -1 several (not certain). */
+static int one_struct_of_size(debug_info *di, unsigned long size, const char **used, size_t nused,
+			      Dwarf_Die *out, const char **name)
+{
+	const char *found = NULL;
+	Dwarf_Off offset = 0;
+	for (size_t i = 0; i < di->nstructs; i++) {
+		const named_die *s = &di->structs[i];
+		if (s->size != size)
+			continue;
+		for (size_t k = 0; k < nused; k++) {
+			if (strcmp(used[k], s->name) != 0)
+				continue;
+			if (found != NULL && strcmp(found, s->name) != 0)
+				return -1;
+			found = s->name;
+			offset = s->offset;
+		}
+	}
+	if (found == NULL || dwarf_offdie(di->dw, offset, out) == NULL)
+		return 0;
+	*name = found;
+	return 1;
+}
+
 /* The struct the race's heap block holds, or false when not certain: the
- * one struct of the block's size among those the code at the sides and
- * the allocation site points to. */
+ * one struct of the block's size that the functions at the race's sides
+ * point to; when they point to none of that size, the one the allocation
+ * site's functions point to. */
 static bool find_struct(debug_info *di, const ck_finding *f, Dwarf_Die *out, const char **name)
 {
 	const char *used[MAX_USED];
@@ -286,37 +313,22 @@ static bool find_struct(debug_info *di, const ck_finding *f, Dwarf_Die *out, con
 	for (size_t k = 0; k < nsides; k++)
 		if (side[k] != NULL)
 			pointees_of_function(di, side[k]->function, used, &nused);
+	int found = one_struct_of_size(di, f->block_size, used, nused, out, name);
+	if (found != 0)
+		return found == 1;
+	nused = 0;
 	for (size_t i = 0; i < f->nstacks; i++) {
 		const ck_stack *s = &f->stacks[i];
-		if (is_alloc_stack(s)) {
-			int asked = 0;
-			for (size_t j = 0; j < s->nframes && asked < ALLOC_FRAMES; j++)
-				if (!ck_is_runtime_file(s->frames[j].file)) {
-					pointees_of_function(di, s->frames[j].function, used,
-							     &nused);
-					asked++;
-				}
-		}
-	}
-	const char *found = NULL;
-	Dwarf_Off offset = 0;
-	for (size_t i = 0; i < di->nstructs; i++) {
-		const named_die *s = &di->structs[i];
-		if (s->size != f->block_size)
+		if (!is_alloc_stack(s))
 			continue;
-		for (size_t k = 0; k < nused; k++) {
-			if (strcmp(used[k], s->name) != 0)
-				continue;
-			if (found != NULL && strcmp(found, s->name) != 0)
-				return false; /* two structs fit: not certain */
-			found = s->name;
-			offset = s->offset;
-		}
+		int asked = 0;
+		for (size_t j = 0; j < s->nframes && asked < ALLOC_FRAMES; j++)
+			if (!ck_is_runtime_file(s->frames[j].file)) {
+				pointees_of_function(di, s->frames[j].function, used, &nused);
+				asked++;
+			}
 	}
-	if (found == NULL || dwarf_offdie(di->dw, offset, out) == NULL)
-		return false;
-	*name = found;
-	return true;
+	return one_struct_of_size(di, f->block_size, used, nused, out, name) == 1;
 }
 
 /* ---- Which member -------------------------------------------------------------- */

@@ -8,17 +8,21 @@
 
 CHECKER_LIB_SRCS := checker/alloc.c checker/finding.c $(sort $(wildcard checker/parse_*.c))
 CHECKER_TEST_SRCS := $(sort $(wildcard tests/checker/*.c))
-CHECKER_MAIN_SRCS := $(filter-out $(CHECKER_LIB_SRCS),$(sort $(wildcard checker/*.c)))
+# The matrix generator, rrl-matrix (its own program).
+CHECKER_MATRIX_SRCS := checker/matrix.c checker/matrix_main.c
+CHECKER_MAIN_SRCS := $(filter-out $(CHECKER_LIB_SRCS) $(CHECKER_MATRIX_SRCS),\
+	$(sort $(wildcard checker/*.c)))
 # Grading, exercise metadata and the three outputs (part of CHECKER_MAIN_SRCS;
 # also linked into the unit tests, which test them without the driver).
 CHECKER_REPORT_SRCS := checker/grade.c checker/exercise.c checker/report_json.c \
-	checker/report_junit.c checker/report_table.c checker/finding_line.c checker/clean_text.c
+	checker/report_junit.c checker/report_table.c checker/report_student.c \
+	checker/finding_line.c checker/clean_text.c
 # The driver's own tests: they run rrl-check as a user would.
 CHECKER_DRIVER_TEST_SRCS := $(sort $(wildcard tests/checker/driver/*.c))
 
 CHECKER_CFLAGS := $(CSTD) $(WARN) -O2 -g -Ichecker \
-	$(shell pkg-config --cflags libxml-2.0 jansson 2>/dev/null)
-CHECKER_LIBS := $(shell pkg-config --libs libxml-2.0 jansson 2>/dev/null)
+	$(shell pkg-config --cflags libxml-2.0 jansson libdw 2>/dev/null)
+CHECKER_LIBS := $(shell pkg-config --libs libxml-2.0 jansson libdw 2>/dev/null)
 CHECKER_HEADERS := $(wildcard checker/*.h tests/checker/*.h tests/checker/driver/*.h)
 
 build/checker/obj/%.o: %.c $(CHECKER_HEADERS) | deps-check
@@ -31,15 +35,21 @@ build/checker/rrl-check: $(patsubst %.c,build/checker/obj/%.o,$(CHECKER_LIB_SRCS
 	@$(if $(Q),echo "  LD [checker] $@")
 	$(Q)gcc $^ $(CHECKER_LIBS) -o $@
 
+build/checker/rrl-matrix: $(patsubst %.c,build/checker/obj/%.o,$(CHECKER_MATRIX_SRCS) \
+		checker/alloc.c checker/finding.c)
+	@$(if $(Q),echo "  LD [checker] $@")
+	$(Q)gcc $^ $(CHECKER_LIBS) -lm -o $@
+
 # Reading a finished run's output (collect.c) and what it needs: tested on
 # recorded runs (also part of CHECKER_MAIN_SRCS).
-CHECKER_COLLECT_SRCS := checker/collect.c checker/files.c checker/run.c checker/progress.c
+CHECKER_COLLECT_SRCS := checker/collect.c checker/files.c checker/run.c checker/progress.c \
+	checker/race_names.c
 
 # The CUnit tests of tests/checker/ (parsers, grading, outputs, collecting).
 build/checker/unit-tests: $(patsubst %.c,build/checker/obj/%.o,$(CHECKER_LIB_SRCS) \
-		$(CHECKER_REPORT_SRCS) $(CHECKER_COLLECT_SRCS) $(CHECKER_TEST_SRCS))
+		$(CHECKER_REPORT_SRCS) $(CHECKER_COLLECT_SRCS) checker/matrix.c $(CHECKER_TEST_SRCS))
 	@$(if $(Q),echo "  LD [checker] $@")
-	$(Q)gcc $^ $(CHECKER_LIBS) $(UNIT_LIBS) -o $@
+	$(Q)gcc $^ $(CHECKER_LIBS) $(UNIT_LIBS) -lm -o $@
 
 build/checker/test-driver: $(patsubst %.c,build/checker/obj/%.o,$(CHECKER_DRIVER_TEST_SRCS) \
 		checker/alloc.c checker/files.c)
@@ -52,7 +62,14 @@ include tests/programs/programs.mk
 
 checker: build/checker/rrl-check ## Build the checker, build/checker/rrl-check
 
-checker-unit: build/checker/unit-tests ## The checker's CUnit tests (parsers, grading, outputs)
+# The race-naming tests read the types of a fixture program's binary, built
+# here from the source its recorded reports were made from.
+build/checker/fixtures/field_race: tests/checker/fixture_programs/field_race.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC [checker] $@")
+	$(Q)gcc -std=c11 -D_GNU_SOURCE -g -O1 $< -lpthread -o $@
+
+checker-unit: build/checker/unit-tests build/checker/fixtures/field_race ## The checker's CUnit tests (parsers, grading, outputs, race naming, matrix)
 	build/checker/unit-tests
 
 # 10 seeds by default: the reference must be clean under every detector.

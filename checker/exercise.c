@@ -175,6 +175,9 @@ static bool read_fields(json_t *root, ck_exercise *ex, const char *path, char *e
 		ok = get_expected(root, ex, path, err, errlen);
 	if (ok)
 		ex->scenarios = get_string(root, "scenarios", false, path, err, errlen, &ok);
+	if (ok)
+		ex->helgrind_scenarios =
+		    get_string(root, "helgrind_scenarios", false, path, err, errlen, &ok);
 	return ok;
 }
 
@@ -218,5 +221,6 @@ void ck_exercise_free(ck_exercise *ex)
 		free(ex->bug_lines[i].file);
 	free(ex->bug_lines);
 	free(ex->scenarios);
+	free(ex->helgrind_scenarios);
 	free(ex);
 }

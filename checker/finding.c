@@ -49,6 +49,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "alloc.h"
 #include "finding.h"
@@ -257,10 +258,12 @@ void ck_finding_free(ck_finding *f)
 		}
 		free(s->frames);
 		free(s->title);
+		free(s->locks);
 	}
 	free(f->stacks);
 	free(f->variable);
 	free(f->details);
+	free(f->seeds);
 	*f = (ck_finding){0};
 }
 
@@ -332,15 +335,243 @@ static bool same_failed_check(const ck_finding *a, const ck_finding *b)
 	       same_string(a->message, b->message);
 }
 
+/* ---- Data races: the sides ---------------------------------------------- */
+
+/* A small program has no peer code; then a side is its first frame
+ * outside the runtime. */
+static bool has_peer_frame(const ck_finding *f)
+{
+	for (size_t i = 0; i < f->nstacks; i++)
+		if (ck_first_peer_frame(&f->stacks[i]) != NULL)
+			return true;
+	return false;
+}
+
+static const ck_frame *first_user_frame(const ck_stack *s)
+{
+	for (size_t i = 0; i < s->nframes; i++)
+		if (!ck_is_runtime_file(s->frames[i].file))
+			return &s->frames[i];
+	return NULL;
+}
+
+size_t ck_race_sides(const ck_finding *f, const ck_frame **out, const ck_stack **stacks_out,
+		     size_t max)
+{
+	bool peer = has_peer_frame(f);
+	size_t n = 0;
+	for (size_t i = 0; i < f->nstacks && n < max; i++) {
+		const ck_stack *s = &f->stacks[i];
+		if (!s->access)
+			continue;
+		out[n] = peer ? ck_first_peer_frame(s) : first_user_frame(s);
+		if (stacks_out != NULL)
+			stacks_out[n] = s;
+		n++;
+	}
+	return n;
+}
+
+/* "Read of size 4 at 0x.. by thread T1", "Previous atomic write of size
+ * 8 ...", Helgrind's "Possible data race during read of size 4 ..." and
+ * "This conflicts with a previous write of size 4 ...". */
+bool ck_stack_read_access(ck_stack *s, const char *title)
+{
+	static const char *const openings[] = {"Read ",	    "Write ",	 "Atomic ",
+					       "Previous ", "Possible data race during ",
+					       "This conflicts with a previous "};
+	bool opens = false;
+	for (size_t i = 0; title != NULL && i < sizeof openings / sizeof openings[0]; i++)
+		opens = opens || ck_starts_with(title, openings[i]);
+	if (!opens)
+		return false;
+	const char *w = strcasestr(title, "write of size ");
+	const char *r = strcasestr(title, "read of size ");
+	const char *at = w != NULL ? w : r;
+	if (at == NULL)
+		return false;
+	s->access = true;
+	s->write = w != NULL;
+	s->access_size = atoi(strstr(at, " of size ") + strlen(" of size "));
+	return true;
+}
+
+/* Paths in a message read like the table's: raft/<file> for peer code,
+ * else relative to the project root the checker runs in. */
+static const char *short_path(const char *file, char *cwd, size_t cwdlen)
+{
+	const char *rel = ck_peer_relative(file);
+	if (rel != NULL || file == NULL)
+		return rel;
+	if (getcwd(cwd, cwdlen) != NULL) {
+		size_t n = strlen(cwd);
+		if (strncmp(file, cwd, n) == 0 && file[n] == '/')
+			return file + n + 1;
+	}
+	return file;
+}
+
+/* " holding rf->mu", " holding no lock", or nothing when the detector
+ * does not say. */
+static void print_locks(FILE *m, const ck_stack *s)
+{
+	if (s->locks == NULL)
+		return;
+	fprintf(m, " holding %s", s->locks[0] ? s->locks : "no lock");
+}
+
+char *ck_race_message(const ck_finding *f)
+{
+	const ck_frame *side[2];
+	const ck_stack *stack[2];
+	size_t n = ck_race_sides(f, side, stack, 2);
+	if (n == 0)
+		return NULL;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+	if (m == NULL)
+		ck_out_of_memory();
+	char cwd[4096];
+	fprintf(m, "data race%s%s: ", f->variable ? " on " : "", f->variable ? f->variable : "");
+	for (size_t i = 0; i < n; i++) {
+		const char *what = stack[i]->write ? "write" : "read";
+		if (i > 0)
+			fprintf(m, ", against a %s", what);
+		else
+			fprintf(m, "%s", what);
+		if (side[i] == NULL) {
+			fputs(" whose stack was not recorded", m);
+			continue;
+		}
+		if (side[i]->function != NULL)
+			fprintf(m, " in %s()", side[i]->function);
+		if (i > 0 && side[i]->file != NULL)
+			fprintf(m, " at %s:%d", short_path(side[i]->file, cwd, sizeof cwd),
+				side[i]->line);
+		print_locks(m, stack[i]);
+	}
+	if (n == 1)
+		fputs(" (the other access was not recorded)", m);
+	fclose(m);
+	return text;
+}
+
+/* ---- Folding repeats ----------------------------------------------------- */
+
+/* Is side x one of the n sides in ys? */
+static bool side_among(const ck_frame *x, const ck_frame *const *ys, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (same_frame(x, ys[i]))
+			return true;
+	return false;
+}
+
+/* The recorded sides of a race (NULL sides dropped); how many. */
+static size_t known_sides(const ck_finding *f, const ck_frame **out)
+{
+	const ck_frame *all[2];
+	size_t n = ck_race_sides(f, all, NULL, 2), k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (all[i] != NULL)
+			out[k++] = all[i];
+	return k;
+}
+
+/* One race is one pair of sides, whichever came first and whichever
+ * threads made them; a report with one side recorded is the race whose
+ * sides include it. Returns -1 when a or b is not a race with sides (the
+ * general rule decides), else whether they are the same race. */
+static int same_race(const ck_finding *a, const ck_finding *b)
+{
+	if (!same_string(a->kind, "data-race") || !same_string(b->kind, "data-race"))
+		return -1;
+	const ck_frame *sa[2], *sb[2];
+	size_t na = known_sides(a, sa), nb = known_sides(b, sb);
+	if (na == 0 || nb == 0)
+		return -1;
+	if (a->detector != b->detector)
+		return 0;
+	if (a->variable != NULL && b->variable != NULL && strcmp(a->variable, b->variable) != 0)
+		return 0;
+	if (na <= nb) {
+		for (size_t i = 0; i < na; i++)
+			if (!side_among(sa[i], sb, nb))
+				return 0;
+		return na == nb || na == 1;
+	}
+	for (size_t i = 0; i < nb; i++)
+		if (!side_among(sb[i], sa, na))
+			return 0;
+	return 1;
+}
+
 /* TSan reports one race once per pair of stacks, Helgrind once per
  * access, a run many times over: a student needs each bug once. */
 static bool same_report(const ck_finding *a, const ck_finding *b)
 {
 	if (same_failed_check(a, b))
 		return true;
+	int race = same_race(a, b);
+	if (race >= 0)
+		return race == 1;
 	return a->detector == b->detector && same_string(a->kind, b->kind) &&
 	       same_frame(&a->where, &b->where) && peer_frames_within(a, b) &&
 	       peer_frames_within(b, a);
+}
+
+const uint64_t *ck_finding_seeds(const ck_finding *f, size_t *n)
+{
+	if (f->nseeds > 0) {
+		*n = f->nseeds;
+		return f->seeds;
+	}
+	*n = 1;
+	return &f->seed;
+}
+
+/* seen's seeds grow by f's, kept ascending and without repeats. */
+static void merge_seeds(ck_finding *seen, const ck_finding *f)
+{
+	size_t na, nb;
+	const uint64_t *a = ck_finding_seeds(seen, &na);
+	const uint64_t *b = ck_finding_seeds(f, &nb);
+	uint64_t *out = ck_calloc(na + nb, sizeof *out);
+	size_t i = 0, j = 0, k = 0;
+	while (i < na || j < nb) {
+		uint64_t next = j >= nb || (i < na && a[i] <= b[j]) ? a[i] : b[j];
+		if (i < na && a[i] == next)
+			i++;
+		if (j < nb && b[j] == next)
+			j++;
+		out[k++] = next;
+	}
+	free(seen->seeds);
+	seen->seeds = out;
+	seen->nseeds = k;
+}
+
+/* A race first seen with one side takes the stacks (and so the message
+ * and the variable) of a later report that has both. */
+static void take_fuller_race(ck_finding *seen, ck_finding *f)
+{
+	const ck_frame *s1[2], *s2[2];
+	if (same_race(seen, f) != 1 || known_sides(f, s2) <= known_sides(seen, s1))
+		return;
+	ck_finding keep = *seen;
+	seen->stacks = f->stacks;
+	seen->nstacks = f->nstacks;
+	seen->where = f->where;
+	seen->message = f->message;
+	seen->variable = f->variable;
+	seen->block_size = f->block_size;
+	seen->block_offset = f->block_offset;
+	f->stacks = keep.stacks;
+	f->nstacks = keep.nstacks;
+	f->where = keep.where;
+	f->message = keep.message;
+	f->variable = keep.variable;
 }
 
 /* Every parser adds through here, so no parser de-duplicates alone. */
@@ -352,6 +583,8 @@ void ck_findings_add_unique(ck_findings *list, ck_finding f)
 			/* The first report keeps its seed and time: they go together. */
 			seen->occurrences += f.occurrences > 0 ? f.occurrences : 1;
 			seen->found_in |= f.found_in;
+			merge_seeds(seen, &f);
+			take_fuller_race(seen, &f);
 			ck_finding_free(&f);
 			return;
 		}

@@ -53,11 +53,18 @@ typedef struct ck_frame {
 } ck_frame;
 
 /* A stack: "Previous write of size 8 by thread T3" and its frames,
- * innermost first. */
+ * innermost first. A data race's stacks include its two sides, the
+ * accesses themselves, beside where the memory was allocated, where a
+ * lock was made or a thread started. */
 typedef struct ck_stack {
 	char *title;
 	ck_frame *frames;
 	size_t nframes;
+	bool access;	 /* one side of a data race: the access's own stack */
+	bool write;	 /* that access writes (else it reads) */
+	int access_size; /* bytes accessed, 0 if not known */
+	char *locks;	 /* the locks the accessing thread held, comma-separated:
+			  * "" none, NULL not reported (Helgrind's XML says not) */
 } ck_stack;
 
 typedef struct ck_finding {
@@ -70,9 +77,14 @@ typedef struct ck_finding {
 	ck_stack *stacks; /* every stack the report had, primary first */
 	size_t nstacks;
 	char *variable;	    /* variable, field or lock involved, when known */
+	unsigned long block_size;   /* the variable is in a heap block of this size */
+	unsigned long block_offset; /* at this offset (both 0 when not a heap block) */
 	char *details;	    /* several lines of detail (the watchdog's thread
 			     * table), or NULL */
 	uint64_t seed;	    /* of the run that produced it */
+	uint64_t *seeds;    /* every seed whose runs reported it, ascending
+			     * (NULL: only seed) */
+	size_t nseeds;
 	double seconds;	    /* into that run, when known; < 0 if unknown */
 	bool points_at_bug; /* set by grading against exercise metadata */
 	int occurrences;    /* how many reports were folded into this one */
@@ -91,10 +103,32 @@ void ck_findings_free(ck_findings *list);
 void ck_findings_push(ck_findings *list, ck_finding f);
 /* Add f unless a finding with the same detector, kind and locations (the
  * primary and the first peer frame of every stack) is already there, in
- * which case that one's occurrences grows, it takes f's found_in bits too,
- * and f is freed. */
+ * which case that one's occurrences grows, it takes f's found_in bits and
+ * seeds too, and f is freed. A data race is known by its sides (the first
+ * frame in the code under test of each access stack), in either order,
+ * whatever thread made them: a report that lost one side's stack joins
+ * the race it is a side of. */
 void ck_findings_add_unique(ck_findings *list, ck_finding f);
 void ck_finding_free(ck_finding *f);
+
+/* A finding's seeds: f->seeds, or just f->seed; *n gets how many. */
+const uint64_t *ck_finding_seeds(const ck_finding *f, size_t *n);
+
+/* The sides of a data race: the first frame in the code under test (the
+ * peer's, else any outside the runtime) of each access stack, in stack
+ * order; out[i] is NULL for a side whose frames were not recorded.
+ * stacks_out (may be NULL) gets each side's stack. Returns how many
+ * access stacks f has (at most max). */
+size_t ck_race_sides(const ck_finding *f, const ck_frame **out, const ck_stack **stacks_out,
+		     size_t max);
+/* "data race on rf->role: read in raft_get_state() holding no lock,
+ * against a write in become_follower_locked() at raft/role.c:22 holding
+ * rf->mu": the message of a data race, from its sides and variable. */
+char *ck_race_message(const ck_finding *f);
+/* Read "Read of size 4", "Previous atomic write of size 8", "Possible data
+ * race during read of size 4", "This conflicts with a previous write of
+ * size 4" into s's access fields; false (s unchanged) if it is no access. */
+bool ck_stack_read_access(ck_stack *s, const char *title);
 
 /* Is this file part of the peer's code (the tree's raft/ directory)?
  * Paths are compared by their "raft/<file>.c" suffix. */

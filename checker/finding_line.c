@@ -3,6 +3,8 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "alloc.h"
 #include "clean_text.h"
@@ -14,6 +16,12 @@ char *ck_frame_location(const ck_frame *f)
 {
 	const char *file = ck_peer_relative(f->file);
 	file = file != NULL ? file : f->file;
+	char cwd[4096];
+	if (file != NULL && file[0] == '/' && getcwd(cwd, sizeof cwd) != NULL) {
+		size_t n = strlen(cwd);
+		if (strncmp(file, cwd, n) == 0 && file[n] == '/')
+			file += n + 1;
+	}
 	if (file == NULL)
 		return ck_strdup("(no location)");
 	if (f->line > 0)
@@ -54,17 +62,29 @@ static void runs_note(const ck_finding *f, char *note, size_t len)
 
 /* The line a student acts on: which detector, what kind, which rule,
  * where, and what happened. */
-char *ck_finding_line(const ck_finding *f)
+static char *line_of(const ck_finding *f, bool with_rule)
 {
 	char *loc = ck_frame_location(&f->where);
-	char note[64];
+	char note[64], rule[32] = "";
 	runs_note(f, note, sizeof note);
+	if (with_rule)
+		snprintf(rule, sizeof rule, " rule %d", f->rule);
 	char *line = ck_strdup_printf(
-	    "%s %s rule %d %s%s%s — %s%s", ck_detector_name(f->detector),
-	    f->kind ? f->kind : "finding", f->rule, loc, f->where.function ? " " : "",
-	    f->where.function ? f->where.function : "", f->message ? f->message : "", note);
+	    "%s %s%s %s%s%s — %s%s", ck_detector_name(f->detector), f->kind ? f->kind : "finding",
+	    rule, loc, f->where.function ? " " : "", f->where.function ? f->where.function : "",
+	    f->message ? f->message : "", note);
 	free(loc);
 	char *clean = ck_clean_text(line, CK_TEXT_LINE);
 	free(line);
 	return clean;
+}
+
+char *ck_finding_line(const ck_finding *f)
+{
+	return line_of(f, true);
+}
+
+char *ck_finding_line_for_student(const ck_finding *f)
+{
+	return line_of(f, false);
 }

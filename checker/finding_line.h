@@ -14,8 +14,12 @@
 
 /* A malloc'd line (no newline; the message's newlines become spaces). */
 char *ck_finding_line(const ck_finding *f);
-/* "raft/election.c:88" for a frame: peer files relative, the line when
- * known; "(no location)" when the file is unknown. malloc'd. */
+/* The same without the rule, for a student (rrl-check --student):
+ *   tsan data-race raft/election.c:88 count_vote — message */
+char *ck_finding_line_for_student(const ck_finding *f);
+/* "raft/election.c:88" for a frame: peer files relative, other files
+ * relative to the current directory (the project root) when under it, the
+ * line when known; "(no location)" when the file is unknown. malloc'd. */
 char *ck_frame_location(const ck_frame *f);
 
 #endif

@@ -176,6 +176,31 @@ double ck_median_detect_s(const ck_detector_result *d)
 	return m;
 }
 
+/* A seed counts once however many of its findings name a bug line. */
+int ck_detected_at_bug(const ck_detector_result *d)
+{
+	uint64_t *seen = NULL;
+	size_t nseen = 0;
+	for (size_t i = 0; i < d->findings.n; i++) {
+		const ck_finding *f = &d->findings.items[i];
+		if (!f->points_at_bug)
+			continue;
+		size_t n;
+		const uint64_t *seeds = ck_finding_seeds(f, &n);
+		for (size_t k = 0; k < n; k++) {
+			bool dup = false;
+			for (size_t j = 0; j < nseen && !dup; j++)
+				dup = seen[j] == seeds[k];
+			if (!dup) {
+				seen = ck_realloc_array(seen, nseen + 1, sizeof *seen);
+				seen[nseen++] = seeds[k];
+			}
+		}
+	}
+	free(seen);
+	return (int)nseen;
+}
+
 /* CI needs three outcomes: 0 everything as it should be, 1 the code (or
  * the detector matrix) is wrong, 2 the checker could not do its job. 2
  * wins over 1: a result that could not be computed is not a pass. */

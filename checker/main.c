@@ -19,6 +19,7 @@
 #include "files.h"
 #include "options.h"
 #include "progress.h"
+#include "race_names.h"
 #include "report.h"
 #include "run.h"
 #include "target.h"
@@ -96,6 +97,68 @@ static int run_detectors(ck_target *targets, size_t n, const ck_options *o, ck_p
 	return rc;
 }
 
+/* The command line as it could be typed again, for the reports. */
+static char *command_line(int argc, char **argv)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+	if (m == NULL)
+		ck_out_of_memory();
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		bool plain = a[0] != '\0' && strspn(a, "abcdefghijklmnopqrstuvwxyz"
+						       "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+						       "0123456789_./=:,+-%@") == strlen(a);
+		fputs(i ? " " : "", m);
+		if (plain) {
+			fputs(a, m);
+			continue;
+		}
+		fputc('\'', m);
+		for (; *a; a++)
+			if (*a == '\'')
+				fputs("'\\''", m);
+			else
+				fputc(*a, m);
+		fputc('\'', m);
+	}
+	fclose(m);
+	return text;
+}
+
+/* What the outputs say about the check itself. */
+static void describe_check(ck_report *report, const ck_options *o, int argc, char **argv)
+{
+	char stamp[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", gmtime_r(&now, &tm));
+	report->started = ck_strdup(stamp);
+	report->seed_first = o->seed_first;
+	report->seed_last = o->seed_last;
+	report->helgrind_seeds = o->helgrind_seeds;
+	report->command = command_line(argc, argv);
+	report->student = o->student;
+}
+
+/* A race's field and locks are named once per target, from the binary
+ * its detector ran: the TSan build for TSan, the plain one for Helgrind. */
+static void name_races(ck_target *targets, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		ck_target *t = &targets[i];
+		if (t->result->build_error != NULL)
+			continue;
+		char *tsan = ck_target_binary(t, "tsan");
+		char *plain = ck_target_binary(t, "plain");
+		ck_name_races(&t->result->det[CK_TSAN].findings, tsan);
+		ck_name_races(&t->result->det[CK_HELGRIND].findings, plain);
+		free(tsan);
+		free(plain);
+	}
+}
+
 /* The table for people, the files for machines; a file that cannot be
  * written is the checker failing at its job (status 2). */
 static int write_outputs(ck_report *report, const ck_options *o)
@@ -104,7 +167,9 @@ static int write_outputs(ck_report *report, const ck_options *o)
 	/* With a report on stdout ("-"), the table goes to stderr. */
 	bool stdout_taken = (o->json_path && strcmp(o->json_path, "-") == 0) ||
 			    (o->junit_path && strcmp(o->junit_path, "-") == 0);
-	if (!o->quiet)
+	if (!o->quiet && o->student)
+		ck_print_student(report, stdout_taken ? stderr : stdout, o->colour);
+	else if (!o->quiet)
 		ck_print_table(report, stdout_taken ? stderr : stdout, o->colour);
 	if (o->json_path != NULL && ck_write_json(report, o->json_path) != 0)
 		rc = -1;
@@ -126,6 +191,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	ck_report report = {0};
+	describe_check(&report, &o, argc, argv);
 	size_t n;
 	ck_target *targets = ck_targets_resolve(&o, root, &report, &n);
 	char *cwd = getcwd(NULL, 0);
@@ -138,7 +204,7 @@ int main(int argc, char **argv)
 	ck_run_init();
 	ck_progress progress;
 	bool tty = isatty(STDERR_FILENO);
-	ck_progress_init(&progress, !o.quiet && (tty || o.verbose), tty, o.verbose);
+	ck_progress_init(&progress, !o.quiet, tty, o.verbose);
 
 	if (ck_build_targets(targets, n, &o, &progress) != 0 ||
 	    run_detectors(targets, n, &o, &progress) != 0) {
@@ -148,8 +214,10 @@ int main(int argc, char **argv)
 		}
 		return 2;
 	}
+	name_races(targets, n);
 	for (size_t i = 0; i < n; i++)
 		ck_grade(targets[i].result);
+	report.seconds = now_s() - started;
 	int status = ck_exit_status(&report);
 	if (write_outputs(&report, &o) != 0)
 		status = 2;

@@ -38,6 +38,8 @@ static void usage(FILE *out)
 		"                        exercise's, else '%s')\n"
 		"  -s, --seeds N|A-B     seeds 1..N or A..B; one plain, TSan and Helgrind run\n"
 		"                        per seed (default: 3)\n"
+		"      --helgrind-seeds N  Helgrind runs only the first N of those seeds\n"
+		"                        (default: all; it costs about 35 s a run)\n"
 		"  -j, --jobs N          runs at a time (default: the number of CPUs)\n"
 		"      --timeout SECONDS stop a run after this long (default: 300; Helgrind\n"
 		"                        runs get %dx); a stopped run is a watchdog finding\n"
@@ -47,6 +49,8 @@ static void usage(FILE *out)
 		"                        project root is the reference, a tree with exercise.json\n"
 		"                        is buggy, anything else a submission)\n"
 		"      --program FILE    check a small pthread program from tests/programs/\n"
+		"      --student         the student's report: each detector clean or the problems\n"
+		"                        it found, with no rule, bug line or expected result\n"
 		"      --json FILE       write the results as JSON ('-' for stdout)\n"
 		"      --junit FILE      write the results as JUnit XML, for CI\n"
 		"      --no-color        no colours in the table\n"
@@ -180,7 +184,9 @@ enum {
 	OPT_PROGRAM,
 	OPT_JSON,
 	OPT_JUNIT,
-	OPT_NO_COLOR
+	OPT_NO_COLOR,
+	OPT_HELGRIND_SEEDS,
+	OPT_STUDENT
 };
 
 static const struct option long_options[] = {
@@ -188,6 +194,8 @@ static const struct option long_options[] = {
     {"run", required_argument, NULL, 'r'},
     {"helgrind-run", required_argument, NULL, OPT_HELGRIND_RUN},
     {"seeds", required_argument, NULL, 's'},
+    {"helgrind-seeds", required_argument, NULL, OPT_HELGRIND_SEEDS},
+    {"student", no_argument, NULL, OPT_STUDENT},
     {"jobs", required_argument, NULL, 'j'},
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
     {"noise", required_argument, NULL, OPT_NOISE},
@@ -235,6 +243,12 @@ static void apply(int c, const char *arg, ck_options *o)
 		break;
 	case 's':
 		parse_seeds(arg, o);
+		break;
+	case OPT_HELGRIND_SEEDS:
+		o->helgrind_seeds = (int)parse_long("--helgrind-seeds", arg, 1, 100000);
+		break;
+	case OPT_STUDENT:
+		o->student = true;
 		break;
 	case 'j':
 		o->jobs = (int)parse_long("-j", arg, 1, 256);

@@ -27,12 +27,14 @@ typedef struct ck_options {
 	const char *run;	  /* -r, or NULL: the exercise's, else the default */
 	const char *helgrind_run; /* --helgrind-run, or NULL */
 	uint64_t seed_first, seed_last;
+	int helgrind_seeds; /* Helgrind runs only the first this many seeds; 0: all */
 	int jobs;
 	double timeout_s; /* per run; Helgrind runs get CK_HELGRIND_TIMEOUT_FACTOR x */
 	double noise;	  /* schedule noise for the TSan and plain runs */
 	const char *json_path;
 	const char *junit_path;
 	int variant; /* a ck_variant, or -1: decide per target */
+	bool student; /* the student's report: nothing that gives the answer away */
 	bool colour;
 	bool quiet;
 	bool verbose;

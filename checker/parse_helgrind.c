@@ -95,12 +95,13 @@ static void add_frame(ck_stack *s, const xmlNode *frame)
 }
 
 /* A <stack> is a list of <frame>s, innermost first, like TSan's. */
-static void add_stack(ck_finding *f, const xmlNode *stack, const char *title)
+static ck_stack *add_stack(ck_finding *f, const xmlNode *stack, const char *title)
 {
 	ck_stack *s = ck_finding_add_stack(f, title);
 	for (const xmlNode *fr = stack->children; fr != NULL; fr = fr->next)
 		if (is(fr, "frame"))
 			add_frame(s, fr);
+	return s;
 }
 
 /* 'inside data symbol "hits"', 'inside local var "x"' name the variable;
@@ -119,6 +120,8 @@ static void read_variable(ck_finding *f, const char *aux)
 	} else if (inside != NULL && sscanf(inside, " is %lu bytes inside a block of size %lu",
 					    &offset, &size) == 2) {
 		f->variable = ck_strdup_printf("heap block of size %lu, offset %lu", size, offset);
+		f->block_size = size;
+		f->block_offset = offset;
 	}
 }
 
@@ -164,7 +167,8 @@ static bool read_error(const xmlNode *error, uint64_t seed, const char *text_log
 	char *what = NULL; /* PthAPIerror: "with error code 35 (EDEADLK: ...)" */
 	for (const xmlNode *c = error->children; c != NULL; c = c->next) {
 		if (is(c, "stack")) {
-			add_stack(&f, c, title ? title : "");
+			ck_stack *s = add_stack(&f, c, title ? title : "");
+			ck_stack_read_access(s, s->title); /* Helgrind's XML has no locks */
 			free(title);
 			title = NULL;
 		} else if (is(c, "auxwhat") || is(c, "xauxwhat")) {
@@ -189,9 +193,12 @@ static bool read_error(const xmlNode *error, uint64_t seed, const char *text_log
 	ck_finding_set_where(&f);
 	/* The variable, unless the headline already says it. */
 	bool name_it = f.variable != NULL && strstr(headline, f.variable) == NULL;
-	f.message =
-	    ck_strdup_printf("%s%s%s%s%s%s", headline, what ? " " : "", what ? what : "",
-			     name_it ? " (" : "", name_it ? f.variable : "", name_it ? ")" : "");
+	if (strcmp(f.kind, "data-race") == 0)
+		f.message = ck_race_message(&f);
+	if (f.message == NULL)
+		f.message = ck_strdup_printf("%s%s%s%s%s%s", headline, what ? " " : "",
+					     what ? what : "", name_it ? " (" : "",
+					     name_it ? f.variable : "", name_it ? ")" : "");
 	ck_findings_add_unique(out, f);
 	free(what);
 	free(name);

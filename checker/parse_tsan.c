@@ -131,7 +131,11 @@ static void close_report(tsan_report *r, ck_findings *out)
 	if (!r->open)
 		return;
 	ck_finding_set_where(&r->f);
-	r->f.message = message_of(r);
+	r->f.message = ck_race_message(&r->f);
+	if (r->f.message == NULL || strcmp(r->f.kind, "data-race") != 0) {
+		free(r->f.message);
+		r->f.message = message_of(r);
+	}
 	ck_findings_add_unique(out, r->f);
 	free(r->title);
 	*r = (tsan_report){0};
@@ -153,10 +157,12 @@ static void read_location(tsan_report *r, const char *line)
 		    strtoul(q + strlen("Location is heap block of size "), NULL, 10);
 		const char *at = strstr(q, " at 0x");
 		unsigned long long block = at ? strtoull(at + 4, NULL, 16) : 0;
-		if (block != 0 && r->addr >= block && r->addr < block + size)
+		if (block != 0 && r->addr >= block && r->addr < block + size) {
 			r->f.variable = ck_strdup_printf("heap block of size %lu, offset %llu",
 							 size, r->addr - block);
-		else
+			r->f.block_size = size;
+			r->f.block_offset = (unsigned long)(r->addr - block);
+		} else
 			r->f.variable = ck_strdup_printf("heap block of size %lu", size);
 	} else if ((q = strstr(line, "Location is ")) != NULL) {
 		/* stack of main thread. / TLS of thread T1. / file descriptor 3 ... */
@@ -169,6 +175,29 @@ static void read_location(tsan_report *r, const char *line)
 	} else if ((q = strstr(line, "Cycle in lock order graph: ")) != NULL) {
 		r->f.variable = ck_strdup(q + strlen("Cycle in lock order graph: "));
 	}
+}
+
+/* "Read of size 4 at 0x.. by thread T2 (mutexes: write M0, read M1)"
+ * held M0 and M1; without "(mutexes: ...)" the thread held none. */
+static char *locks_of(const char *title)
+{
+	const char *m = strstr(title, "(mutexes: ");
+	if (m == NULL)
+		return ck_strdup("");
+	m += strlen("(mutexes: ");
+	char *locks = ck_strndup(m, strcspn(m, ")"));
+	char *out = ck_calloc(strlen(locks) + 1, 1);
+	char *save = NULL;
+	for (char *item = strtok_r(locks, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+		item += strspn(item, " ");
+		const char *name = strrchr(item, ' '); /* "write M0" -> "M0" */
+		name = name ? name + 1 : item;
+		if (out[0] != '\0')
+			strcat(out, ", ");
+		strcat(out, name);
+	}
+	free(locks);
+	return out;
 }
 
 /* An indented line that is not a frame is a stack's title or a
@@ -192,6 +221,8 @@ static void read_title(tsan_report *r, const char *line)
 	const char *at = strstr(title, " at 0x");
 	if (r->f.nstacks == 1 && at != NULL && strstr(title, " of size ") != NULL)
 		r->addr = strtoull(at + 4, NULL, 16); /* "Write of size 4 at 0x.. by" */
+	if (ck_stack_read_access(r->stack, title))
+		r->stack->locks = locks_of(title);
 	free(title);
 }
 

@@ -261,7 +261,8 @@ void ck_plan_target(ck_target *t, const ck_options *o, const ck_tools *tools, ck
 	for (uint64_t s = o->seed_first; s <= o->seed_last; s++) {
 		if (tsan)
 			plan_tsan(t, o, tools, s, logs, per_seed, jobs, njobs);
-		if (helgrind)
+		if (helgrind && (o->helgrind_seeds == 0 ||
+				 s - o->seed_first < (uint64_t)o->helgrind_seeds))
 			plan_helgrind(t, o, tools, s, logs, per_seed_hg, jobs, njobs);
 		if (plain)
 			plan_plain(t, o, s, logs, per_seed, jobs, njobs);

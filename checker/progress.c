@@ -11,6 +11,8 @@
 #include "run.h"
 
 #define REDRAW_S 0.5
+/* Not on a terminal (a CI log, a file), a new line this often. */
+#define LOG_LINE_S 60
 
 static double now_s(void)
 {
@@ -79,6 +81,12 @@ static void draw(ck_progress *p, double credit)
 	format_duration(left, sizeof left, seconds_left(p, credit));
 	snprintf(line, sizeof line, "rrl-check: %s %zu/%zu done, %d running (%s), ~%s left",
 		 p->phase, p->done, p->total, p->running, p->current, left);
+	if (!p->tty) {
+		fprintf(stderr, "%s\n", line);
+		fflush(stderr);
+		p->last_draw_s = now_s();
+		return;
+	}
 	int width = terminal_width() - 1;
 	if ((int)strlen(line) > width)
 		line[width] = '\0';
@@ -99,7 +107,7 @@ void ck_progress_begin(ck_progress *p, ck_job **jobs, size_t n, int parallel)
 	for (size_t i = 0; i < n; i++)
 		p->work_total += jobs[i]->estimate_s;
 	p->started_s = now_s();
-	p->last_draw_s = 0;
+	p->last_draw_s = p->tty ? 0 : p->started_s; /* a log's first line after a minute */
 	p->current[0] = '\0';
 }
 
@@ -123,7 +131,9 @@ void ck_progress_finished(ck_progress *p, const ck_job *job)
 void ck_progress_tick(ck_progress *p, int running, double credit)
 {
 	p->running = running;
-	if (p->enabled && p->tty && now_s() - p->last_draw_s >= REDRAW_S)
+	if (!p->enabled || (p->every_run && !p->tty))
+		return; /* a log with -v has a line per run already */
+	if (now_s() - p->last_draw_s >= (p->tty ? REDRAW_S : LOG_LINE_S))
 		draw(p, credit);
 }
 

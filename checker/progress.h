@@ -1,7 +1,8 @@
 /*
  * The progress line on stderr: which run, how many are done, how long
  * the rest should take. On a terminal it is one line rewritten in place;
- * elsewhere (with -v) one plain line per finished run, for CI logs.
+ * elsewhere (a CI log) a plain line every minute, or with -v one per
+ * finished run.
  */
 #ifndef CK_PROGRESS_H
 #define CK_PROGRESS_H

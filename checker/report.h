@@ -7,6 +7,7 @@
 #define CK_REPORT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "finding.h"
@@ -39,6 +40,7 @@ typedef struct ck_exercise {
 	ck_bug_line *bug_lines;
 	size_t nbug_lines;
 	char *scenarios; /* -run regex for the runs, or NULL */
+	char *helgrind_scenarios; /* -run regex under Helgrind, or NULL: scenarios */
 } ck_exercise;
 
 /* Load exercise metadata; NULL with a message in err (size errlen) if the
@@ -78,6 +80,14 @@ typedef struct ck_target_result {
 typedef struct ck_report {
 	ck_target_result *targets;
 	size_t ntargets;
+	/* How the check was made, for the outputs to state. */
+	uint64_t seed_first, seed_last; /* 0 when not known */
+	int helgrind_seeds;		/* Helgrind ran only the first this many (0: all) */
+	char *started;			/* UTC, "2025-11-22T04:11:22", or NULL */
+	double seconds;			/* how long the check took, 0 if not known */
+	char *command;			/* the checker's command line, or NULL */
+	bool student; /* show only what a student may see before solving: no rule,
+		       * no bug line, no metadata, no expected/unexpected */
 } ck_report;
 
 /* Set points_at_bug on every finding of t from its exercise's bug lines. */
@@ -85,6 +95,9 @@ void ck_grade(ck_target_result *t);
 ck_verdict ck_detector_verdict(const ck_target_result *t, ck_detector d);
 /* Median of d's detect_s, or -1 when it never detected. */
 double ck_median_detect_s(const ck_detector_result *d);
+/* How many seeds reported a finding that points at the bug (after
+ * ck_grade). */
+int ck_detected_at_bug(const ck_detector_result *d);
 
 /* The process exit status: 0 clean or as expected, 1 findings or
  * unexpected results, 2 a usage or build error. */
@@ -94,5 +107,7 @@ int ck_exit_status(const ck_report *r);
 int ck_write_json(const ck_report *r, const char *path);
 int ck_write_junit(const ck_report *r, const char *path);
 void ck_print_table(const ck_report *r, FILE *out, bool colour);
+/* The student's report (r->student): see report_student.c. */
+void ck_print_student(const ck_report *r, FILE *out, bool colour);
 
 #endif

@@ -52,33 +52,53 @@ static json_t *frame_json(const ck_frame *f)
 			 file_json(f->file), "line", line_json(f->line));
 }
 
+/* A race's sides say what they did and which locks they held. */
 static json_t *stack_json(const ck_stack *s)
 {
 	json_t *frames = json_array();
 	for (size_t i = 0; i < s->nframes; i++)
 		json_array_append_new(frames, frame_json(&s->frames[i]));
-	return json_pack("{s:o, s:o}", "title", string_or_null(s->title), "frames", frames);
+	json_t *o = json_pack("{s:o, s:o}", "title", string_or_null(s->title), "frames", frames);
+	if (s->access) {
+		json_object_set_new(o, "access", json_string(s->write ? "write" : "read"));
+		json_object_set_new(o, "size", json_integer(s->access_size));
+		json_object_set_new(o, "locks", string_or_null(s->locks));
+	}
+	return o;
+}
+
+static json_t *seeds_json(const ck_finding *f)
+{
+	size_t n;
+	const uint64_t *seeds = ck_finding_seeds(f, &n);
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, json_integer((json_int_t)seeds[i]));
+	return a;
 }
 
 /* A finding keeps everything a student needs to repeat it (seed) and
  * to find it (file, line, function, stacks). */
-static json_t *finding_json(const ck_finding *f)
+static json_t *finding_json(const ck_finding *f, bool student)
 {
 	json_t *stacks = json_array();
 	for (size_t i = 0; i < f->nstacks; i++)
 		json_array_append_new(stacks, stack_json(&f->stacks[i]));
 	json_t *o = json_object();
 	json_object_set_new(o, "kind", string_or_null(f->kind));
-	json_object_set_new(o, "rule", json_integer(f->rule));
+	if (!student)
+		json_object_set_new(o, "rule", json_integer(f->rule));
 	json_object_set_new(o, "file", file_json(f->where.file));
 	json_object_set_new(o, "line", line_json(f->where.line));
 	json_object_set_new(o, "function", string_or_null(f->where.function));
 	json_object_set_new(o, "message", string_or_null(f->message));
 	json_object_set_new(o, "seed", json_integer((json_int_t)f->seed));
+	json_object_set_new(o, "seeds", seeds_json(f));
 	json_object_set_new(o, "seconds", f->seconds >= 0 ? json_real(f->seconds) : json_null());
 	json_object_set_new(o, "variable", string_or_null(f->variable));
 	json_object_set_new(o, "details", string_or_null(f->details));
-	json_object_set_new(o, "points_at_bug", json_boolean(f->points_at_bug));
+	if (!student)
+		json_object_set_new(o, "points_at_bug", json_boolean(f->points_at_bug));
 	json_object_set_new(o, "occurrences", json_integer(f->occurrences));
 	json_t *found_in = json_array();
 	for (int k = 0; k < CK_NRUN_KINDS; k++)
@@ -91,16 +111,18 @@ static json_t *finding_json(const ck_finding *f)
 }
 
 /* One detector's runs, verdict and findings on one target. */
-static json_t *detector_json(const ck_target_result *t, ck_detector d)
+static json_t *detector_json(const ck_target_result *t, ck_detector d, bool student)
 {
 	const ck_detector_result *r = &t->det[d];
 	json_t *findings = json_array();
 	for (size_t i = 0; i < r->findings.n; i++)
-		json_array_append_new(findings, finding_json(&r->findings.items[i]));
+		json_array_append_new(findings, finding_json(&r->findings.items[i], student));
 	double median = ck_median_detect_s(r);
 	json_t *o = json_object();
 	json_object_set_new(o, "runs", json_integer(r->runs));
 	json_object_set_new(o, "detected", json_integer(r->detected));
+	if (t->exercise != NULL && !student)
+		json_object_set_new(o, "detected_at_bug", json_integer(ck_detected_at_bug(r)));
 	json_object_set_new(o, "verdict", json_string(ck_verdict_name(ck_detector_verdict(t, d))));
 	if (r->error != NULL)
 		json_object_set_new(o, "error", string_or_null(r->error));
@@ -132,19 +154,22 @@ static json_t *exercise_json(const ck_exercise *ex)
 	json_object_set_new(o, "bug_lines", lines);
 	json_object_set_new(o, "expected", expected);
 	json_object_set_new(o, "scenarios", string_or_null(ex->scenarios));
+	if (ex->helgrind_scenarios != NULL)
+		json_object_set_new(o, "helgrind_scenarios",
+				    string_or_null(ex->helgrind_scenarios));
 	return o;
 }
 
-static json_t *target_json(const ck_target_result *t)
+static json_t *target_json(const ck_target_result *t, bool student)
 {
 	json_t *detectors = json_object();
 	for (int d = 0; d < CK_NDETECTORS; d++)
 		json_object_set_new(detectors, ck_detector_name((ck_detector)d),
-				    detector_json(t, (ck_detector)d));
+				    detector_json(t, (ck_detector)d, student));
 	json_t *o = json_object();
 	json_object_set_new(o, "target", string_or_null(t->target));
 	json_object_set_new(o, "variant", json_string(ck_variant_name(t->variant)));
-	if (t->exercise != NULL)
+	if (t->exercise != NULL && !student)
 		json_object_set_new(o, "exercise", exercise_json(t->exercise));
 	if (t->build_error != NULL)
 		json_object_set_new(o, "build_error", string_or_null(t->build_error));
@@ -154,13 +179,29 @@ static json_t *target_json(const ck_target_result *t)
 
 /* The whole report, with the exit status, so a CI script reading only
  * the file knows the outcome. */
+/* When, how long, which seeds and which command: what a reader of the
+ * numbers (docs/matrix.md) must be able to state. */
+static json_t *check_json(const ck_report *r)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "started", string_or_null(r->started));
+	json_object_set_new(o, "seconds", json_real(r->seconds));
+	json_object_set_new(o, "seed_first", json_integer((json_int_t)r->seed_first));
+	json_object_set_new(o, "seed_last", json_integer((json_int_t)r->seed_last));
+	json_object_set_new(o, "helgrind_seeds",
+			    r->helgrind_seeds > 0 ? json_integer(r->helgrind_seeds) : json_null());
+	json_object_set_new(o, "command", string_or_null(r->command));
+	return o;
+}
+
 static json_t *report_json(const ck_report *r)
 {
 	json_t *results = json_array();
 	for (size_t i = 0; i < r->ntargets; i++)
-		json_array_append_new(results, target_json(&r->targets[i]));
-	return json_pack("{s:{s:s, s:s}, s:i, s:o}", "tool", "name", "rrl-check", "version",
-			 RRL_CHECK_VERSION, "exit_status", ck_exit_status(r), "results", results);
+		json_array_append_new(results, target_json(&r->targets[i], r->student));
+	return json_pack("{s:{s:s, s:s}, s:o, s:i, s:o}", "tool", "name", "rrl-check", "version",
+			 RRL_CHECK_VERSION, "check", check_json(r), "exit_status",
+			 ck_exit_status(r), "results", results);
 }
 
 /* "-" is stdout, as for most command-line tools; otherwise the file is

@@ -69,11 +69,11 @@ static counts target_counts(const ck_target_result *t)
 
 /* The failure's body is what a CI page shows under the test: every
  * finding with its stacks, as a student would read them. */
-static void append_finding(FILE *m, const ck_finding *f)
+static void append_finding(FILE *m, const ck_finding *f, bool student)
 {
-	char *line = ck_finding_line(f);
+	char *line = student ? ck_finding_line_for_student(f) : ck_finding_line(f);
 	fprintf(m, "%s (seed %llu)%s\n", line, (unsigned long long)f->seed,
-		f->points_at_bug ? " [points at the bug]" : "");
+		f->points_at_bug && !student ? " [points at the bug]" : "");
 	free(line);
 	if (f->details != NULL) {
 		size_t n = strlen(f->details);
@@ -92,7 +92,7 @@ static void append_finding(FILE *m, const ck_finding *f)
 }
 
 /* A missed bug's text says what was looked for, then what was found. */
-static char *failure_text(const ck_target_result *t, ck_detector d, ck_verdict v)
+static char *failure_text(const ck_target_result *t, ck_detector d, ck_verdict v, bool student)
 {
 	const ck_detector_result *r = &t->det[d];
 	char *text = NULL;
@@ -100,7 +100,7 @@ static char *failure_text(const ck_target_result *t, ck_detector d, ck_verdict v
 	FILE *m = open_memstream(&text, &len);
 	if (m == NULL)
 		ck_out_of_memory();
-	if (v == CK_MISSED && t->exercise->nbug_lines > 0) {
+	if (v == CK_MISSED && t->exercise->nbug_lines > 0 && !student) {
 		fputs("expected a report naming", m);
 		for (size_t i = 0; i < t->exercise->nbug_lines; i++)
 			fprintf(m, "%s %s:%d", i == 0 ? "" : " or", t->exercise->bug_lines[i].file,
@@ -109,16 +109,19 @@ static char *failure_text(const ck_target_result *t, ck_detector d, ck_verdict v
 			r->findings.n == 0 ? "reported nothing" : "reported:");
 	}
 	for (size_t i = 0; i < r->findings.n; i++)
-		append_finding(m, &r->findings.items[i]);
+		append_finding(m, &r->findings.items[i], student);
 	fclose(m);
 	return text;
 }
 
 /* The message attribute is the one line a CI summary shows. */
-static char *failure_message(const ck_target_result *t, ck_detector d, ck_verdict v)
+static char *failure_message(const ck_target_result *t, ck_detector d, ck_verdict v,
+			     bool student)
 {
 	const char *name = ck_detector_name(d);
 	size_t n = t->det[d].findings.n;
+	if (student)
+		return ck_strdup_printf("%s found %zu problem%s", name, n, n == 1 ? "" : "s");
 	if (v == CK_MISSED && n == 0)
 		return ck_strdup_printf("%s did not report the bug", name);
 	if (v == CK_MISSED)
@@ -131,16 +134,17 @@ static char *failure_message(const ck_target_result *t, ck_detector d, ck_verdic
 }
 
 /* One element says how the test ended; a passing test has none. */
-static int write_outcome(xmlTextWriterPtr w, const ck_target_result *t, ck_detector d, ck_verdict v)
+static int write_outcome(xmlTextWriterPtr w, const ck_target_result *t, ck_detector d, ck_verdict v,
+			 bool student)
 {
 	const ck_detector_result *r = &t->det[d];
 	int rc = 0;
 	if (v == CK_MISSED || v == CK_UNEXPECTED) {
-		char *msg = failure_message(t, d, v);
-		char *text = failure_text(t, d, v);
+		char *msg = failure_message(t, d, v, student);
+		char *text = failure_text(t, d, v, student);
 		rc |= xmlTextWriterStartElement(w, X("failure"));
 		rc |= write_attr(w, "message", msg);
-		rc |= write_attr(w, "type", ck_verdict_name(v));
+		rc |= write_attr(w, "type", student ? "found" : ck_verdict_name(v));
 		rc |= write_text(w, text);
 		rc |= xmlTextWriterEndElement(w);
 		free(msg);
@@ -162,7 +166,8 @@ static int write_outcome(xmlTextWriterPtr w, const ck_target_result *t, ck_detec
 
 /* classname is the target and name the detector: GitLab shows the
  * classname as the suite and keeps only the first of two equal names. */
-static int write_testcase(xmlTextWriterPtr w, const ck_target_result *t, ck_detector d)
+static int write_testcase(xmlTextWriterPtr w, const ck_target_result *t, ck_detector d,
+			  bool student)
 {
 	ck_verdict v = ck_detector_verdict(t, d);
 	int rc = 0;
@@ -170,21 +175,21 @@ static int write_testcase(xmlTextWriterPtr w, const ck_target_result *t, ck_dete
 	rc |= write_attr(w, "classname", t->target);
 	rc |= write_attr(w, "name", ck_detector_name(d));
 	rc |= write_attr(w, "time", "0");
-	rc |= write_outcome(w, t, d, v);
+	rc |= write_outcome(w, t, d, v, student);
 	rc |= xmlTextWriterEndElement(w);
 	return rc < 0 ? -1 : 0;
 }
 
 /* Properties carry what a CI page has no column for: the variant and
  * the exercise a target was graded against. */
-static int write_properties(xmlTextWriterPtr w, const ck_target_result *t)
+static int write_properties(xmlTextWriterPtr w, const ck_target_result *t, bool student)
 {
 	int rc = xmlTextWriterStartElement(w, X("properties"));
 	rc |= xmlTextWriterStartElement(w, X("property"));
 	rc |= write_attr(w, "name", "variant");
 	rc |= write_attr(w, "value", ck_variant_name(t->variant));
 	rc |= xmlTextWriterEndElement(w);
-	if (t->exercise != NULL) {
+	if (t->exercise != NULL && !student) {
 		rc |= xmlTextWriterStartElement(w, X("property"));
 		rc |= write_attr(w, "name", "exercise");
 		rc |= write_attr(w, "value", t->exercise->id);
@@ -197,7 +202,7 @@ static int write_properties(xmlTextWriterPtr w, const ck_target_result *t)
 /* Ant's schema, which Jenkins follows, wants a timestamp and a hostname on
  * each suite; the timestamp is UTC without a zone, as there. */
 static int write_suite(xmlTextWriterPtr w, const ck_target_result *t, const char *stamp,
-		       const char *host)
+		       const char *host, bool student)
 {
 	counts c = target_counts(t);
 	int rc = xmlTextWriterStartElement(w, X("testsuite"));
@@ -209,9 +214,9 @@ static int write_suite(xmlTextWriterPtr w, const ck_target_result *t, const char
 	rc |= write_attr(w, "time", "0");
 	rc |= write_attr(w, "timestamp", stamp);
 	rc |= write_attr(w, "hostname", host);
-	rc |= write_properties(w, t);
+	rc |= write_properties(w, t, student);
 	for (int d = 0; d < CK_NDETECTORS; d++)
-		rc |= write_testcase(w, t, (ck_detector)d);
+		rc |= write_testcase(w, t, (ck_detector)d, student);
 	rc |= xmlTextWriterEndElement(w);
 	return rc < 0 ? -1 : 0;
 }
@@ -242,7 +247,7 @@ static int write_document(xmlTextWriterPtr w, const ck_report *r)
 	rc |= write_attr_int(w, "skipped", all.skipped);
 	rc |= write_attr(w, "time", "0");
 	for (size_t i = 0; i < r->ntargets; i++)
-		rc |= write_suite(w, &r->targets[i], stamp, host);
+		rc |= write_suite(w, &r->targets[i], stamp, host, r->student);
 	rc |= xmlTextWriterEndDocument(w); /* closes every open element */
 	return rc < 0 ? -1 : 0;
 }

@@ -192,9 +192,11 @@ static void fill_tree(ck_target *t, const ck_options *o, const char *arg, const 
 	t->result->exercise = ex;
 	t->result->variant = decide_variant(o, arg, t->path, root, ex != NULL);
 	const char *scenarios = ex != NULL ? ex->scenarios : NULL;
+	const char *hg_scenarios = ex != NULL ? ex->helgrind_scenarios : NULL;
 	t->run = o->run ? o->run : scenarios ? scenarios : CK_DEFAULT_RUN;
 	t->helgrind_run = o->helgrind_run ? o->helgrind_run
 			  : o->run	  ? o->run
+			  : hg_scenarios  ? hg_scenarios
 			  : scenarios	  ? scenarios
 					  : CK_DEFAULT_HELGRIND_RUN;
 }

@@ -21,6 +21,33 @@ handout: ## What to hand out: buggy trees, READMEs, hints, no answers (EXS="id .
 exercises: ## Materialise every exercise under build/exercises/ (fails if a patch no longer applies)
 	@scripts/exercise.sh materialise --all
 
+# The whole catalog, buggy and fixed, under every detector: one rrl-check
+# over all the trees (checker/check-all.sh). SEEDS= (default 20),
+# HELGRIND_SEEDS= (default 5), JOBS=, JSON=, JUNIT=, EXS="id ..." (default all).
+CHECK_ALL_RUNS = $(if $(SEEDS),--seeds $(SEEDS)) $(if $(HELGRIND_SEEDS),--helgrind-seeds $(HELGRIND_SEEDS)) \
+	$(if $(JOBS),-j $(JOBS))
+CHECK_ALL_ARGS = $(CHECK_ALL_RUNS) $(if $(JSON),--json '$(JSON)') $(if $(JUNIT),--junit '$(JUNIT)')
+
+.PHONY: check-all matrix
+check-all: build/checker/rrl-check ## The whole catalog, buggy and fixed, every detector (SEEDS=20 HELGRIND_SEEDS=5 JOBS= JSON= JUNIT= EXS=)
+	@checker/check-all.sh $(CHECK_ALL_ARGS) $(EXS)
+
+# docs/matrix.md from a check-all run made here (its JSON stays in
+# build/check-all.json), or from the JSON of an earlier one (MATRIX_JSON=).
+# The document states the command and the check's date.
+MATRIX_OUT ?= docs/matrix.md
+MATRIX_COMMAND = make matrix$(if $(MATRIX_JSON), MATRIX_JSON=$(MATRIX_JSON))$(if $(SEEDS), SEEDS=$(SEEDS))$(if \
+	$(HELGRIND_SEEDS), HELGRIND_SEEDS=$(HELGRIND_SEEDS))$(if $(JOBS), JOBS=$(JOBS))$(if $(EXS), EXS="$(EXS)")
+matrix: build/checker/rrl-check build/checker/rrl-matrix ## docs/matrix.md from a check-all run (SEEDS=, HELGRIND_SEEDS=, JOBS=, EXS=), or from its JSON (MATRIX_JSON=)
+ifeq ($(MATRIX_JSON),)
+	@rm -f build/check-all.json
+	@checker/check-all.sh $(CHECK_ALL_RUNS) $(if $(JUNIT),--junit '$(JUNIT)') --json build/check-all.json $(EXS) || \
+		[ -f build/check-all.json ]
+	build/checker/rrl-matrix --command '$(MATRIX_COMMAND)' -o $(MATRIX_OUT) build/check-all.json
+else
+	build/checker/rrl-matrix --command '$(MATRIX_COMMAND)' -o $(MATRIX_OUT) '$(MATRIX_JSON)'
+endif
+
 .PHONY: test-catalog
 test-catalog: build/checker/rrl-check ## Every exercise pair: the patch applies, the bug is caught, the fix is clean, the handout leaks nothing
 	@tests/catalog/test_exercises.sh

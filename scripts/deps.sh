@@ -11,6 +11,7 @@ packages=(
 	clang-19 libclang-rt-19-dev libtsan2
 	valgrind
 	libcunit1-dev libjansson-dev libxml2-dev libxml2-utils libmsgpack-dev
+	libdw-dev  # elfutils: the checker reads a binary's types to name a race's field
 	jq patch git
 )
 

@@ -170,17 +170,25 @@ cmd_start() {
 }
 
 # The checker with nothing that gives the answer away: the tree is graded as
-# a submission, so the report has no rule, no bug line and no expected list.
+# a submission, and --student reports each detector as clean or the
+# problems it found: no rule, no bug line, no expected list.
 cmd_check() {
 	local id=${1:-}
 	need_id "$id"
 	shift
-	local tree run
+	local tree run hg_run status=0
 	tree=$(student_tree "$id")
 	run=$(meta "$id" '.scenarios // empty')
+	hg_run=$(meta "$id" '.helgrind_scenarios // empty')
 	make -s --no-print-directory build/checker/rrl-check
 	echo "Checking $tree (exercise $id)"
-	exec build/checker/rrl-check --variant submission ${run:+-r "$run"} "$@" "$tree"
+	build/checker/rrl-check --student --variant submission ${run:+-r "$run"} \
+		${hg_run:+--helgrind-run "$hg_run"} "$@" "$tree" || status=$?
+	if [ "$status" -eq 1 ]; then
+		echo
+		echo "Stuck? 'make hint EX=$id' shows one hint at a time."
+	fi
+	return "$status"
 }
 
 cmd_hint() {

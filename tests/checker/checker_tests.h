@@ -16,5 +16,7 @@ void add_parse_helgrind_suite(void);
 void add_parse_clang_suite(void);
 void add_parse_findings_suite(void);
 void add_collect_suite(void);
+void add_matrix_suite(void);
+void add_race_names_suite(void);
 
 #endif

@@ -24,6 +24,8 @@ int main(void)
 	add_grade_suite();
 	add_outputs_suite();
 	add_collect_suite();
+	add_matrix_suite();
+	add_race_names_suite();
 
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();

@@ -5,9 +5,10 @@
 # itself.
 # tests/checker/fixtures/README.md says what each file is.
 #
-# Usage: tests/checker/regen-fixtures.sh [runs]   (about a minute; with
-# runs, only fixtures/runs/, about 20 s; needs the packages `make deps`
-# installs: clang, gcc, valgrind, llvm-symbolizer)
+# Usage: tests/checker/regen-fixtures.sh [runs|field_race]   (about a
+# minute; with runs, only fixtures/runs/, about 20 s; with field_race, only
+# field_race.c's reports; needs the packages `make deps` installs: clang,
+# gcc, valgrind, llvm-symbolizer)
 #
 # The outputs hold absolute paths (/work/main/... for the programs,
 # /tmp/rrl-fixtures.*/ for the buggy trees); the parsers must not care.
@@ -145,6 +146,16 @@ parser_fixtures() {
 	echo "  findings_raft_rpc_lock.txt"
 }
 
+# field_race.c's reports, for the tests that name a race's field: paths
+# relative to the repository root, so the tests (run from there) find the
+# source lines.
+field_race_fixtures() {
+	echo "Field naming:"
+	tsan_fixture field_race "$clang" clang
+	helgrind_fixture field_race
+	sed -i "s#$root/##g" "$fx/tsan_clang_field_race.txt" "$fx/helgrind_field_race.xml"
+}
+
 # Whole runs of three trees, for the collector's tests.
 recorded_runs() {
 	echo "Recorded runs:"
@@ -164,5 +175,12 @@ recorded_runs() {
 	record_run reference tsan 9
 }
 
-[ "${1:-}" = runs ] || parser_fixtures
-recorded_runs
+case ${1:-} in
+runs) recorded_runs ;;
+field_race) field_race_fixtures ;;
+*)
+	parser_fixtures
+	field_race_fixtures
+	recorded_runs
+	;;
+esac

@@ -32,7 +32,7 @@ void rb_add_stack(ck_finding *f, const char *title, int nframes, const ck_frame 
 {
 	f->stacks = ck_realloc_array(f->stacks, f->nstacks + 1, sizeof *f->stacks);
 	ck_stack *s = &f->stacks[f->nstacks++];
-	s->title = ck_strdup(title);
+	*s = (ck_stack){.title = ck_strdup(title)};
 	s->nframes = (size_t)nframes;
 	s->frames = ck_calloc((size_t)nframes + 1, sizeof *s->frames);
 	for (int i = 0; i < nframes; i++) {

@@ -28,6 +28,7 @@ static const char target_name[] = "buggy/r1 <vote> & \"count\"";
  * missed, unexpected, error, skipped, build error, no metadata. */
 static void build_report(ck_report *r)
 {
+	*r = (ck_report){0};
 	r->ntargets = 3;
 	r->targets = ck_calloc(3, sizeof *r->targets);
 	bool expected[CK_NDETECTORS] = {[CK_TSAN] = true, [CK_HELGRIND] = true};

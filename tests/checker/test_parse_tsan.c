@@ -36,7 +36,10 @@ static void check_race(const char *name)
 	ASSERT_STR_EQ(global->where.function, "worker");
 	ASSERT_STR_EQ(global->variable, "hits");
 	CU_ASSERT_EQUAL(global->seed, 7);
-	CU_ASSERT_PTR_NOT_NULL(strstr(global->message, "data race (hits)"));
+	/* Both sides, each with the locks its thread held: none. */
+	CU_ASSERT_TRUE(ck_starts_with(global->message, "data race on hits: "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(global->message, " in worker() holding no lock, against a "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(global->message, "race.c:21 holding no lock"));
 	CU_ASSERT_PTR_NULL(strstr(global->message, "0x"));
 	/* Both accesses, each with its own stack. */
 	CU_ASSERT_TRUE_FATAL(global->nstacks >= 4);
@@ -44,6 +47,10 @@ static void check_race(const char *name)
 	CU_ASSERT_TRUE(ck_starts_with(global->stacks[1].title, "Previous "));
 	CU_ASSERT_TRUE(has_frame(&global->stacks[0], "worker", "race.c", 21));
 	CU_ASSERT_TRUE(has_frame(&global->stacks[1], "worker", "race.c", 21));
+	CU_ASSERT_TRUE(global->stacks[0].access && global->stacks[1].access);
+	CU_ASSERT_TRUE(global->stacks[1].write); /* "Previous write" */
+	CU_ASSERT_EQUAL(global->stacks[0].access_size, 4);
+	ASSERT_STR_EQ(global->stacks[0].locks, "");
 	/* Thread creation: an interceptor frame without source, then main. */
 	const ck_stack *created = stack_titled(global, "Thread T");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(created);
@@ -54,6 +61,8 @@ static void check_race(const char *name)
 	const ck_finding *heap = find_at(&list, "data-race", "fixture_programs/race.c", 22);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(heap);
 	ASSERT_STR_EQ(heap->variable, "heap block of size 8, offset 4");
+	CU_ASSERT_EQUAL(heap->block_size, 8);
+	CU_ASSERT_EQUAL(heap->block_offset, 4);
 	const ck_stack *block = stack_titled(heap, "Location is heap block of size 8");
 	CU_ASSERT_TRUE(has_frame(block, "main", "race.c", 28));
 	ck_findings_free(&list);

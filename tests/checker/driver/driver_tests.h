@@ -6,6 +6,7 @@
 #define DRIVER_TESTS_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #define RRL_CHECK "build/checker/rrl-check"
@@ -28,5 +29,6 @@ void remove_copy(char *dir);
 void add_programs_suite(void);
 void add_cli_suite(void);
 void add_trees_suite(void);
+void add_student_suite(void);
 
 #endif

@@ -1,12 +1,13 @@
 /*
- * The checker on the three small programs: it must catch each bug with the
+ * The checker on the small programs: it must catch each bug with the
  * detectors that can see it, at the line marked BUG, and nothing else.
  *
  *   race.c        a data race           tsan, helgrind
+ *   field_race.c  a race on a heap field tsan, helgrind (named acct->balance)
  *   lock_order.c  a lock-order inversion tsan, helgrind, lockdep (no hang)
  *   deadlock.c    a real deadlock        the watchdog (and lockdep, helgrind)
  *
- * rrl-check runs once, on all three; each test reads its JSON report.
+ * rrl-check runs once, on all of them; each test reads its JSON report.
  */
 #include <CUnit/CUnit.h>
 #include <stdbool.h>
@@ -31,6 +32,7 @@ static int run_checker_once(void)
 			"--timeout", "120",
 			"--json",    REPORT,
 			"--program", "tests/programs/race.c",
+			"--program", "tests/programs/field_race.c",
 			"--program", "tests/programs/lock_order.c",
 			"--program", "tests/programs/deadlock.c",
 			NULL};
@@ -101,6 +103,23 @@ static void test_race_caught_by_tsan_and_helgrind(void)
 	EXPECT_VERDICT(p, "watchdog", "clean");
 }
 
+/* The heap field is named as the code names it, from the binary's types
+ * and the source line, by both detectors. */
+static void test_field_race_names_the_field(void)
+{
+	const char *p = "tests/programs/field_race.c";
+	CU_ASSERT_TRUE(found_at_bug(p, "tsan", "data-race"));
+	CU_ASSERT_TRUE(found_at_bug(p, "helgrind", "data-race"));
+	EXPECT_VERDICT(p, "tsan", "caught");
+	EXPECT_VERDICT(p, "helgrind", "caught");
+	static const char *const detectors[] = {"tsan", "helgrind"};
+	for (size_t d = 0; d < 2; d++) {
+		json_t *f = json_array_get(json_object_get(detector(p, detectors[d]), "findings"), 0);
+		const char *var = json_string_value(json_object_get(f, "variable"));
+		CU_ASSERT_STRING_EQUAL(var ? var : "(null)", "acct->balance");
+	}
+}
+
 static void test_lock_order_caught_without_a_hang(void)
 {
 	const char *p = "tests/programs/lock_order.c";
@@ -131,9 +150,11 @@ static void test_deadlock_caught_by_the_watchdog(void)
  * grading would check one line and this test another. */
 static void test_metadata_names_the_marked_lines(void)
 {
-	static const char *const programs[] = {
-	    "tests/programs/race.c", "tests/programs/lock_order.c", "tests/programs/deadlock.c"};
-	for (size_t i = 0; i < 3; i++) {
+	static const char *const programs[] = {"tests/programs/race.c",
+					       "tests/programs/field_race.c",
+					       "tests/programs/lock_order.c",
+					       "tests/programs/deadlock.c"};
+	for (size_t i = 0; i < sizeof programs / sizeof programs[0]; i++) {
 		int lines[8];
 		size_t n = lines_containing(programs[i], "/* BUG", lines, 8);
 		json_t *ex = json_object_get(result_for(report, programs[i]), "exercise");
@@ -154,6 +175,8 @@ void add_programs_suite(void)
 	CU_add_test(s, "every verdict as expected (exit status 0)", test_every_verdict_as_expected);
 	CU_add_test(s, "race.c: tsan and helgrind report the race at the BUG line",
 		    test_race_caught_by_tsan_and_helgrind);
+	CU_add_test(s, "field_race.c: tsan and helgrind name acct->balance",
+		    test_field_race_names_the_field);
 	CU_add_test(s, "lock_order.c: tsan, helgrind and lockdep report the inversion",
 		    test_lock_order_caught_without_a_hang);
 	CU_add_test(s, "deadlock.c: the watchdog reports the deadlock, soon",

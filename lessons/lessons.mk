@@ -79,3 +79,8 @@ slides: $(SLIDE_OUT)/.html $(SLIDE_OUT)/.pdf ## The decks in slides/ as HTML and
 
 test-slides: $(SLIDE_OUT)/.html ## Open decks in headless Chromium: real content, the right number of slides
 	@node slides/test-decks.js $(CHROMIUM) $(SLIDE_OUT) $(SLIDE_DECKS)
+
+# Lesson 05's measurement of mutex waits (see lessons/tools/lock_wait.c).
+build/lessons/lock_wait.so: lessons/tools/lock_wait.c
+	@mkdir -p $(@D)
+	$(Q)$(CC_PLAIN) $(CSTD) $(WARN) -O2 -shared -fPIC $< -ldl -o $@

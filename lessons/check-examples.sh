@@ -53,19 +53,20 @@ check_one() {
 		return
 	fi
 
+	: >"$log"
 	if grep -qx 'static' <<<"$expects"; then
 		local static_flags=(-std=c11 -D_GNU_SOURCE -fsyntax-only -Iplatform -Iharness
 			-Wthread-safety -Wthread-safety-beta -Wno-thread-safety-negative)
 		local want got
 		want=$(marked_lines WARNS | tr '\n' ' ')
-		got=$("$clang" "${static_flags[@]}" "$src" 2>&1 |
-			grep -oE "^$src:[0-9]+:[0-9]+: warning:" | cut -d: -f2 | sort -nu | tr '\n' ' ')
+		"$clang" "${static_flags[@]}" "$src" >"$log" 2>&1
+		got=$(grep -oE "^$src:[0-9]+:[0-9]+: warning:" "$log" | cut -d: -f2 | sort -nu | tr '\n' ' ')
 		[ -n "$want" ] || fail "expects static warnings but marks no line WARNS"
 		[ "$want" = "$got" ] || fail "clang should warn on lines [ $want], warned on [ $got]"
 	fi
 
 	# The program itself. A hang the watchdog misses is stopped here.
-	timeout 60 "$bin/$name" >"$log" 2>&1
+	timeout 60 "$bin/$name" >>"$log" 2>&1
 	local status=$?
 	local want_status=0
 	grep -qE '^(tsan-race|tsan-lock-order)$' <<<"$expects" && want_status=66

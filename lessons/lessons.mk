@@ -23,7 +23,7 @@ LESSON_LINKED_OBJS := $(patsubst %.c,build/tsan/obj/%.o,$(PLATFORM_SRCS) harness
 # the examples that show its warnings may have any.
 LESSON_TSA := -Wthread-safety -Wthread-safety-beta -Wno-thread-safety-negative
 LESSON_CFLAGS = $(CSTD) $(WARN) -Werror $(LESSON_TSA) \
-	$(if $(filter $*,$(LESSON_STATIC_NAMES)),-Wno-error=thread-safety-analysis) \
+	$(if $(filter $*,$(LESSON_STATIC_NAMES)),-Wno-thread-safety-analysis) \
 	$(FLAGS_tsan) -Iplatform -Iharness
 
 $(addprefix $(LESSON_BIN)/,$(LESSON_RT_NAMES)): $(LESSON_BIN)/%: lessons/code/%.c \

@@ -163,10 +163,15 @@ for doc in $docs; do
 					problem "$doc:$at: exercise $id does not materialise"
 				materialised="$materialised $id"
 			fi
-			# "#0 FUNC /path/raft/F.c:LINE" (TSan) and "raft/F.c:LINE FUNC" (checker).
-			grep -oE '#[0-9]+ [a-z_0-9]+ [^ ]*raft/[a-z_]+\.c:[0-9]+|raft/[a-z_]+\.c:[0-9]+ [a-z_0-9]+' "$block" |
-				sed -E 's/^#[0-9]+ ([a-z_0-9]+) [^ ]*(raft\/[a-z_]+\.c):([0-9]+)/\1 \2 \3/; s/^(raft\/[a-z_]+\.c):([0-9]+) ([a-z_0-9]+)/\3 \1 \2/' |
-				sort -u >"$tmp/frames"
+			# "#0 FUNC /path/raft/F.c:LINE" (TSan), "raft/F.c:LINE FUNC" (checker)
+			# and "at 0x1F: FUNC (F.c:LINE)" (Helgrind, for files of raft/).
+			{
+				grep -oE '#[0-9]+ [a-z_0-9]+ [^ ]*raft/[a-z_]+\.c:[0-9]+|raft/[a-z_]+\.c:[0-9]+ [a-z_0-9]+' "$block" |
+					sed -E 's/^#[0-9]+ ([a-z_0-9]+) [^ ]*(raft\/[a-z_]+\.c):([0-9]+)/\1 \2 \3/; s/^(raft\/[a-z_]+\.c):([0-9]+) ([a-z_0-9]+)/\3 \1 \2/'
+				grep -oE '(at|by) 0x[0-9A-F]+: [a-z_0-9]+ \([a-z_]+\.c:[0-9]+\)' "$block" |
+					sed -E 's/^(at|by) 0x[0-9A-F]+: ([a-z_0-9]+) \(([a-z_]+\.c):([0-9]+)\)/\2 raft\/\3 \4/' |
+					while read -r f file l; do [ -f "raft/${file#raft/}" ] && echo "$f $file $l"; done
+			} | sort -u >"$tmp/frames"
 			[ -s "$tmp/frames" ] || problem "$doc:$at: the output names no line in raft/"
 			while read -r func file line; do
 				got=$(func_at "$tree/$file" "$line")

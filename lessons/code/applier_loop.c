@@ -51,7 +51,7 @@ int main(void)
 	rt_mutex_init(&peer.mu, "peer.mu", 0);
 	rt_cond_init(&peer.apply_cond);
 	rt_cond_init(&peer.applied);
-	watchdog_start("lessons/code/applier_loop.c", 2000);
+	watchdog_start("lessons/code/applier_loop.c", 60000);
 
 	rt_mutex_lock(&peer.mu);
 	commit_locked(ENTRIES);
@@ -64,7 +64,7 @@ int main(void)
 	rt_mutex_unlock(&peer.mu);
 
 	watchdog_stop();
-	rt_threads_wait_quiet(2000);
+	rt_threads_wait_quiet(60000);
 	printf("all %d entries applied\n", ENTRIES);
 	return 0;
 }

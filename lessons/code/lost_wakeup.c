@@ -55,7 +55,7 @@ int main(void)
 	rt_mutex_init(&peer.mu, "peer.mu", 0);
 	rt_cond_init(&peer.apply_cond);
 	rt_cond_init(&peer.applied);
-	watchdog_start("lessons/code/lost_wakeup.c", 2000);
+	watchdog_start("lessons/code/lost_wakeup.c", 8000);
 
 	rt_mutex_lock(&peer.mu);
 	commit_locked(ENTRIES);

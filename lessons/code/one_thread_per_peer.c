@@ -7,7 +7,8 @@
  * the threaded one sends all four at once and counts votes as they come, so
  * it has its majority while the call to peer 4 is still out.
  *
- * The "RPC" here is a sleep, so the example needs nothing but the runtime.
+ * The "RPC" here is a sleep or a wait, so the example needs nothing but
+ * the runtime. It runs at half the logical time: about four seconds.
  *
  * expect: clean
  */
@@ -21,11 +22,28 @@
 #define CUT_OFF_PEER 4
 #define CUT_OFF_TIMEOUT_MS 7000   /* labrpc's longest wait for a dead link */
 
+/*
+ * The cut-off peer never answers: a call to it fails at the timeout, or as
+ * soon as the caller gives up on it (the threaded candidate does, once the
+ * election is decided, so the example need not wait seven seconds more).
+ */
+static rt_mutex link_mu;
+static rt_cond link_changed;   /* broadcast when gave_up is set */
+static bool gave_up;           /* link_mu guards gave_up */
+
 /* Send a vote request to peer and wait for the answer: a blocking call. */
 static bool request_vote(int peer)
 {
-	rt_sleep_ms(peer == CUT_OFF_PEER ? CUT_OFF_TIMEOUT_MS : REPLY_MS);
-	return peer != CUT_OFF_PEER;
+	if (peer != CUT_OFF_PEER) {
+		rt_sleep_ms(REPLY_MS);
+		return true;
+	}
+	int64_t deadline = rt_now_ms() + CUT_OFF_TIMEOUT_MS;
+	rt_mutex_lock(&link_mu);
+	while (!gave_up && rt_now_ms() < deadline)
+		rt_cond_wait_ms(&link_changed, &link_mu, deadline - rt_now_ms());
+	rt_mutex_unlock(&link_mu);
+	return false;
 }
 
 /* ---- One thread: the candidate asks each peer in turn -------------------- */
@@ -85,16 +103,23 @@ static bool threaded_election(void)
 
 int main(void)
 {
-	rt_init(&(rt_options){.seed = 1, .time_scale = 0.1});
+	rt_init(&(rt_options){.seed = 1, .time_scale = 0.5});
 	rt_mutex_init(&mu, "votes.mu", 0);
 	rt_cond_init(&vote_arrived);
+	rt_mutex_init(&link_mu, "link.mu", 0);
+	rt_cond_init(&link_changed);
 
 	int64_t one_thread = sequential_election();
 	bool won_first = threaded_election();
+	rt_mutex_lock(&link_mu);
+	gave_up = true;
+	rt_cond_broadcast(&link_changed);
+	rt_mutex_unlock(&link_mu);
 	rt_threads_wait_quiet(2 * CUT_OFF_TIMEOUT_MS);
 
-	/* A sleep never ends early, so the sequential candidate cannot beat the
-	 * timeout; the threaded one wins while that call is still pending. */
+	/* The cut-off call ends before its deadline only when the caller gives
+	 * up on it, so the sequential candidate cannot beat the timeout; the
+	 * threaded one wins while that call is still pending. */
 	if (one_thread < CUT_OFF_TIMEOUT_MS || !won_first) {
 		printf("BROKEN: the sequential election should wait out the timeout, "
 		       "the threaded one should not\n");

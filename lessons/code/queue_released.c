@@ -72,11 +72,11 @@ int main(void)
 	peer.applyq = apply_queue_make(0, 1);
 	rt_mutex_init(&peer.mu, "peer.mu", 0);
 	peer.commit_index = ENTRIES;
-	watchdog_start("lessons/code/queue_released.c", 3000);
+	watchdog_start("lessons/code/queue_released.c", 60000);
 
 	rt_thread_spawn("applier", 0, applier, NULL);
 	rt_thread_spawn("service", 0, service, NULL);
-	rt_threads_wait_quiet(10000);
+	rt_threads_wait_quiet(60000);
 
 	watchdog_stop();
 	rt_mutex_lock(&peer.mu);

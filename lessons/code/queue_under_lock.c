@@ -74,7 +74,7 @@ int main(void)
 	peer.applyq = apply_queue_make(0, 1);
 	rt_mutex_init(&peer.mu, "peer.mu", 0);
 	peer.commit_index = ENTRIES;
-	watchdog_start("lessons/code/queue_under_lock.c", 3000);
+	watchdog_start("lessons/code/queue_under_lock.c", 8000);
 
 	rt_thread_spawn("applier", 0, applier, NULL);
 	rt_thread_spawn("service", 0, service, NULL);

@@ -80,11 +80,11 @@ int main(void)
 		net_connect(net, peers[i].to_other, 1 - i);
 		net_enable(net, peers[i].to_other, true);
 	}
-	watchdog_start("lessons/code/rpc_released.c", 5000);
+	watchdog_start("lessons/code/rpc_released.c", 60000);
 
 	rt_thread_spawn("heartbeat", 0, heartbeat, &peers[0]);
 	rt_thread_spawn("heartbeat", 1, heartbeat, &peers[1]);
-	rt_threads_wait_quiet(10000);
+	rt_threads_wait_quiet(60000);
 
 	watchdog_stop();
 	printf("both heartbeats finished\n");

@@ -77,7 +77,7 @@ int main(void)
 		net_connect(net, peers[i].to_other, 1 - i);
 		net_enable(net, peers[i].to_other, true);
 	}
-	watchdog_start("lessons/code/rpc_under_lock.c", 5000);
+	watchdog_start("lessons/code/rpc_under_lock.c", 8000);
 
 	rt_thread_spawn("heartbeat", 0, heartbeat, &peers[0]);
 	rt_thread_spawn("heartbeat", 1, heartbeat, &peers[1]);

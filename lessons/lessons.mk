@@ -60,7 +60,7 @@ $(SLIDE_TOOL): package.json package-lock.json
 
 # One Marp run per format converts every deck (slides/*.md): starting the
 # browser once for all the PDFs is most of the time saved.
-MARP_FLAGS := --no-config-file --theme-set slides/theme.css --html --quiet
+MARP_FLAGS := --no-config-file --theme-set slides/theme.css --html
 
 $(SLIDE_OUT)/.html: $(SLIDE_DECKS) slides/theme.css $(SLIDE_TOOL)
 	@mkdir -p $(@D)

@@ -5,7 +5,11 @@
 //     (slides are separated by a line "---" outside code blocks);
 //   - the page carries the deck's title (so it is not an error page);
 //   - a screenshot of the first slide has real content: enough pixels
-//     that are not the background, in more than a few colours.
+//     that are not the background, in more than a few colours;
+//   - no slide overflows: rendered one after the other (Marp's "bare"
+//     template), no slide's content is taller than the slide;
+//   - no code line is so long that Marp would shrink the block to fit
+//     (more than MAX_CODE_COLUMNS characters): code must stay readable.
 //
 // Usage: node slides/test-decks.js CHROMIUM BUILD_DIR slides/NN-name.md...
 // Screenshots are left in BUILD_DIR/screenshots/ for a person to look at.
@@ -39,6 +43,30 @@ function expectedSlides(markdown) {
   }
   return slides;
 }
+
+// At 22px, a 1160px-wide code block holds about 85 monospace characters.
+const MAX_CODE_COLUMNS = 80;
+
+function longCodeLines(markdown) {
+  const long = [];
+  let inFence = false;
+  markdown.split('\n').forEach((line, i) => {
+    if (/^```/.test(line)) inFence = !inFence;
+    else if (inFence && line.replace(/\t/g, '        ').length > MAX_CODE_COLUMNS) long.push(i + 1);
+  });
+  return long;
+}
+
+// Mark each slide whose content is taller than the slide itself.
+const overflowProbe = `<script>
+window.addEventListener('load', function () {
+  var over = [];
+  document.querySelectorAll('section').forEach(function (s, i) {
+    if (s.scrollHeight > s.clientHeight + 1) over.push(i + 1);
+  });
+  document.body.setAttribute('data-overflowing-slides', over.join(',') || 'none');
+});
+</script>`;
 
 function deckTitle(markdown) {
   const m = markdown.match(/^title: "?(.*?)"?$/m);
@@ -121,6 +149,19 @@ function contentOf(png) {
 
 const shots = path.join(buildDir, 'screenshots');
 fs.mkdirSync(shots, { recursive: true });
+
+// Every deck once more, slides one after the other, to measure them (the
+// decks are all in one directory, slides/).
+const bareDir = path.join(buildDir, 'bare');
+fs.mkdirSync(bareDir, { recursive: true });
+try {
+  execFileSync(path.join('node_modules', '.bin', 'marp'),
+    ['--no-config-file', '--theme-set', 'slides/theme.css', '--html', '--template', 'bare',
+      '--input-dir', path.dirname(decks[0]), '-o', bareDir], { stdio: ['ignore', 'ignore', 'pipe'] });
+} catch (e) {
+  console.error(`slides: marp failed to render the decks:\n${e.stderr}`);
+  process.exit(1);
+}
 let passed = 0, failed = 0;
 for (const deck of decks) {
   const name = path.basename(deck, '.md');
@@ -154,6 +195,23 @@ for (const deck of decks) {
           `differ from the background, ${colours} colours`);
       }
     }
+  }
+  const long = longCodeLines(markdown);
+  if (long.length) {
+    problems.push(`code lines longer than ${MAX_CODE_COLUMNS} columns (Marp would shrink the block): ` +
+      `lines ${long.join(', ')}`);
+  }
+  const bare = path.join(bareDir, `${name}.html`);
+  if (!fs.existsSync(bare)) {
+    problems.push(`${bare} is missing`);
+  } else {
+    const probe = path.join(bareDir, `${name}.probe.html`);
+    fs.writeFileSync(probe, fs.readFileSync(bare, 'utf8').replace('</body>', overflowProbe + '</body>'));
+    const dom = runChromium(['--virtual-time-budget=5000', '--window-size=1280,720', '--dump-dom',
+      'file://' + path.resolve(probe)]);
+    const m = dom.match(/data-overflowing-slides="([^"]*)"/);
+    if (!m) problems.push('could not measure the slides (the probe did not run)');
+    else if (m[1] !== 'none') problems.push(`slides ${m[1]} overflow: their content is taller than the slide`);
   }
   if (problems.length) {
     failed++;

@@ -13,6 +13,7 @@
 #      fenced block right after
 #          <!-- output: NAME -->                lessons/code/NAME.c's last run
 #          <!-- output: exercise ID -->         a run of exercise ID's buggy tree
+#                                               (raft/ plus buggy/ID/bug.patch)
 #      In the first, every EXAMPLE.c:LINE must appear in the fresh output. In
 #      the second, every stack frame or table row "FUNC ... raft/F.c:LINE"
 #      must name a line inside FUNC in the exercise's buggy raft/F.c;
@@ -153,14 +154,17 @@ for doc in $docs; do
 		block=$tmp/block.$n
 		[ -f "$block" ] || { problem "$doc:$at: an output marker without a fenced block"; continue; }
 		if [ "$source" = exercise ]; then
-			tree=build/exercises/$id/buggy
-			if [ ! -d buggy/$id ]; then
-				problem "$doc:$at: no exercise $id"
+			# The buggy tree: raft/ plus the exercise's patch, built here in a
+			# directory of our own (make -j test materialises exercises too).
+			tree=$tmp/exercise-$id
+			if [ ! -f buggy/$id/bug.patch ]; then
+				problem "$doc:$at: no exercise $id (buggy/$id/bug.patch)"
 				continue
 			fi
 			if [[ " $materialised " != *" $id "* ]]; then
-				scripts/exercise.sh materialise "$id" >/dev/null ||
-					problem "$doc:$at: exercise $id does not materialise"
+				mkdir -p "$tree" && cp -r raft "$tree/" &&
+					patch --batch --silent -p1 -d "$tree" <"buggy/$id/bug.patch" >/dev/null ||
+					problem "$doc:$at: buggy/$id/bug.patch no longer applies to raft/"
 				materialised="$materialised $id"
 			fi
 			# "#0 FUNC /path/raft/F.c:LINE" (TSan), "raft/F.c:LINE FUNC" (checker)

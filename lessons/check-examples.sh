@@ -121,10 +121,10 @@ check_one() {
 	fi
 }
 
-# Two at a time: the machine is shared, and most examples mostly wait.
+# Four at a time: the examples mostly wait (sleeps, hangs until the watchdog).
 export -f check_one fail marked_lines
 export clang bin out
-results=$(printf '%s\n' "$@" | xargs -P 2 -I{} bash -c 'check_one {}' 2>&1)
+results=$(printf '%s\n' "$@" | xargs -P 4 -I{} bash -c 'check_one {}' 2>&1)
 [ -n "$results" ] && echo "$results"
 failed=$(grep -o '^lessons: FAIL: [^:]*' <<<"$results" | sort -u | wc -l)
 echo "lessons examples: $(($# - failed)) passed, $failed failed"

@@ -12,6 +12,7 @@
  *
  * expect: broken
  */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -32,13 +33,13 @@ static struct peer {
 
 /* What the voters really did: peer 1 voted for us in term 2 only, peer 2
  * in term 3. Ground truth for the example's check. */
-static int real_votes_in_term[4];
+static atomic_int real_votes_in_term[4];
 
 static bool voter_grants(int voter, long term)
 {
 	bool yes = (voter == 1 && term == 2) || (voter == 2 && term == 3);
 	if (yes)
-		__atomic_fetch_add(&real_votes_in_term[term], 1, __ATOMIC_SEQ_CST);
+		atomic_fetch_add(&real_votes_in_term[term], 1);
 	return yes;
 }
 
@@ -103,7 +104,7 @@ int main(void)
 	bool leader = peer.role == LEADER;
 	int counted = peer.votes;
 	rt_mutex_unlock(&peer.mu);
-	int real = 1 + __atomic_load_n(&real_votes_in_term[term], __ATOMIC_SEQ_CST);
+	int real = 1 + atomic_load(&real_votes_in_term[term]);
 	printf("term %ld: counted %d votes, really got %d of %d: %s\n", term, counted, real, PEERS,
 	       leader ? "leader" : "not leader");
 	if (leader && real <= PEERS / 2) {

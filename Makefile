@@ -142,6 +142,7 @@ include checker/checker.mk
 
 # The exercise catalog: list, exercise, check EX=, hint, diff, handout.
 include scripts/catalog.mk
+include lessons/lessons.mk
 
 .PHONY: help deps deps-check build all test unit scenarios demo bench static \
 	helgrind tsan-seeds clean format asan runner-cli unit-under-load
@@ -228,7 +229,7 @@ helgrind: build/plain/raft-tests ## The scenario suite under Helgrind (XML), tim
 tsan-seeds: build/tsan/raft-tests ## The whole suite under TSan for 20 seeds (SEEDS=N)
 	@scripts/tsan-seeds.sh build/tsan/raft-tests $(or $(SEEDS),20)
 
-test: unit asan static checker-unit scenarios runner-cli check-programs test-catalog ## Unit tests (TSan, ASan), static analysis, the 3A-3C suite under TSan, the checker's tests, the exercise pairs
+test: unit asan static checker-unit scenarios runner-cli check-programs test-catalog lessons ## Unit tests (TSan, ASan), static analysis, the 3A-3C suite under TSan, the checker's tests, the exercise pairs, the lessons' examples
 
 bench: build/plain/raft-tests build/tsan/raft-tests ## Wall time per part: native, TSan, Helgrind
 	@scripts/bench.sh

@@ -1,0 +1,224 @@
+#!/usr/bin/env node
+// Open each built deck in headless Chromium and check that it shows what
+// its Markdown says:
+//   - the page Chromium renders has one slide per slide of the Markdown
+//     (slides are separated by a line "---" outside code blocks);
+//   - the page carries the deck's title (so it is not an error page);
+//   - a screenshot of the first slide has real content: enough pixels
+//     that are not the background, in more than a few colours;
+//   - no slide overflows: rendered one after the other (Marp's "bare"
+//     template), no slide's content is taller than the slide;
+//   - no code line is so long that Marp would shrink the block to fit
+//     (more than MAX_CODE_COLUMNS characters): code must stay readable.
+//
+// Usage: node slides/test-decks.js CHROMIUM BUILD_DIR slides/NN-name.md...
+// Screenshots are left in BUILD_DIR/screenshots/ for a person to look at.
+'use strict';
+
+const { execFileSync } = require('child_process');
+const fs = require('fs');
+const path = require('path');
+const zlib = require('zlib');
+
+const [chromium, buildDir, ...decks] = process.argv.slice(2);
+if (!chromium || !buildDir || decks.length === 0) {
+  console.error('usage: node slides/test-decks.js CHROMIUM BUILD_DIR DECK.md...');
+  console.error('       (no chromium found? run make deps)');
+  process.exit(2);
+}
+
+// The slides a deck's Markdown has: separators outside fenced code and
+// outside the front matter, plus one.
+function expectedSlides(markdown) {
+  const lines = markdown.split('\n');
+  let i = 0;
+  if (lines[0] === '---') {
+    i = lines.indexOf('---', 1) + 1;
+  }
+  let inFence = false;
+  let slides = 1;
+  for (; i < lines.length; i++) {
+    if (/^```/.test(lines[i])) inFence = !inFence;
+    else if (!inFence && lines[i] === '---') slides++;
+  }
+  return slides;
+}
+
+// At 22px, a 1160px-wide code block holds about 85 monospace characters.
+const MAX_CODE_COLUMNS = 80;
+
+function longCodeLines(markdown) {
+  const long = [];
+  let inFence = false;
+  markdown.split('\n').forEach((line, i) => {
+    if (/^```/.test(line)) inFence = !inFence;
+    else if (inFence && line.replace(/\t/g, '        ').length > MAX_CODE_COLUMNS) long.push(i + 1);
+  });
+  return long;
+}
+
+// Mark each slide whose content is taller than the slide itself.
+const overflowProbe = `<script>
+window.addEventListener('load', function () {
+  var over = [];
+  document.querySelectorAll('section').forEach(function (s, i) {
+    if (s.scrollHeight > s.clientHeight + 1) over.push(i + 1);
+  });
+  document.body.setAttribute('data-overflowing-slides', over.join(',') || 'none');
+});
+</script>`;
+
+function deckTitle(markdown) {
+  const m = markdown.match(/^title: "?(.*?)"?$/m);
+  return m ? m[1] : null;
+}
+
+const chromeFlags = ['--headless', '--no-sandbox', '--disable-gpu', '--hide-scrollbars',
+  '--no-first-run', '--disable-dev-shm-usage', '--mute-audio'];
+
+function runChromium(args) {
+  return execFileSync(chromium, [...chromeFlags, ...args], {
+    encoding: 'latin1', stdio: ['ignore', 'pipe', 'ignore'], timeout: 120000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+}
+
+// Decode an 8-bit RGB or RGBA PNG (what Chromium writes) into pixels.
+function decodePng(buf) {
+  let pos = 8;
+  let width = 0, height = 0, channels = 0;
+  const idat = [];
+  while (pos < buf.length) {
+    const len = buf.readUInt32BE(pos);
+    const type = buf.toString('ascii', pos + 4, pos + 8);
+    const data = buf.subarray(pos + 8, pos + 8 + len);
+    if (type === 'IHDR') {
+      width = data.readUInt32BE(0);
+      height = data.readUInt32BE(4);
+      if (data[8] !== 8 || (data[9] !== 2 && data[9] !== 6)) {
+        throw new Error(`unexpected PNG format (bit depth ${data[8]}, colour type ${data[9]})`);
+      }
+      channels = data[9] === 6 ? 4 : 3;
+    } else if (type === 'IDAT') {
+      idat.push(data);
+    }
+    pos += 12 + len;
+  }
+  const raw = zlib.inflateSync(Buffer.concat(idat));
+  const stride = width * channels;
+  const pixels = Buffer.alloc(height * stride);
+  for (let y = 0; y < height; y++) {
+    const filter = raw[y * (stride + 1)];
+    for (let x = 0; x < stride; x++) {
+      const cur = raw[y * (stride + 1) + 1 + x];
+      const a = x >= channels ? pixels[y * stride + x - channels] : 0;
+      const b = y > 0 ? pixels[(y - 1) * stride + x] : 0;
+      const c = x >= channels && y > 0 ? pixels[(y - 1) * stride + x - channels] : 0;
+      let v;
+      switch (filter) {
+        case 0: v = cur; break;
+        case 1: v = cur + a; break;
+        case 2: v = cur + b; break;
+        case 3: v = cur + ((a + b) >> 1); break;
+        case 4: {
+          const p = a + b - c;
+          const pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
+          v = cur + (pa <= pb && pa <= pc ? a : pb <= pc ? b : c);
+          break;
+        }
+        default: throw new Error(`bad PNG filter ${filter}`);
+      }
+      pixels[y * stride + x] = v & 0xff;
+    }
+  }
+  return { width, height, channels, pixels };
+}
+
+// The share of pixels that differ from the most common colour, and how
+// many colours there are.
+function contentOf(png) {
+  const counts = new Map();
+  for (let i = 0; i < png.pixels.length; i += png.channels) {
+    const key = (png.pixels[i] << 16) | (png.pixels[i + 1] << 8) | png.pixels[i + 2];
+    counts.set(key, (counts.get(key) || 0) + 1);
+  }
+  const total = png.width * png.height;
+  const background = Math.max(...counts.values());
+  return { share: 1 - background / total, colours: counts.size };
+}
+
+const shots = path.join(buildDir, 'screenshots');
+fs.mkdirSync(shots, { recursive: true });
+
+// Every deck once more, slides one after the other, to measure them (the
+// decks are all in one directory, slides/).
+const bareDir = path.join(buildDir, 'bare');
+fs.mkdirSync(bareDir, { recursive: true });
+try {
+  execFileSync(path.join('node_modules', '.bin', 'marp'),
+    ['--no-config-file', '--theme-set', 'slides/theme.css', '--html', '--template', 'bare',
+      '--input-dir', path.dirname(decks[0]), '-o', bareDir], { stdio: ['ignore', 'ignore', 'pipe'] });
+} catch (e) {
+  console.error(`slides: marp failed to render the decks:\n${e.stderr}`);
+  process.exit(1);
+}
+let passed = 0, failed = 0;
+for (const deck of decks) {
+  const name = path.basename(deck, '.md');
+  const html = path.resolve(buildDir, `${name}.html`);
+  const problems = [];
+  const markdown = fs.readFileSync(deck, 'utf8');
+  if (!fs.existsSync(html)) {
+    problems.push(`${html} is missing (run make slides)`);
+  } else {
+    const url = 'file://' + html;
+    const dom = runChromium(['--dump-dom', url]);
+    const rendered = (dom.match(/<svg[^>]*data-marpit-svg/g) || []).length;
+    const expected = expectedSlides(markdown);
+    if (rendered !== expected) {
+      problems.push(`Chromium shows ${rendered} slides, the Markdown has ${expected}`);
+    }
+    const title = deckTitle(markdown);
+    if (!title) problems.push('no title: in the front matter');
+    else if (!Buffer.from(dom, 'latin1').toString('utf8').includes(title.replace(/&/g, '&amp;'))) {
+      problems.push(`the page does not carry the title "${title}"`);
+    }
+    const shot = path.join(shots, `${name}.png`);
+    fs.rmSync(shot, { force: true });
+    runChromium([`--screenshot=${shot}`, '--window-size=1280,720', url]);
+    if (!fs.existsSync(shot)) {
+      problems.push('Chromium wrote no screenshot');
+    } else {
+      const { share, colours } = contentOf(decodePng(fs.readFileSync(shot)));
+      if (share < 0.01 || colours < 8) {
+        problems.push(`the screenshot looks blank: ${(share * 100).toFixed(2)}% of pixels ` +
+          `differ from the background, ${colours} colours`);
+      }
+    }
+  }
+  const long = longCodeLines(markdown);
+  if (long.length) {
+    problems.push(`code lines longer than ${MAX_CODE_COLUMNS} columns (Marp would shrink the block): ` +
+      `lines ${long.join(', ')}`);
+  }
+  const bare = path.join(bareDir, `${name}.html`);
+  if (!fs.existsSync(bare)) {
+    problems.push(`${bare} is missing`);
+  } else {
+    const probe = path.join(bareDir, `${name}.probe.html`);
+    fs.writeFileSync(probe, fs.readFileSync(bare, 'utf8').replace('</body>', overflowProbe + '</body>'));
+    const dom = runChromium(['--virtual-time-budget=5000', '--window-size=1280,720', '--dump-dom',
+      'file://' + path.resolve(probe)]);
+    const m = dom.match(/data-overflowing-slides="([^"]*)"/);
+    if (!m) problems.push('could not measure the slides (the probe did not run)');
+    else if (m[1] !== 'none') problems.push(`slides ${m[1]} overflow: their content is taller than the slide`);
+  }
+  if (problems.length) {
+    failed++;
+    for (const p of problems) console.log(`slides: FAIL: ${deck}: ${p}`);
+  } else {
+    passed++;
+  }
+}
+console.log(`slides: ${passed} passed, ${failed} failed (screenshots in ${shots}/)`);
+process.exit(failed ? 1 : 0);

@@ -23,6 +23,11 @@ int main(void)
 	add_log_suite();
 	add_lockdep_suite();
 	add_watchdog_suite();
+	add_oracle_election_suite();
+	add_oracle_log_suite();
+	add_oracle_commit_suite();
+	add_oracle_terms_suite();
+	add_oracle_history_suite();
 
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();

@@ -14,5 +14,10 @@ void add_apply_queue_suite(void);
 void add_log_suite(void);
 void add_lockdep_suite(void);
 void add_watchdog_suite(void);
+void add_oracle_election_suite(void);
+void add_oracle_log_suite(void);
+void add_oracle_commit_suite(void);
+void add_oracle_terms_suite(void);
+void add_oracle_history_suite(void);
 
 #endif

@@ -85,16 +85,16 @@ void oracle_violation(oracle *o, rt_site site, const char *kind, const int *peer
 	if (history != NULL)
 		rt_history_collect(history, peers, npeers, ORACLE_HISTORY_PER_PEER);
 	rt_finding_info info = {
-		.detector = "invariants",
-		.kind = kind,
-		.rule = RULE_OTHER,
-		.peer = npeers > 0 ? peers[0] : -1,
-		.term = term,
-		.site = site,
-		.index = index,
-		.peers = peers,
-		.npeers = npeers,
-		.history = history,
+	    .detector = "invariants",
+	    .kind = kind,
+	    .rule = RULE_OTHER,
+	    .peer = npeers > 0 ? peers[0] : -1,
+	    .term = term,
+	    .site = site,
+	    .index = index,
+	    .peers = peers,
+	    .npeers = npeers,
+	    .history = history,
 	};
 	atomic_fetch_add_explicit(&o->violations, 1, memory_order_relaxed);
 	if (o->report != NULL)

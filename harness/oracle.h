@@ -118,8 +118,7 @@ void oracle_append_entries_replied(oracle *o, int to, uint32_t gen, int from,
  * thread, before its call returns). */
 void oracle_request_vote_delivered(oracle *o, int from, int to, const request_vote_args *args,
 				   const request_vote_reply *reply);
-void oracle_append_entries_delivered(oracle *o, int from, int to,
-				     const append_entries_args *args,
+void oracle_append_entries_delivered(oracle *o, int from, int to, const append_entries_args *args,
 				     const append_entries_reply *reply);
 
 /* ---- Start and apply ----------------------------------------------------- */

@@ -39,13 +39,12 @@
 static int64_t acked_index(const append_entries_args *args)
 {
 	int64_t last = args->prev_log_index + args->entry_count;
-	int64_t term = args->entry_count > 0 ? args->entries[args->entry_count - 1].term
-					     : args->prev_log_term;
+	int64_t term =
+	    args->entry_count > 0 ? args->entries[args->entry_count - 1].term : args->prev_log_term;
 	return term == args->term ? last : 0;
 }
 
-void oracle_append_entries_delivered(oracle *o, int from, int to,
-				     const append_entries_args *args,
+void oracle_append_entries_delivered(oracle *o, int from, int to, const append_entries_args *args,
 				     const append_entries_reply *reply)
 {
 	if (!reply->success || !oracle_term_ok(args->term) || from == to || from < 0 ||
@@ -108,14 +107,14 @@ void oracle_check_announced(oracle *o, int leader, const append_entries_args *ar
 		return;
 	int64_t term = term_committing(o, leader, index);
 	if (term == 0)
-		oracle_violation(o, RT_HERE, "commit-without-quorum", (int[]){leader}, 1, args->term,
-				 index,
-				 "server %d, leader of term %lld, announced index %lld as committed "
-				 "(leader_commit), but in no term it led did a majority acknowledge "
-				 "an entry of that term at index %lld or above: a leader commits only "
-				 "what a majority stores, and counts only entries of its own term "
-				 "(Figure 8)",
-				 leader, (long long)args->term, (long long)index, (long long)index);
+		oracle_violation(
+		    o, RT_HERE, "commit-without-quorum", (int[]){leader}, 1, args->term, index,
+		    "server %d, leader of term %lld, announced index %lld as committed "
+		    "(leader_commit), but in no term it led did a majority acknowledge "
+		    "an entry of that term at index %lld or above: a leader commits only "
+		    "what a majority stores, and counts only entries of its own term "
+		    "(Figure 8)",
+		    leader, (long long)args->term, (long long)index, (long long)index);
 	mark_committed(o, index, term);
 }
 
@@ -150,15 +149,15 @@ void oracle_check_complete(oracle *o, int leader, const append_entries_args *arg
 		uint64_t value = oracle_entry_value(&args->entries[i]);
 		if (since == 0 || args->term < since || cmd == 0 || (cmd ^ ORACLE_TAG) == value)
 			continue;
-		oracle_violation(o, RT_HERE, "leader-completeness", (int[]){leader}, 1, args->term,
-				 index,
-				 "server %d, leader of term %lld, sent command %lld (of term %lld) "
-				 "at index %lld, but command %lld was committed there by term %lld: "
-				 "a leader's log holds every entry committed before its term; was it "
-				 "elected by a voter that did not check the candidate's log?",
-				 leader, (long long)args->term, (long long)value,
-				 (long long)args->entries[i].term, (long long)index,
-				 (long long)(cmd ^ ORACLE_TAG), (long long)since);
+		oracle_violation(
+		    o, RT_HERE, "leader-completeness", (int[]){leader}, 1, args->term, index,
+		    "server %d, leader of term %lld, sent command %lld (of term %lld) "
+		    "at index %lld, but command %lld was committed there by term %lld: "
+		    "a leader's log holds every entry committed before its term; was it "
+		    "elected by a voter that did not check the candidate's log?",
+		    leader, (long long)args->term, (long long)value,
+		    (long long)args->entries[i].term, (long long)index,
+		    (long long)(cmd ^ ORACLE_TAG), (long long)since);
 		return;
 	}
 }

@@ -34,24 +34,26 @@ static bool server_ok(const oracle *o, int server)
 static void report_second_vote(oracle *o, int voter, int earlier, int candidate, int64_t term)
 {
 	if (candidate == voter)
-		oracle_violation(o, RT_HERE, "vote-twice", (int[]){voter, earlier}, 2, term, 0,
-				 "server %d asked for votes in term %lld after granting its vote in "
-				 "that term to server %d: a candidate votes for itself, and a server "
-				 "votes at most once per term",
-				 voter, (long long)term, earlier);
+		oracle_violation(
+		    o, RT_HERE, "vote-twice", (int[]){voter, earlier}, 2, term, 0,
+		    "server %d asked for votes in term %lld after granting its vote in "
+		    "that term to server %d: a candidate votes for itself, and a server "
+		    "votes at most once per term",
+		    voter, (long long)term, earlier);
 	else if (earlier == voter)
-		oracle_violation(o, RT_HERE, "vote-twice", (int[]){voter, candidate}, 2, term, 0,
-				 "server %d granted its vote in term %lld to server %d after asking "
-				 "for votes itself in that term: as a candidate it had voted for "
-				 "itself, and a server votes at most once per term",
-				 voter, (long long)term, candidate);
+		oracle_violation(
+		    o, RT_HERE, "vote-twice", (int[]){voter, candidate}, 2, term, 0,
+		    "server %d granted its vote in term %lld to server %d after asking "
+		    "for votes itself in that term: as a candidate it had voted for "
+		    "itself, and a server votes at most once per term",
+		    voter, (long long)term, candidate);
 	else
-		oracle_violation(o, RT_HERE, "vote-twice", (int[]){voter, earlier, candidate}, 3, term,
-				 0,
-				 "server %d granted its vote in term %lld to server %d and then to "
-				 "server %d: a server votes at most once per term, and saves its vote "
-				 "before the reply leaves so that a restart cannot vote again",
-				 voter, (long long)term, earlier, candidate);
+		oracle_violation(
+		    o, RT_HERE, "vote-twice", (int[]){voter, earlier, candidate}, 3, term, 0,
+		    "server %d granted its vote in term %lld to server %d and then to "
+		    "server %d: a server votes at most once per term, and saves its vote "
+		    "before the reply leaves so that a restart cannot vote again",
+		    voter, (long long)term, earlier, candidate);
 }
 
 /* voter voted for candidate in term: the first vote of the term stands. */
@@ -100,7 +102,8 @@ static void list_voters(uint64_t votes, int n, char *buf, size_t len)
 	buf[0] = '\0';
 	for (int i = 0; i < n && used < len; i++)
 		if (votes & (1ull << i))
-			used += (size_t)snprintf(buf + used, len - used, "%s%d", used ? ", " : "", i);
+			used +=
+			    (size_t)snprintf(buf + used, len - used, "%s%d", used ? ", " : "", i);
 }
 
 /* leader sent AppendEntries of term: it must be the only leader of term,
@@ -113,16 +116,17 @@ void oracle_check_leader(oracle *o, int leader, int64_t term)
 	if (!atomic_compare_exchange_strong_explicit(&o->leader_of[term], &expected, leader + 1,
 						     memory_order_relaxed, memory_order_relaxed) &&
 	    expected != leader + 1)
-		oracle_violation(o, RT_HERE, "two-leaders", (int[]){expected - 1, leader}, 2, term, 0,
+		oracle_violation(o, RT_HERE, "two-leaders", (int[]){expected - 1, leader}, 2, term,
+				 0,
 				 "servers %d and %d both sent AppendEntries in term %lld: at most "
 				 "one server can win a term's election (Election Safety)",
 				 expected - 1, leader, (long long)term);
 	oracle_raise(&o->last_led[leader], term);
 
 	uint64_t votes =
-		atomic_load_explicit(&o->votes_got[(size_t)leader * ORACLE_MAX_TERM + (size_t)term],
-				     memory_order_relaxed) |
-		1ull << leader;
+	    atomic_load_explicit(&o->votes_got[(size_t)leader * ORACLE_MAX_TERM + (size_t)term],
+				 memory_order_relaxed) |
+	    1ull << leader;
 	int count = __builtin_popcountll(votes);
 	if (count > o->n / 2)
 		return;

@@ -29,9 +29,9 @@
  * skipped, never guessed).
  */
 typedef struct oracle_slot {
-	_Atomic uint64_t key;   /* term << 32 | index; 0 = free */
+	_Atomic uint64_t key;	/* term << 32 | index; 0 = free */
 	_Atomic uint64_t value; /* command value ^ ORACLE_TAG; 0 = not yet */
-	_Atomic int32_t who;    /* 1 + the server that set value */
+	_Atomic int32_t who;	/* 1 + the server that set value */
 } oracle_slot;
 
 #define ORACLE_TABLE_SLOTS (1 << 16)
@@ -49,39 +49,38 @@ struct oracle {
 	atomic_int violations;
 
 	/* Instances and terms (oracle_terms.c), per server. */
-	_Atomic uint64_t *instance;    /* generation << 40 | highest term its live
-					* instance sent */
-	_Atomic int64_t *earlier_max;  /* highest term its crashed instances sent */
+	_Atomic uint64_t *instance;   /* generation << 40 | highest term its live
+				       * instance sent */
+	_Atomic int64_t *earlier_max; /* highest term its crashed instances sent */
 
 	/* Elections (oracle_election.c). */
-	_Atomic int32_t *vote_of;      /* [server * MAX_TERM + term]: 1 + whom it voted for */
-	_Atomic uint64_t *votes_got;   /* [server * MAX_TERM + term]: the voters whose
-					* granted replies were delivered to server */
-	_Atomic int32_t *leader_of;    /* [term]: 1 + the server that sent AppendEntries */
-	_Atomic int64_t *last_led;     /* [server]: the highest term it led */
+	_Atomic int32_t *vote_of;    /* [server * MAX_TERM + term]: 1 + whom it voted for */
+	_Atomic uint64_t *votes_got; /* [server * MAX_TERM + term]: the voters whose
+				      * granted replies were delivered to server */
+	_Atomic int32_t *leader_of;  /* [term]: 1 + the server that sent AppendEntries */
+	_Atomic int64_t *last_led;   /* [server]: the highest term it led */
 
 	/* Commits (oracle_commit.c). */
-	_Atomic int64_t *acked;        /* [term * n + server]: the highest index server
-					* acknowledged to term's leader, with an entry
-					* of that term there */
-	_Atomic int64_t committed;     /* the highest index known to be committed */
-	_Atomic int64_t *commit_term;  /* [index]: a term by which it was committed */
+	_Atomic int64_t *acked;		 /* [term * n + server]: the highest index server
+					  * acknowledged to term's leader, with an entry
+					  * of that term there */
+	_Atomic int64_t committed;	 /* the highest index known to be committed */
+	_Atomic int64_t *commit_term;	 /* [index]: a term by which it was committed */
 	_Atomic uint64_t *committed_cmd; /* [index]: the first command applied there */
 
 	/* Entries (oracle_log.c), by (term, index). */
-	oracle_table started;          /* the command Start returned the key for */
-	oracle_table sent;             /* the command first sent at the key */
+	oracle_table started; /* the command Start returned the key for */
+	oracle_table sent;    /* the command first sent at the key */
 };
 
 /* oracle.c: report one violation, with the history of the peers involved. */
 void oracle_violation(oracle *o, rt_site site, const char *kind, const int *peers, int npeers,
 		      int64_t term, int64_t index, const char *fmt, ...)
-	__attribute__((format(printf, 8, 9)));
+    __attribute__((format(printf, 8, 9)));
 
 /* oracle_terms.c */
 bool oracle_instance_live(oracle *o, int server, uint32_t gen);
-void oracle_check_sent_term(oracle *o, int server, uint32_t gen, int64_t term,
-			    const char *what);
+void oracle_check_sent_term(oracle *o, int server, uint32_t gen, int64_t term, const char *what);
 void oracle_check_reply_term(oracle *o, int server, uint32_t gen, int from, int64_t args_term,
 			     int64_t reply_term, const char *what);
 

@@ -44,9 +44,8 @@ static oracle_slot *table_find(oracle_table *t, uint64_t key, bool claim)
 		if (k == 0) {
 			if (!claim)
 				return NULL;
-			if (atomic_compare_exchange_strong_explicit(&s->key, &k, key,
-								    memory_order_relaxed,
-								    memory_order_relaxed))
+			if (atomic_compare_exchange_strong_explicit(
+				&s->key, &k, key, memory_order_relaxed, memory_order_relaxed))
 				return s;
 		}
 		if (k == key)
@@ -100,22 +99,22 @@ void oracle_start_returned(oracle *o, int server, int64_t index, int64_t term, u
 	uint64_t key = key_of(term, index), first, seen;
 	int first_server, sender;
 	if (table_put_first(&o->started, key, cmd, server, &first, &first_server))
-		oracle_violation(o, RT_HERE, "start-index-reused", (int[]){server, first_server}, 2,
-				 term, index,
-				 "Start on server %d returned index %lld in term %lld for command "
-				 "%lld, but Start on server %d had already returned that index and "
-				 "term for command %lld: each command a leader accepts gets an index "
-				 "of its own",
-				 server, (long long)index, (long long)term, (long long)cmd,
-				 first_server, (long long)first);
+		oracle_violation(
+		    o, RT_HERE, "start-index-reused", (int[]){server, first_server}, 2, term, index,
+		    "Start on server %d returned index %lld in term %lld for command "
+		    "%lld, but Start on server %d had already returned that index and "
+		    "term for command %lld: each command a leader accepts gets an index "
+		    "of its own",
+		    server, (long long)index, (long long)term, (long long)cmd, first_server,
+		    (long long)first);
 	else if (table_get(&o->sent, key, &seen, &sender) && seen != cmd)
-		oracle_violation(o, RT_HERE, "start-dishonest", (int[]){server, sender}, 2, term,
-				 index,
-				 "Start on server %d returned index %lld and term %lld for command "
-				 "%lld, but server %d sent command %lld as the entry at that index and "
-				 "term: Start must return where the command really is",
-				 server, (long long)index, (long long)term, (long long)cmd, sender,
-				 (long long)seen);
+		oracle_violation(
+		    o, RT_HERE, "start-dishonest", (int[]){server, sender}, 2, term, index,
+		    "Start on server %d returned index %lld and term %lld for command "
+		    "%lld, but server %d sent command %lld as the entry at that index and "
+		    "term: Start must return where the command really is",
+		    server, (long long)index, (long long)term, (long long)cmd, sender,
+		    (long long)seen);
 }
 
 /* One entry of leader's AppendEntries, at index. */
@@ -125,24 +124,24 @@ static void check_entry(oracle *o, int leader, int64_t index, const log_entry *e
 	int who;
 	if (table_put_first(&o->sent, key, value, leader, &other, &who)) {
 		if (other != value)
-			oracle_violation(o, RT_HERE, "log-matching", (int[]){leader, who}, 2,
-					 e->term, index,
-					 "server %d sent command %lld as the entry at index %lld, "
-					 "term %lld, but server %d had sent command %lld there: an "
-					 "index and a term name one entry (only the leader of a term "
-					 "creates its entries, once)",
-					 leader, (long long)value, (long long)index,
-					 (long long)e->term, who, (long long)other);
+			oracle_violation(
+			    o, RT_HERE, "log-matching", (int[]){leader, who}, 2, e->term, index,
+			    "server %d sent command %lld as the entry at index %lld, "
+			    "term %lld, but server %d had sent command %lld there: an "
+			    "index and a term name one entry (only the leader of a term "
+			    "creates its entries, once)",
+			    leader, (long long)value, (long long)index, (long long)e->term, who,
+			    (long long)other);
 		return;
 	}
 	if (table_get(&o->started, key, &other, &who) && other != value)
-		oracle_violation(o, RT_HERE, "start-dishonest", (int[]){who, leader}, 2, e->term,
-				 index,
-				 "Start on server %d returned index %lld and term %lld for command "
-				 "%lld, but server %d sent command %lld as the entry at that index and "
-				 "term: Start must return where the command really is",
-				 who, (long long)index, (long long)e->term, (long long)other, leader,
-				 (long long)value);
+		oracle_violation(
+		    o, RT_HERE, "start-dishonest", (int[]){who, leader}, 2, e->term, index,
+		    "Start on server %d returned index %lld and term %lld for command "
+		    "%lld, but server %d sent command %lld as the entry at that index and "
+		    "term: Start must return where the command really is",
+		    who, (long long)index, (long long)e->term, (long long)other, leader,
+		    (long long)value);
 }
 
 void oracle_check_entries(oracle *o, int leader, const append_entries_args *args)

@@ -30,11 +30,10 @@ static void describe_entries(const append_entries_args *a, char *buf, size_t len
 			used += (size_t)snprintf(buf + used, len - used, " ...");
 			i = a->entry_count - 1;
 		}
-		used += (size_t)snprintf(buf + used, len - used, "%s%lld:t%lld=%lld", i ? " " : "",
-					 (long long)(a->prev_log_index + 1 + i),
-					 (long long)a->entries[i].term,
-					 (long long)cfg_cmd_value(a->entries[i].command,
-								   a->entries[i].command_len));
+		used += (size_t)snprintf(
+		    buf + used, len - used, "%s%lld:t%lld=%lld", i ? " " : "",
+		    (long long)(a->prev_log_index + 1 + i), (long long)a->entries[i].term,
+		    (long long)cfg_cmd_value(a->entries[i].command, a->entries[i].command_len));
 	}
 	if (used < len)
 		snprintf(buf + used, len - used, "]");
@@ -199,14 +198,14 @@ static void tap_returned(void *ctx, const net_tap_call *call, const codec_buf *r
 
 net_tap oracle_net_tap(oracle *o)
 {
-	return (net_tap){.ctx = o, .sent = tap_sent, .replied = tap_replied,
-			 .returned = tap_returned};
+	return (net_tap){
+	    .ctx = o, .sent = tap_sent, .replied = tap_replied, .returned = tap_returned};
 }
 
 /* ---- The harness's own events -------------------------------------------- */
 
-void oracle_tap_start(oracle *o, int server, const void *cmd, size_t len, bool ok,
-		      int64_t index, int64_t term)
+void oracle_tap_start(oracle *o, int server, const void *cmd, size_t len, bool ok, int64_t index,
+		      int64_t term)
 {
 	if (!ok)
 		return;

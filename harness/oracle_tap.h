@@ -21,8 +21,8 @@
 net_tap oracle_net_tap(oracle *o);
 
 /* raft_start on server returned ok, and if so index and term. */
-void oracle_tap_start(oracle *o, int server, const void *cmd, size_t len, bool ok,
-		      int64_t index, int64_t term);
+void oracle_tap_start(oracle *o, int server, const void *cmd, size_t len, bool ok, int64_t index,
+		      int64_t term);
 /* server applied cmd at index. */
 void oracle_tap_apply(oracle *o, int server, int64_t index, const void *cmd, size_t len);
 /* server crashed (was_up: an instance was running): call before its saved

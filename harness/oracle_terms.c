@@ -96,11 +96,12 @@ void oracle_check_reply_term(oracle *o, int server, uint32_t gen, int from, int6
 	if (!oracle_instance_live(o, server, gen))
 		return;
 	if (reply_term < args_term)
-		oracle_violation(o, RT_HERE, "term-went-back", (int[]){server, from}, 2, args_term, 0,
-				 "server %d answered server %d's %s of term %lld with term %lld: a "
-				 "server that receives a newer term must adopt it (Figure 2) before "
-				 "it answers",
-				 server, from, what, (long long)args_term, (long long)reply_term);
+		oracle_violation(
+		    o, RT_HERE, "term-went-back", (int[]){server, from}, 2, args_term, 0,
+		    "server %d answered server %d's %s of term %lld with term %lld: a "
+		    "server that receives a newer term must adopt it (Figure 2) before "
+		    "it answers",
+		    server, from, what, (long long)args_term, (long long)reply_term);
 	char reply[48];
 	snprintf(reply, sizeof reply, "a reply to %s", what);
 	oracle_check_sent_term(o, server, gen, reply_term, reply);

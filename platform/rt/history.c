@@ -304,14 +304,15 @@ size_t rt_history_format(const rt_history *h, char *buf, size_t len)
 				     "#%llu t=%.6f peer %d [%s, thread %llu] %s held until #%llu "
 				     "(%.6f s): locked at %s:%d %s(), unlocked at %s:%d %s()%s\n",
 				     (unsigned long long)e->seq, (double)e->t_us / 1e6, e->peer,
-				     e->thread, (unsigned long long)e->thread_id, e->lock, (unsigned long long)e->release_seq,
+				     e->thread, (unsigned long long)e->thread_id, e->lock,
+				     (unsigned long long)e->release_seq,
 				     (double)(e->release_t_us - e->t_us) / 1e6,
 				     e->acquire.file ? e->acquire.file : "?", e->acquire.line,
 				     func_or(&e->acquire), e->release.file ? e->release.file : "?",
 				     e->release.line, func_or(&e->release), repeats);
-		}
-		else
-			w = snprintf(buf + used, len - used, "#%llu t=%.6f peer %d [%s, thread %llu] %s\n",
+		} else
+			w = snprintf(buf + used, len - used,
+				     "#%llu t=%.6f peer %d [%s, thread %llu] %s\n",
 				     (unsigned long long)e->seq, (double)e->t_us / 1e6, e->peer,
 				     e->thread, (unsigned long long)e->thread_id, e->text);
 		if (w < 0)

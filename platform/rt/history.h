@@ -41,19 +41,19 @@
 #define RT_HISTORY_MAX 96
 
 typedef struct rt_history_entry {
-	uint64_t seq;             /* the event; for a critical section, the acquire */
-	int64_t t_us;             /* logical microseconds since rt_init */
+	uint64_t seq; /* the event; for a critical section, the acquire */
+	int64_t t_us; /* logical microseconds since rt_init */
 	int peer;
 	char thread[RT_HISTORY_THREAD];
-	uint64_t thread_id;       /* tells apart threads of the same name */
+	uint64_t thread_id; /* tells apart threads of the same name */
 	bool is_cs;
 	/* A critical section: */
-	const char *lock;         /* its lock's class name ("raft.mu") */
+	const char *lock; /* its lock's class name ("raft.mu") */
 	uint64_t release_seq;
 	int64_t release_t_us;
 	rt_site acquire;
 	rt_site release;
-	int repeats;              /* earlier ones of this thread at the same lines */
+	int repeats; /* earlier ones of this thread at the same lines */
 	/* A note: */
 	char text[RT_HISTORY_TEXT];
 } rt_history_entry;

@@ -22,8 +22,8 @@ static void elect_zero(script *s)
 
 static script_append announce(int64_t term, int64_t prev, int64_t prev_term, int64_t commit)
 {
-	return (script_append){.term = term, .prev_index = prev, .prev_term = prev_term,
-			       .commit = commit};
+	return (script_append){
+	    .term = term, .prev_index = prev, .prev_term = prev_term, .commit = commit};
 }
 
 static void test_commit_after_a_majority_acknowledged(void)
@@ -83,8 +83,11 @@ static void test_an_entry_of_the_leaders_term_commits_those_below(void)
 	elect_zero(&s);
 	script_win_election(&s, 2, 4, (int[]){1, -1});
 	script_start_returned(&s, 2, 2, 4, 400);
-	script_append carry = {.term = 4, .prev_index = 1, .prev_term = 2,
-			       .entries = (script_entry[]){{4, 400}}, .count = 1};
+	script_append carry = {.term = 4,
+			       .prev_index = 1,
+			       .prev_term = 2,
+			       .entries = (script_entry[]){{4, 400}},
+			       .count = 1};
 	script_send(&s, 2, 1, carry);
 	script_ack(&s, 2, 1, carry, true);
 	script_send(&s, 2, 1, announce(4, 2, 4, 2));
@@ -103,8 +106,11 @@ static void test_acknowledgements_of_an_earlier_term_do_not_cover_later_entries(
 	script_win_election(&s, 0, 5, (int[]){2, -1});
 	script_ack(&s, 0, 1, replicate_first, true); /* late: a reply of term 2 */
 	script_start_returned(&s, 0, 2, 5, 500);
-	script_append carry = {.term = 5, .prev_index = 1, .prev_term = 2,
-			       .entries = (script_entry[]){{5, 500}}, .count = 1};
+	script_append carry = {.term = 5,
+			       .prev_index = 1,
+			       .prev_term = 2,
+			       .entries = (script_entry[]){{5, 500}},
+			       .count = 1};
 	script_send(&s, 0, 1, carry);
 	script_send(&s, 0, 1, announce(5, 2, 5, 2));
 	const script_finding *f = script_expect_one(&s, "commit-without-quorum");

@@ -202,8 +202,7 @@ void add_oracle_election_suite(void)
 		    test_leader_with_majority_of_delivered_votes_is_elected);
 	CU_add_test(s, "a leader without a majority: leader-not-elected",
 		    test_leader_without_majority_is_not_elected);
-	CU_add_test(s, "votes not delivered elect no one",
-		    test_votes_not_delivered_do_not_elect);
+	CU_add_test(s, "votes not delivered elect no one", test_votes_not_delivered_do_not_elect);
 	CU_add_test(s, "votes of an older term elect no one",
 		    test_votes_of_an_older_term_do_not_elect);
 	CU_add_test(s, "two servers sending AppendEntries in one term: two-leaders",

@@ -100,8 +100,8 @@ static void test_locks_of_trusted_code_keep_no_history(void)
 {
 	rt_history_reset();
 	apply_queue *q = apply_queue_make(PEER, 1);
-	apply_msg m = {.command_valid = true, .command = calloc(1, 8), .command_len = 8,
-		       .command_index = 1};
+	apply_msg m = {
+	    .command_valid = true, .command = calloc(1, 8), .command_len = 8, .command_index = 1};
 	CU_ASSERT_TRUE(apply_queue_put(q, &m));
 	CU_ASSERT_TRUE(apply_queue_get(q, &m));
 	apply_msg_free(&m);
@@ -143,8 +143,8 @@ static void test_finding_line_carries_peers_index_and_history(void)
 	CU_ASSERT_EQUAL_FATAL(json_array_size(history), 1);
 	json_t *acquire = json_object_get(json_array_get(history, 0), "acquire");
 	CU_ASSERT_EQUAL(json_integer_value(json_object_get(acquire, "line")), lock_line);
-	CU_ASSERT_PTR_NOT_NULL(strstr(json_string_value(json_object_get(f, "details")),
-				      "test.history_mu held until"));
+	CU_ASSERT_PTR_NOT_NULL(
+	    strstr(json_string_value(json_object_get(f, "details")), "test.history_mu held until"));
 	json_decref(f);
 	free(err);
 	oracle_free(o);

@@ -16,8 +16,8 @@ static void elect_zero(script *s)
 
 static script_append one_entry(const script_entry *e, int64_t prev)
 {
-	return (script_append){.term = 2, .prev_index = prev, .prev_term = prev ? 2 : 0,
-			       .entries = e, .count = 1};
+	return (script_append){
+	    .term = 2, .prev_index = prev, .prev_term = prev ? 2 : 0, .entries = e, .count = 1};
 }
 
 static void test_start_returning_an_index_twice(void)
@@ -62,8 +62,8 @@ static void test_honest_starts_in_any_order(void)
 	script_start_returned(&s, 0, 1, 2, 100);
 	script_start_returned(&s, 0, 2, 2, 200);
 	script_send(&s, 0, 2,
-		    (script_append){.term = 2, .entries = (script_entry[]){{2, 100}, {2, 200}},
-				    .count = 2});
+		    (script_append){
+			.term = 2, .entries = (script_entry[]){{2, 100}, {2, 200}}, .count = 2});
 	script_expect_none(&s);
 	script_end(&s);
 }

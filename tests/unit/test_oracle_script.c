@@ -41,12 +41,12 @@ void script_end(script *s)
 static void show_findings(const script *s)
 {
 	for (int i = 0; i < s->nfindings; i++)
-		fprintf(stderr, "    finding %d: %s (term %lld, index %lld)\n", i, s->findings[i].kind,
-			(long long)s->findings[i].term, (long long)s->findings[i].index);
+		fprintf(stderr, "    finding %d: %s (term %lld, index %lld)\n", i,
+			s->findings[i].kind, (long long)s->findings[i].term,
+			(long long)s->findings[i].index);
 }
 
-const script_finding *script_expect_one_at(script *s, const char *kind, const char *file,
-					   int line)
+const script_finding *script_expect_one_at(script *s, const char *kind, const char *file, int line)
 {
 	bool ok = s->nfindings == 1 && strcmp(s->findings[0].kind, kind) == 0;
 	if (!ok) {
@@ -121,20 +121,20 @@ void script_win_election(script *s, int candidate, int64_t term, const int *vote
 static append_entries_args wire_args(int leader, script_append a)
 {
 	append_entries_args args = {
-		.term = a.term,
-		.leader_id = leader,
-		.prev_log_index = a.prev_index,
-		.prev_log_term = a.prev_term,
-		.entry_count = a.count,
-		.leader_commit = a.commit,
+	    .term = a.term,
+	    .leader_id = leader,
+	    .prev_log_index = a.prev_index,
+	    .prev_log_term = a.prev_term,
+	    .entry_count = a.count,
+	    .leader_commit = a.commit,
 	};
 	args.entries = calloc((size_t)a.count + 1, sizeof(log_entry));
 	for (int i = 0; i < a.count; i++) {
 		unsigned char *bytes = malloc(8);
 		for (int k = 0; k < 8; k++)
 			bytes[k] = (unsigned char)((uint64_t)a.entries[i].cmd >> (8 * k));
-		args.entries[i] = (log_entry){.term = a.entries[i].term, .command = bytes,
-					      .command_len = 8};
+		args.entries[i] =
+		    (log_entry){.term = a.entries[i].term, .command = bytes, .command_len = 8};
 	}
 	return args;
 }
@@ -149,8 +149,8 @@ void script_send(script *s, int leader, int follower, script_append a)
 void script_ack(script *s, int leader, int follower, script_append a, bool success)
 {
 	append_entries_args args = wire_args(leader, a);
-	append_entries_reply r = {.term = a.term, .success = success, .conflict_term = -1,
-				  .conflict_index = -1};
+	append_entries_reply r = {
+	    .term = a.term, .success = success, .conflict_term = -1, .conflict_index = -1};
 	oracle_append_entries_replied(s->o, follower, s->gen[follower], leader, &args, &r);
 	oracle_append_entries_delivered(s->o, leader, follower, &args, &r);
 	append_entries_args_free(&args);
@@ -160,8 +160,8 @@ void script_answer(script *s, int follower, int leader, script_append a, int64_t
 		   bool success)
 {
 	append_entries_args args = wire_args(leader, a);
-	append_entries_reply r = {.term = reply_term, .success = success, .conflict_term = -1,
-				  .conflict_index = -1};
+	append_entries_reply r = {
+	    .term = reply_term, .success = success, .conflict_term = -1, .conflict_index = -1};
 	oracle_append_entries_replied(s->o, follower, s->gen[follower], leader, &args, &r);
 	append_entries_args_free(&args);
 }

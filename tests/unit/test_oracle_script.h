@@ -36,8 +36,7 @@ void script_end(script *s);
 
 /* The test fails unless exactly one finding was raised, of this kind. */
 #define script_expect_one(s, kind) script_expect_one_at((s), (kind), __FILE__, __LINE__)
-const script_finding *script_expect_one_at(script *s, const char *kind, const char *file,
-					   int line);
+const script_finding *script_expect_one_at(script *s, const char *kind, const char *file, int line);
 /* The test fails if any finding was raised. */
 #define script_expect_none(s) script_expect_none_at((s), __FILE__, __LINE__)
 void script_expect_none_at(script *s, const char *file, int line);

@@ -164,6 +164,7 @@ void rt_lockdep_released(rt_mutex *mu, rt_site site)
 		return;
 	}
 	rt_history_cs(mu, h, site);
+	rt_preempt_released(mu);
 	int i = (int)(h - self->held);
 	for (; i + 1 < self->nheld; i++) /* not memmove: see copy_str in thread.c */
 		self->held[i] = self->held[i + 1];

@@ -29,6 +29,7 @@ void rt_mutex_init_at(rt_mutex *mu, const char *class_name, int instance, rt_sit
 	mu->instance = instance;
 	mu->class_id = rt_lock_class_id(class_name);
 	mu->history = rt_history_site_kept(site);
+	rt_preempt_init(mu);
 }
 
 void rt_mutex_destroy(rt_mutex *mu)
@@ -40,17 +41,24 @@ void rt_mutex_lock_at(rt_mutex *mu, rt_site site) NO_THREAD_SAFETY_ANALYSIS
 {
 	rt_lockdep_before_acquire(mu, site);
 	rt_noise();
+	rt_real_sleep_ns(rt_preempt_reacquire(mu));
 	rt_wait_begin_lock(mu, site);
+	rt_preempt_waiting(mu, +1);
 	check(pthread_mutex_lock(&mu->m), "pthread_mutex_lock");
+	rt_preempt_waiting(mu, -1);
 	rt_wait_end();
 	rt_lockdep_acquired(mu, site);
 }
 
+/* mu may be freed as soon as it is released: the preemption point decides
+ * before. */
 void rt_mutex_unlock_at(rt_mutex *mu, rt_site site) NO_THREAD_SAFETY_ANALYSIS
 {
 	rt_lockdep_released(mu, site);
+	int64_t step_aside_ns = rt_preempt_release(mu);
 	check(pthread_mutex_unlock(&mu->m), "pthread_mutex_unlock");
 	rt_noise();
+	rt_real_sleep_ns(step_aside_ns);
 }
 
 void rt_cond_init(rt_cond *cv)

@@ -22,6 +22,7 @@
 #define RT_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -73,7 +74,9 @@ typedef struct CAPABILITY("mutex") rt_mutex {
 	const char *class_name;
 	int instance;
 	int class_id;
-	bool history;  /* its critical sections go into the history (history.h) */
+	bool history;  /* a peer's lock: its critical sections go into the
+			* history (history.h) and it has preemption points */
+	atomic_int waiters; /* threads trying to take it (preempt.c) */
 } rt_mutex;
 
 /* Locks made by the trusted code (platform/, harness/) keep no history:

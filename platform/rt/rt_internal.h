@@ -37,6 +37,10 @@ typedef struct rt_thread_rec {
 	int peer;
 	uint64_t rng;
 
+	/* The lock this thread released last, and when (preempt.c). */
+	const rt_mutex *last_released;
+	int64_t last_release_us;
+
 	/* Locks this thread holds, in acquisition order. */
 	rt_held_lock held[RT_MAX_HELD];
 	int nheld;
@@ -84,6 +88,18 @@ bool rt_history_site_kept(rt_site site);
 bool rt_history_wants(const rt_mutex *mu);
 void rt_history_cs(const rt_mutex *mu, const rt_held_lock *h, rt_site release);
 void rt_history_hide_from_helgrind(void);
+
+/* preempt.c: the preemption points (a scheduler can later own them).
+ * init: a new mutex; waiting: delta threads start or stop trying to take
+ * mu; released: the calling thread released mu. The two decisions return
+ * how long to step aside (real ns, 0 for not at all): reacquire, before
+ * the calling thread takes mu; release, before it releases mu (decided
+ * while mu is still valid; the thread steps aside after releasing). */
+void rt_preempt_init(rt_mutex *mu);
+void rt_preempt_waiting(rt_mutex *mu, int delta);
+void rt_preempt_released(rt_mutex *mu);
+int64_t rt_preempt_reacquire(rt_mutex *mu);
+int64_t rt_preempt_release(rt_mutex *mu);
 
 /* Seeds the calling thread's random stream. */
 void rt_rng_seed_thread(rt_thread_rec *rec, uint64_t stream);

@@ -28,6 +28,7 @@ int main(void)
 	add_oracle_commit_suite();
 	add_oracle_terms_suite();
 	add_oracle_history_suite();
+	add_preempt_suite();
 
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();

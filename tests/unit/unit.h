@@ -19,5 +19,6 @@ void add_oracle_log_suite(void);
 void add_oracle_commit_suite(void);
 void add_oracle_terms_suite(void);
 void add_oracle_history_suite(void);
+void add_preempt_suite(void);
 
 #endif

@@ -7,7 +7,9 @@
  *     function entered without its lock, a blocking call made with a lock
  *     held, and a lock-order cycle;
  *   - add seeded schedule noise at lock acquire/release and RPC send/receive,
- *     to widen race windows;
+ *     to widen race windows, and step aside where a peer's released lock is
+ *     wanted (preempt.c), to open split critical sections;
+ *   - keep each peer's recent critical sections for findings (history.h);
  *   - stretch or shrink every duration by one time scale, so slow detectors
  *     (TSan, Helgrind) and fast runs see the same protocol;
  *   - tell the watchdog who holds which lock and who waits on what.

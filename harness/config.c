@@ -8,6 +8,7 @@
 
 #include "config_internal.h"
 #include "xalloc.h"
+#include "oracle_tap.h"
 #include "rt/finding.h"
 #include "watchdog.h"
 
@@ -45,6 +46,9 @@ config *cfg_make(int n, bool unreliable, bool snapshot)
 	cfg->n = n;
 	cfg->net = net_make(n);
 	cfg->inv = invariants_make(n);
+	cfg->oracle = oracle_make(n, cfg_fail_oracle, NULL);
+	net_tap tap = oracle_net_tap(cfg->oracle);
+	net_set_tap(cfg->net, &tap);
 	cfg_applied_init(&cfg->applied, n);
 	rt_mutex_init(&cfg->mu, "config.mu", -1);
 	cfg->instances = xcalloc(n, sizeof(cfg_instance *));
@@ -66,9 +70,11 @@ config *cfg_make(int n, bool unreliable, bool snapshot)
 }
 
 /* Crash server i. The persister is copied first, so that anything the dead
- * instance still saves goes to the old copy and is lost, as on a real crash. */
+ * instance still saves goes to the old copy and is lost, as on a real crash.
+ * The oracle hears of it before the copy (oracle_crashed). */
 void cfg_crash1(config *cfg, int i)
 {
+	oracle_tap_crash(cfg->oracle, i, cfg_is_up(cfg, i));
 	cfg_disconnect(cfg, i);
 	net_delete_server(cfg->net, i);
 
@@ -95,6 +101,7 @@ static cfg_instance *instance_make(config *cfg, int i)
 	inst->server = i;
 	inst->applyq = apply_queue_make(i, APPLY_QUEUE_CAPACITY);
 	inst->next_apply_index = 1;
+	inst->gen = oracle_tap_restart(cfg->oracle, i);
 	invariants_peer_init(&inst->inv, cfg->inv, i);
 	inst->observer = invariants_observer(&inst->inv);
 	return inst;
@@ -104,11 +111,14 @@ static cfg_instance *instance_make(config *cfg, int i)
 void cfg_start1(config *cfg, int i)
 {
 	cfg_crash1(cfg, i);
+	cfg_instance *inst = instance_make(cfg, i);
 
-	/* Fresh outgoing endpoints: the old instance's stay disabled for good. */
+	/* Fresh outgoing endpoints: the old instance's stay disabled for good.
+	 * They and the server carry the instance, for the network's tap. */
 	net_endpoint **ends = xcalloc(cfg->n, sizeof(net_endpoint *));
 	for (int j = 0; j < cfg->n; j++) {
 		ends[j] = net_make_end(cfg->net);
+		net_end_set_owner(ends[j], inst);
 		net_connect(cfg->net, ends[j], j);
 	}
 
@@ -123,9 +133,9 @@ void cfg_start1(config *cfg, int i)
 	persister *ps = cfg->saved[i];
 	rt_mutex_unlock(&cfg->mu);
 
-	cfg_instance *inst = instance_make(cfg, i);
 	inst->ends = ends;
 	net_server *srv = net_make_server();
+	net_server_set_owner(srv, inst);
 	inst->rf = raft_make(ends, cfg->n, i, ps, srv, inst->applyq, &inst->observer);
 	cfg_apply_consumer_start(inst);
 	net_add_server(cfg->net, i, srv);
@@ -200,12 +210,17 @@ bool cfg_is_up(config *cfg, int i)
 bool cfg_raft_start(config *cfg, int i, const void *cmd, size_t len, int64_t *index,
 		    int64_t *term)
 {
-	int64_t ignored_index, ignored_term;
+	int64_t my_index = 0, my_term = 0;
 	raft *rf = running_raft(cfg, i);
 	if (rf == NULL)
 		return false;
-	return raft_start(rf, cmd, len, index ? index : &ignored_index,
-			  term ? term : &ignored_term);
+	bool ok = raft_start(rf, cmd, len, &my_index, &my_term);
+	oracle_tap_start(cfg->oracle, i, cmd, len, ok, my_index, my_term);
+	if (index)
+		*index = my_index;
+	if (term)
+		*term = my_term;
+	return ok;
 }
 
 /* raft_start for an integer command. */
@@ -333,6 +348,9 @@ void cfg_cleanup(config *cfg)
 	cfg_instance *all = cfg->all_instances;
 	rt_mutex_unlock(&cfg->mu);
 
+	/* The test is over: killed peers may answer anything now. */
+	for (int i = 0; i < cfg->n; i++)
+		oracle_crashed(cfg->oracle, i);
 	for (int i = 0; i < cfg->n; i++) {
 		raft *rf = running_raft(cfg, i);
 		if (rf != NULL)
@@ -355,6 +373,7 @@ void cfg_cleanup(config *cfg)
 		persister_free(cfg->all_persisters[k]);
 	net_free(cfg->net);
 	invariants_free(cfg->inv);
+	oracle_free(cfg->oracle);
 	cfg_applied_free(&cfg->applied);
 	rt_mutex_destroy(&cfg->mu);
 

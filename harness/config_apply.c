@@ -7,6 +7,9 @@
  *   apply-mismatch      every server must apply the same command at an
  *                       index (State Machine Safety, Raft paper Figure 3)
  *
+ * Each applied entry also goes to the protocol oracle (oracle.h), which
+ * checks that it was committed by a quorum.
+ *
  * What each server applied goes into lock-free tables (config_internal.h)
  * that cfg_n_committed, cfg_wait and cfg_one read.
  */
@@ -15,6 +18,7 @@
 #include <valgrind/helgrind.h>
 
 #include "config_internal.h"
+#include "oracle_tap.h"
 
 /* The tables start empty; the threads that use them start later. */
 void cfg_applied_init(cfg_applied *a, int n)
@@ -118,6 +122,7 @@ static void check_command(cfg_instance *inst, const apply_msg *m)
 			    "server %d applied index %lld; the harness records only %d entries",
 			    inst->server, (long long)index, APPLIED_MAX_INDEX);
 	inst->next_apply_index++;
+	oracle_tap_apply(cfg->oracle, inst->server, index, m->command, m->command_len);
 
 	uint64_t value = cfg_cmd_value(m->command, m->command_len);
 	uint64_t slot = value ^ APPLIED_TAG;

@@ -24,32 +24,42 @@ static const char *base_name(const char *path)
 
 /* Report the failure once, then end the process; threads are still running,
  * so no exit handlers. */
-void cfg_fail_at(rt_site site, const char *kind, int peer, int64_t term, const char *fmt, ...)
+static __attribute__((noreturn)) void fail_with(const rt_finding_info *info, const char *msg)
 {
 	if (atomic_flag_test_and_set(&failing)) {
 		/* Another thread is reporting; it ends the process. */
 		for (;;)
 			pause();
 	}
+	/* A failed check points at its line; an invariant the harness saw
+	 * broken while the test ran has no line of the test to point at. */
+	if (strcmp(info->kind, "check-failed") != 0 && info->site.file != NULL &&
+	    strncmp(info->site.file, "harness/", 8) == 0)
+		printf("    invariant broken: %s\n", msg);
+	else
+		printf("    %s:%d: %s\n", base_name(info->site.file), info->site.line, msg);
+	fflush(stdout);
+	rt_finding(info, "%s", msg);
+	fflush(stderr);
+	_exit(1);
+}
+
+void cfg_fail_at(rt_site site, const char *kind, int peer, int64_t term, const char *fmt, ...)
+{
 	char msg[1024];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-
-	/* A failed check points at its line; an invariant the harness saw
-	 * broken while the test ran has no line of the test to point at. */
-	if (strcmp(kind, "check-failed") != 0 && site.file != NULL &&
-	    strncmp(site.file, "harness/", 8) == 0)
-		printf("    invariant broken: %s\n", msg);
-	else
-		printf("    %s:%d: %s\n", base_name(site.file), site.line, msg);
-	fflush(stdout);
 	rt_finding_info info = {.detector = "invariants", .kind = kind, .rule = RULE_OTHER,
 				.peer = peer, .term = term, .site = site};
-	rt_finding(&info, "%s", msg);
-	fflush(stderr);
-	_exit(1);
+	fail_with(&info, msg);
+}
+
+/* The oracle's report function (oracle.h): a violation ends the test. */
+void cfg_fail_oracle(void *ctx, const rt_finding_info *info, const char *message)
+{
+	fail_with(info, message);
 }
 
 /* A progress line, indented like Go's test log. */

@@ -11,6 +11,7 @@
 #include "config.h"
 #include "invariants.h"
 #include "net.h"
+#include "oracle.h"
 #include "persister.h"
 #include "raft.h"
 
@@ -24,6 +25,7 @@ typedef struct cfg_instance {
 	/* Set before the peer starts; read-only afterwards. */
 	config *cfg;
 	int server;
+	uint32_t gen;                   /* its generation for the oracle */
 	raft *rf;
 	apply_queue *applyq;
 	net_endpoint **ends;            /* [j]: this instance's endpoint to reach j */
@@ -62,6 +64,7 @@ struct config {
 	int n;
 	net_network *net;
 	invariants *inv;
+	oracle *oracle;            /* fed by the network's tap and the hooks below */
 	cfg_applied applied;
 	struct config *next_live;  /* cfg_cleanup_all's list; main thread only */
 
@@ -91,6 +94,10 @@ static inline void cfg_encode_int(int64_t v, unsigned char bytes[8])
 	for (int k = 0; k < 8; k++)
 		bytes[k] = (unsigned char)((uint64_t)v >> (8 * k));
 }
+
+/* config_checks.c: report an oracle's violation and end the test. */
+void cfg_fail_oracle(void *ctx, const rt_finding_info *info, const char *message)
+	__attribute__((noreturn));
 
 /* config_apply.c */
 void cfg_applied_init(cfg_applied *a, int n);

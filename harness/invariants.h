@@ -17,6 +17,11 @@
  * commit index starts again from 0. The leader table is per server number,
  * so the same server leading a term twice is fine.
  *
+ * These checks believe what a peer reports about itself. The protocol
+ * oracles (oracle.h) check Raft's properties from what the harness sees
+ * itself: the messages on the network, Start's return values, the apply
+ * queue.
+ *
  * A violation is reported as an "invariants" finding and ends the test
  * (exit status 1).
  *

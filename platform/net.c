@@ -107,6 +107,24 @@ void net_set_long_delays(net_network *net, bool on)
 	atomic_store_explicit(&net->long_delays, on, memory_order_relaxed);
 }
 
+/* The tap's functions are NULL until set. */
+void net_set_tap(net_network *net, const net_tap *tap)
+{
+	net->tap = *tap;
+}
+
+/* Read by the tap on the calling thread; written before the peer starts. */
+void net_end_set_owner(net_endpoint *end, void *owner)
+{
+	end->owner = owner;
+}
+
+/* Published with the server by net_add_server. */
+void net_server_set_owner(net_server *srv, void *owner)
+{
+	srv->owner = owner;
+}
+
 /* The network keeps the endpoint until net_free, so callers never see it freed. */
 net_endpoint *net_make_end(net_network *net)
 {

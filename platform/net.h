@@ -82,6 +82,46 @@ void net_server_free(net_server *srv);
  * without a lock. An unknown method in a call is a bug and aborts. */
 void net_server_add_method(net_server *srv, const char *method, net_handler fn, void *ctx);
 
+/* ---- Watching the traffic (used by the harness's protocol oracles) ------- */
+
+/*
+ * One call as a tap sees it. The owners are what the harness gave
+ * net_end_set_owner and net_server_set_owner (NULL when it gave nothing):
+ * they say which instance of which server sent the request and which one
+ * answered it, as the harness set the network up, not as a peer says.
+ */
+typedef struct net_tap_call {
+	void *from;            /* owner of the calling endpoint */
+	int to;                /* the server number called */
+	void *to_owner;        /* owner of the server that ran the handler, or NULL */
+	const char *method;
+	const codec_buf *args;
+} net_tap_call;
+
+/*
+ * A tap is told about every call, on the threads that make it happen:
+ *   sent      the call entered the network (caller's thread);
+ *   replied   the handler returned this reply (handler's thread), before
+ *             the caller can see it; the network may still lose it;
+ *   returned  the call ends on the caller's thread: reply is what the
+ *             caller receives, or NULL when nothing arrives.
+ * The functions must not block or take a lock a peer's thread might take:
+ * they run inside peers' calls and must not order peers' threads.
+ */
+typedef struct net_tap {
+	void *ctx;
+	void (*sent)(void *ctx, const net_tap_call *call);
+	void (*replied)(void *ctx, const net_tap_call *call, const codec_buf *reply);
+	void (*returned)(void *ctx, const net_tap_call *call, const codec_buf *reply);
+} net_tap;
+
+/* Set once, before any endpoint is used. */
+void net_set_tap(net_network *net, const net_tap *tap);
+/* Before the endpoint or server is used (the endpoint connected and
+ * enabled, the server added). */
+void net_end_set_owner(net_endpoint *end, void *owner);
+void net_server_set_owner(net_server *srv, void *owner);
+
 /* ---- Calls (used by peers) ----------------------------------------------- */
 
 /*

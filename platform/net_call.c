@@ -9,7 +9,8 @@
  *   4. lose the reply if the server was deleted or, when unreliable, by
  *      chance; with long reordering, hold the reply back for a while.
  *
- * Steps 1, 2 and 4 run on the caller's thread. The only lock involved is
+ * A tap (net.h) watches each call go in, the handler's reply and the call
+ * end. Steps 1, 2 and 4 run on the caller's thread. The only lock involved is
  * the call's own, shared by the caller and its handler thread and by
  * nobody else, so two different calls never synchronise with each other.
  */
@@ -29,6 +30,8 @@ typedef struct net_call_state {
 	const net_method *method;
 	codec_buf args;	 /* written before the handler starts; read-only after */
 	codec_buf reply; /* the handler's until it sets done; the caller's after */
+	const net_tap *tap;    /* the network's tap; read-only */
+	net_tap_call tap_call; /* the call as the tap sees it; read-only */
 
 	rt_mutex mu;
 	rt_cond finished; /* signalled, under mu, when done becomes true */
@@ -91,13 +94,17 @@ static net_server *net_reachable_server(const net_endpoint *end, int *server)
 }
 
 /* A call state with a copy of args, owned by the caller and the handler. */
-static net_call_state *net_call_make(const net_method *method, const codec_buf *args, int server)
+static net_call_state *net_call_make(const net_method *method, const net_tap *tap,
+				     const net_tap_call *call, int server)
 {
 	net_call_state *c = xcalloc(1, sizeof *c);
 	c->method = method;
 	codec_buf_init(&c->args);
 	codec_buf_init(&c->reply);
-	codec_buf_copy(&c->args, args);
+	codec_buf_copy(&c->args, call->args);
+	c->tap = tap;
+	c->tap_call = *call;
+	c->tap_call.args = &c->args;
 	rt_mutex_init(&c->mu, "net.call.mu", server);
 	rt_cond_init(&c->finished);
 	c->handler_slot = -1;
@@ -129,6 +136,8 @@ static void net_handler_thread(void *arg)
 	rt_mutex_unlock(&c->mu);
 
 	c->method->fn(c->method->ctx, &c->args, &c->reply);
+	if (c->tap->replied != NULL)
+		c->tap->replied(c->tap->ctx, &c->tap_call, &c->reply);
 
 	rt_mutex_lock(&c->mu);
 	c->done = true;
@@ -181,18 +190,19 @@ static bool net_wait_for_handler(net_call_state *c, const net_endpoint *end, int
 
 /* Steps 3 and 4 for a request that reached srv; true if a reply arrives. */
 static bool net_deliver(net_endpoint *end, int server, net_server *srv, net_knobs knobs,
-			const char *method, const codec_buf *args, codec_buf *reply, rt_site site)
+			net_tap_call *call, codec_buf *reply, rt_site site)
 {
 	net_network *net = end->net;
-	const net_method *m = net_server_find_method(srv, method);
+	const net_method *m = net_server_find_method(srv, call->method);
 	if (m == NULL) {
 		fprintf(stderr,
 			"net_call: server %d has no method \"%s\"; check the method "
 			"name and that the server added it with net_server_add_method\n",
-			server, method);
+			server, call->method);
 		abort();
 	}
-	net_call_state *c = net_call_make(m, args, server);
+	call->to_owner = srv->owner;
+	net_call_state *c = net_call_make(m, &net->tap, call, server);
 	atomic_fetch_add_explicit(&srv->count, 1, memory_order_relaxed);
 	rt_thread_spawn(m->thread_name, server, net_handler_thread, c);
 
@@ -210,7 +220,26 @@ static bool net_deliver(net_endpoint *end, int server, net_server *srv, net_knob
 	return ok;
 }
 
-/* See net.h. Steps 1 and 2, then net_deliver. */
+/* Steps 1 and 2, then net_deliver; true if a reply arrives. */
+static bool net_transmit(net_endpoint *end, int server, net_server *srv, net_knobs knobs,
+			 net_tap_call *call, codec_buf *reply, rt_site site)
+{
+	net_network *net = end->net;
+	if (srv == NULL) {
+		/* No reply will come: make the caller wait as for a timeout. */
+		net_delay(net, rt_rand_range(0, knobs.long_delays ? 7000 : 100), site);
+		return false;
+	}
+	if (!knobs.reliable) {
+		if (!net_delay(net, rt_rand_range(0, 27), site) || net_chance(100))
+			return false; /* request lost */
+	}
+	bool ok = net_deliver(end, server, srv, knobs, call, reply, site);
+	rt_noise(); /* receive */
+	return ok;
+}
+
+/* See net.h. The tap sees the call enter the network and end. */
 bool net_call_at(net_endpoint *end, const char *method, const codec_buf *args, codec_buf *reply,
 		 rt_site site)
 {
@@ -229,17 +258,11 @@ bool net_call_at(net_endpoint *end, const char *method, const codec_buf *args, c
 	};
 	int server;
 	net_server *srv = net_reachable_server(end, &server);
-	if (srv == NULL) {
-		/* No reply will come: make the caller wait as for a timeout. */
-		net_delay(net, rt_rand_range(0, knobs.long_delays ? 7000 : 100), site);
-		return false;
-	}
-
-	if (!knobs.reliable) {
-		if (!net_delay(net, rt_rand_range(0, 27), site) || net_chance(100))
-			return false; /* request lost */
-	}
-	bool ok = net_deliver(end, server, srv, knobs, method, args, reply, site);
-	rt_noise(); /* receive */
+	net_tap_call call = {.from = end->owner, .to = server, .method = method, .args = args};
+	if (net->tap.sent != NULL)
+		net->tap.sent(net->tap.ctx, &call);
+	bool ok = net_transmit(end, server, srv, knobs, &call, reply, site);
+	if (net->tap.returned != NULL)
+		net->tap.returned(net->tap.ctx, &call, ok ? reply : NULL);
 	return ok;
 }

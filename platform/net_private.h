@@ -44,6 +44,7 @@ typedef struct net_method {
 struct net_server {
 	/* Built before net_add_server publishes the server; read-only after. */
 	net_method *methods;
+	void *owner;           /* for the tap */
 
 	atomic_int_fast64_t count; /* requests dispatched to this server */
 
@@ -54,6 +55,7 @@ struct net_server {
 
 struct net_endpoint {
 	net_network *net;
+	void *owner;           /* for the tap; set before the endpoint is used */
 	atomic_bool enabled;
 	atomic_int server; /* server number, or -1 when not connected */
 
@@ -69,6 +71,7 @@ struct net_network {
 	atomic_bool long_reordering;
 	atomic_bool long_delays;
 	atomic_bool closed;
+	net_tap tap;     /* set before any call; read-only after */
 
 	atomic_int_fast64_t total_count; /* every call that entered the network */
 	atomic_int_fast64_t total_bytes; /* their argument bytes */

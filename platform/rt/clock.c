@@ -44,6 +44,11 @@ int64_t rt_now_ms(void)
 	return (int64_t)((double)(rt_real_ns() - start_ns) / 1e6 / rt_global_scale);
 }
 
+int64_t rt_now_us(void)
+{
+	return (int64_t)((double)(rt_real_ns() - start_ns) / 1e3 / rt_global_scale);
+}
+
 double rt_now_s(void)
 {
 	return (double)(rt_real_ns() - start_ns) / 1e9 / rt_global_scale;

@@ -30,6 +30,59 @@ static json_t *site_function(rt_site site)
 	return site.func ? json_string(site.func) : json_null();
 }
 
+static json_t *site_object(rt_site site)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "file", site.file ? json_string(site.file) : json_null());
+	json_object_set_new(o, "line", int_or_null(site.file ? site.line : -1));
+	json_object_set_new(o, "function", site_function(site));
+	return o;
+}
+
+/* The history as an array of events, oldest first (docs/findings.md). */
+static json_t *history_array(const rt_history *h)
+{
+	json_t *a = json_array();
+	for (int i = 0; i < h->n; i++) {
+		const rt_history_entry *e = &h->entries[i];
+		json_t *o = json_object();
+		json_object_set_new(o, "seq", json_integer((json_int_t)e->seq));
+		json_object_set_new(o, "t", json_real((double)e->t_us / 1e6));
+		json_object_set_new(o, "peer", json_integer(e->peer));
+		json_object_set_new(o, "thread", json_string(e->thread));
+		json_object_set_new(o, "thread_id", json_integer((json_int_t)e->thread_id));
+		if (e->is_cs) {
+			json_object_set_new(o, "lock", json_string(e->lock ? e->lock : "?"));
+			json_object_set_new(o, "acquire", site_object(e->acquire));
+			json_object_set_new(o, "release", site_object(e->release));
+			json_object_set_new(o, "release_seq", json_integer((json_int_t)e->release_seq));
+			json_object_set_new(o, "release_t", json_real((double)e->release_t_us / 1e6));
+			json_object_set_new(o, "repeats", json_integer(e->repeats));
+		} else {
+			json_object_set_new(o, "note", json_string(e->text));
+		}
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+/* details, then the history as text, in one malloc'd string (or NULL). */
+static char *details_text(const char *details, const rt_history *h)
+{
+	if (h == NULL || h->n == 0)
+		return details ? strdup(details) : NULL;
+	size_t len = (details ? strlen(details) + 1 : 0) + 64 + (size_t)h->n * 512;
+	char *text = malloc(len);
+	if (text == NULL)
+		return NULL;
+	int used = snprintf(text, len, "%s%swhat led to it, oldest first (#n orders events across "
+				       "threads; t in logical seconds):\n",
+			    details ? details : "", details ? "\n" : "");
+	if (used > 0 && (size_t)used < len)
+		rt_history_format(h, text + used, len - (size_t)used);
+	return text;
+}
+
 static json_t *finding_object(const rt_finding_info *info, const char *details,
 			      const char *message)
 {
@@ -52,8 +105,21 @@ static json_t *finding_object(const rt_finding_info *info, const char *details,
 			json_array_append_new(stack, json_string(info->stack[i]));
 		json_object_set_new(o, "stack", stack);
 	}
-	if (details)
-		json_object_set_new(o, "details", json_string(details));
+	if (info->index > 0)
+		json_object_set_new(o, "index", json_integer(info->index));
+	if (info->npeers > 0) {
+		json_t *peers = json_array();
+		for (int i = 0; i < info->npeers; i++)
+			json_array_append_new(peers, json_integer(info->peers[i]));
+		json_object_set_new(o, "peers", peers);
+	}
+	char *text = details_text(details, info->history);
+	if (text) {
+		json_object_set_new(o, "details", json_string(text));
+		free(text);
+	}
+	if (info->history != NULL)
+		json_object_set_new(o, "history", history_array(info->history));
 	return o;
 }
 

@@ -14,6 +14,7 @@
 
 #include <stdint.h>
 
+#include "history.h"
 #include "rt.h"
 
 #define RT_FINDING_PREFIX "RRL-FINDING "
@@ -42,6 +43,11 @@ typedef struct rt_finding_info {
 	rt_site site;          /* primary location; file may be NULL */
 	char **stack;          /* optional raw frames ("binary(+0x1a2b) [0x..]") */
 	int nstack;
+	/* Optional, for findings about the protocol (the invariants): */
+	int64_t index;         /* the log index involved; 0 if none */
+	const int *peers;      /* every peer involved */
+	int npeers;
+	const rt_history *history; /* what led to it; also written into "details" */
 } rt_finding_info;
 
 /* Report one finding; message is printf-style. Safe from any thread. */

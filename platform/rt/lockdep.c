@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "finding.h"
+#include "history.h"
 #include "rt_internal.h"
 
 #define MAX_CLASSES 64
@@ -140,10 +141,17 @@ void rt_lockdep_acquired(rt_mutex *mu, rt_site site)
 		fprintf(stderr, "rt: thread %s holds more than %d locks\n", self->name, RT_MAX_HELD);
 		abort();
 	}
-	self->held[self->nheld++] = (rt_held_lock){.mu = mu, .since_ms = rt_now_ms(), .site = site};
+	int64_t now_us = rt_now_us();
+	self->held[self->nheld++] = (rt_held_lock){
+		.mu = mu,
+		.since_ms = now_us / 1000,
+		.since_us = now_us,
+		.seq = rt_history_wants(mu) ? rt_history_stamp() : 0,
+		.site = site,
+	};
 }
 
-void rt_lockdep_released(rt_mutex *mu)
+void rt_lockdep_released(rt_mutex *mu, rt_site site)
 {
 	rt_thread_rec *self = rt_self();
 	rt_held_lock *h = find_held(self, mu);
@@ -155,6 +163,8 @@ void rt_lockdep_released(rt_mutex *mu)
 			report("unlock-not-held", RULE_OTHER, mu->instance, (rt_site){0}, msg);
 		return;
 	}
+	rt_history_cs(mu, h, site);
+	rt_preempt_released(mu);
 	int i = (int)(h - self->held);
 	for (; i + 1 < self->nheld; i++) /* not memmove: see copy_str in thread.c */
 		self->held[i] = self->held[i + 1];

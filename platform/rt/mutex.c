@@ -1,7 +1,7 @@
 /*
  * Mutexes and condition variables: pthreads plus lock tracking and noise.
  *
- * Unlike the rest of lab/rt, this file is built with TSan instrumentation,
+ * Unlike the rest of platform/rt, this file is built with TSan instrumentation,
  * so TSan's stacks for lock operations show who called rt_mutex_lock. It
  * therefore never writes the thread table itself: the helpers it calls in
  * the uninstrumented files do.
@@ -22,12 +22,14 @@ static void check(int err, const char *what)
 	}
 }
 
-void rt_mutex_init(rt_mutex *mu, const char *class_name, int instance)
+void rt_mutex_init_at(rt_mutex *mu, const char *class_name, int instance, rt_site site)
 {
 	check(pthread_mutex_init(&mu->m, NULL), "pthread_mutex_init");
 	mu->class_name = class_name;
 	mu->instance = instance;
 	mu->class_id = rt_lock_class_id(class_name);
+	mu->history = rt_history_site_kept(site);
+	rt_preempt_init(mu);
 }
 
 void rt_mutex_destroy(rt_mutex *mu)
@@ -39,17 +41,24 @@ void rt_mutex_lock_at(rt_mutex *mu, rt_site site) NO_THREAD_SAFETY_ANALYSIS
 {
 	rt_lockdep_before_acquire(mu, site);
 	rt_noise();
+	rt_real_sleep_ns(rt_preempt_reacquire(mu));
 	rt_wait_begin_lock(mu, site);
+	rt_preempt_waiting(mu, +1);
 	check(pthread_mutex_lock(&mu->m), "pthread_mutex_lock");
+	rt_preempt_waiting(mu, -1);
 	rt_wait_end();
 	rt_lockdep_acquired(mu, site);
 }
 
-void rt_mutex_unlock(rt_mutex *mu) NO_THREAD_SAFETY_ANALYSIS
+/* mu may be freed as soon as it is released: the preemption point decides
+ * before. */
+void rt_mutex_unlock_at(rt_mutex *mu, rt_site site) NO_THREAD_SAFETY_ANALYSIS
 {
-	rt_lockdep_released(mu);
+	rt_lockdep_released(mu, site);
+	int64_t step_aside_ns = rt_preempt_release(mu);
 	check(pthread_mutex_unlock(&mu->m), "pthread_mutex_unlock");
 	rt_noise();
+	rt_real_sleep_ns(step_aside_ns);
 }
 
 void rt_cond_init(rt_cond *cv)
@@ -70,7 +79,7 @@ void rt_cond_destroy(rt_cond *cv)
 static void wait_prologue(rt_mutex *mu, rt_site site)
 {
 	rt_assert_held_at(mu, site);
-	rt_lockdep_released(mu);
+	rt_lockdep_released(mu, site);
 	rt_might_block_at("condition wait", site);
 	rt_wait_begin(RT_WAIT_COND, mu->class_name, -1, site);
 }

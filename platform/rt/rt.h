@@ -7,13 +7,15 @@
  *     function entered without its lock, a blocking call made with a lock
  *     held, and a lock-order cycle;
  *   - add seeded schedule noise at lock acquire/release and RPC send/receive,
- *     to widen race windows;
+ *     to widen race windows, and step aside where a peer's released lock is
+ *     wanted (preempt.c), to open split critical sections;
+ *   - keep each peer's recent critical sections for findings (history.h);
  *   - stretch or shrink every duration by one time scale, so slow detectors
  *     (TSan, Helgrind) and fast runs see the same protocol;
  *   - tell the watchdog who holds which lock and who waits on what.
  *
  * The runtime never adds happens-before edges between threads: its own
- * bookkeeping is invisible to ThreadSanitizer and Helgrind (lab/rt is built
+ * bookkeeping is invisible to ThreadSanitizer and Helgrind (platform/rt is built
  * without TSan instrumentation and its records are excluded from Helgrind),
  * so it can neither hide a data race nor report a false one. The pthread
  * calls it makes on behalf of its callers are still seen by both.
@@ -22,6 +24,7 @@
 #define RT_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -73,14 +76,23 @@ typedef struct CAPABILITY("mutex") rt_mutex {
 	const char *class_name;
 	int instance;
 	int class_id;
+	bool history;  /* a peer's lock: its critical sections go into the
+			* history (history.h) and it has preemption points */
+	atomic_int waiters; /* threads trying to take it (preempt.c) */
 } rt_mutex;
 
-void rt_mutex_init(rt_mutex *mu, const char *class_name, int instance);
+/* Locks made by the trusted code (platform/, harness/) keep no history:
+ * the init site says which they are. */
+#define rt_mutex_init(mu, class_name, instance) \
+	rt_mutex_init_at((mu), (class_name), (instance), RT_HERE)
+void rt_mutex_init_at(rt_mutex *mu, const char *class_name, int instance, rt_site site);
 void rt_mutex_destroy(rt_mutex *mu);
 
 #define rt_mutex_lock(mu) rt_mutex_lock_at((mu), RT_HERE)
 void rt_mutex_lock_at(rt_mutex *mu, rt_site site) ACQUIRE(mu);
-void rt_mutex_unlock(rt_mutex *mu) RELEASE(mu);
+/* The release site goes into the history of critical sections (history.h). */
+#define rt_mutex_unlock(mu) rt_mutex_unlock_at((mu), RT_HERE)
+void rt_mutex_unlock_at(rt_mutex *mu, rt_site site) RELEASE(mu);
 
 /*
  * Put at the top of every function whose name ends in _locked. Tells clang

@@ -1,5 +1,5 @@
 /*
- * Runtime internals shared by the files in lab/rt/.
+ * Runtime internals shared by the files in platform/rt/.
  *
  * Each live thread owns one record in a fixed table. The owner writes its
  * record without locks; the watchdog reads every record to print who holds
@@ -24,15 +24,22 @@
 typedef struct rt_held_lock {
 	rt_mutex *mu;
 	int64_t since_ms;
+	int64_t since_us;
+	uint64_t seq;    /* its place in the history's order, 0 if not recorded */
 	rt_site site;
 } rt_held_lock;
 
 typedef struct rt_thread_rec {
 	atomic_int in_use;
 
+	uint64_t id;        /* unique for the process's life (slots are reused) */
 	char name[RT_NAME_LEN];
 	int peer;
 	uint64_t rng;
+
+	/* The lock this thread released last, and when (preempt.c). */
+	const rt_mutex *last_released;
+	int64_t last_release_us;
 
 	/* Locks this thread holds, in acquisition order. */
 	rt_held_lock held[RT_MAX_HELD];
@@ -56,6 +63,8 @@ rt_thread_rec *rt_self(void);
 
 /* Clock in real nanoseconds, unscaled. */
 int64_t rt_real_ns(void);
+/* Logical microseconds since rt_init. */
+int64_t rt_now_us(void);
 /* Sleep for real nanoseconds, unscaled, with no bookkeeping. */
 void rt_real_sleep_ns(int64_t ns);
 
@@ -64,13 +73,33 @@ void rt_wait_begin_lock(const rt_mutex *mu, rt_site site);
 
 /* Lockdep hooks called by the mutex and condition-variable code. */
 void rt_lockdep_acquired(rt_mutex *mu, rt_site site);
-void rt_lockdep_released(rt_mutex *mu);
+void rt_lockdep_released(rt_mutex *mu, rt_site site);
 void rt_lockdep_before_acquire(rt_mutex *mu, rt_site site);
 int rt_lock_class_id(const char *class_name);
 const char *rt_lock_class_name(int id);
 
 /* "raft.mu (peer 2)" into buf. */
 void rt_describe_lock(const rt_mutex *mu, char *buf, size_t len);
+
+/* history.c: is a lock made at site one whose critical sections go into
+ * the history (not trusted code's)? Does mu keep history? Record one
+ * critical section, just before mu is released at release. */
+bool rt_history_site_kept(rt_site site);
+bool rt_history_wants(const rt_mutex *mu);
+void rt_history_cs(const rt_mutex *mu, const rt_held_lock *h, rt_site release);
+void rt_history_hide_from_helgrind(void);
+
+/* preempt.c: the preemption points (a scheduler can later own them).
+ * init: a new mutex; waiting: delta threads start or stop trying to take
+ * mu; released: the calling thread released mu. The two decisions return
+ * how long to step aside (real ns, 0 for not at all): reacquire, before
+ * the calling thread takes mu; release, before it releases mu (decided
+ * while mu is still valid; the thread steps aside after releasing). */
+void rt_preempt_init(rt_mutex *mu);
+void rt_preempt_waiting(rt_mutex *mu, int delta);
+void rt_preempt_released(rt_mutex *mu);
+int64_t rt_preempt_reacquire(rt_mutex *mu);
+int64_t rt_preempt_release(rt_mutex *mu);
 
 /* Seeds the calling thread's random stream. */
 void rt_rng_seed_thread(rt_thread_rec *rec, uint64_t stream);

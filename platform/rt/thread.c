@@ -59,6 +59,7 @@ static void register_self(const char *name, int peer, uint64_t stream)
 	int slot = claim_slot();
 	rt_thread_rec *rec = &rt_threads[slot];
 	copy_str(rec->name, sizeof rec->name, name);
+	rec->id = stream;
 	rec->peer = peer;
 	rec->nheld = 0;
 	rec->wait_kind = RT_WAIT_NONE;

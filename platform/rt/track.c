@@ -2,7 +2,7 @@
  * Keeping the runtime's bookkeeping out of the detectors' sight, and giving
  * them the one happens-before edge the bookkeeping must provide.
  *
- * The files in lab/rt are built without TSan instrumentation (RT_TSAN is
+ * The files in platform/rt are built without TSan instrumentation (RT_TSAN is
  * defined instead in TSan builds), so TSan never sees their memory
  * accesses; it still intercepts the pthread calls they make. Helgrind sees
  * everything, so the shared tables are excluded from its checking.
@@ -26,6 +26,7 @@ void rt_track_hide_from_helgrind(void)
 {
 	VALGRIND_HG_DISABLE_CHECKING(rt_threads, sizeof rt_threads);
 	VALGRIND_HG_DISABLE_CHECKING(rt_lock_after, rt_lock_after_size);
+	rt_history_hide_from_helgrind();
 }
 
 void rt_track_thread_finished(void)

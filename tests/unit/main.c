@@ -30,6 +30,12 @@ int main(int argc, char **argv)
 	add_protocol_election_suite();
 	add_protocol_append_suite();
 	add_protocol_leader_suite();
+	add_oracle_election_suite();
+	add_oracle_log_suite();
+	add_oracle_commit_suite();
+	add_oracle_terms_suite();
+	add_oracle_history_suite();
+	add_preempt_suite();
 
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();

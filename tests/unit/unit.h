@@ -17,6 +17,12 @@ void add_watchdog_suite(void);
 void add_protocol_election_suite(void);
 void add_protocol_append_suite(void);
 void add_protocol_leader_suite(void);
+void add_oracle_election_suite(void);
+void add_oracle_log_suite(void);
+void add_oracle_commit_suite(void);
+void add_oracle_terms_suite(void);
+void add_oracle_history_suite(void);
+void add_preempt_suite(void);
 
 /* The watchdog tests run each case in a fresh copy of the unit runner,
  * started as `unit-tests --watchdog-child NAME`; this runs case NAME. */

@@ -1,0 +1,347 @@
+/*
+ * The history behind findings (see history.h): a ring of recent critical
+ * sections per lock and a ring of recent notes per peer.
+ *
+ * Many threads write a ring at once (the notes of one peer, or the
+ * critical sections of two instances of one peer's lock after a restart),
+ * so a writer claims its slot with an atomic increment. A record is marked
+ * invalid while it is written and stamped valid afterwards; a reader keeps
+ * it only if the stamp is the same before and after copying it. Like the
+ * thread table, this file is built without TSan instrumentation and its
+ * tables are hidden from Helgrind, so none of this synchronises anything
+ * the detectors can see. Strings are copied with loops, not libc calls,
+ * because TSan intercepts libc even from uninstrumented code.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <valgrind/helgrind.h>
+
+#include "history.h"
+#include "rt_internal.h"
+
+/* Lock classes beyond this many keep no history. */
+#define HISTORY_CLASSES 32
+
+typedef struct cs_record {
+	atomic_uint_least64_t valid; /* seq once written, 0 while being written */
+	uint64_t release_seq;
+	int64_t t_us, release_t_us;
+	uint64_t thread_id;
+	char thread[RT_HISTORY_THREAD];
+	rt_site acquire, release;
+} cs_record;
+
+typedef struct cs_ring {
+	atomic_uint_least64_t head;
+	cs_record recs[RT_HISTORY_CS];
+} cs_ring;
+
+typedef struct note_record {
+	atomic_uint_least64_t valid; /* seq once written, 0 while being written */
+	int64_t t_us;
+	uint64_t thread_id;
+	char thread[RT_HISTORY_THREAD];
+	char text[RT_HISTORY_TEXT];
+} note_record;
+
+typedef struct note_ring {
+	atomic_uint_least64_t head;
+	note_record recs[RT_HISTORY_NOTES];
+} note_ring;
+
+static cs_ring cs_rings[HISTORY_CLASSES][RT_HISTORY_PEERS];
+static note_ring note_rings[RT_HISTORY_PEERS];
+static atomic_uint_least64_t history_clock;
+
+/* Source directories of the trusted code: its critical sections are not
+ * the peer's and would only crowd the peer's out. */
+static const char *const trusted_dirs[] = {"platform/", "harness/"};
+
+uint64_t rt_history_stamp(void)
+{
+	return atomic_fetch_add_explicit(&history_clock, 1, memory_order_relaxed) + 1;
+}
+
+static void copy_text(char *dst, size_t cap, const char *src)
+{
+	size_t i = 0;
+	for (; src && src[i] && i + 1 < cap; i++)
+		((volatile char *)dst)[i] = src[i];
+	((volatile char *)dst)[i] = '\0';
+}
+
+static bool starts_with(const char *s, const char *prefix)
+{
+	for (; *prefix; s++, prefix++)
+		if (*s != *prefix)
+			return false;
+	return true;
+}
+
+static bool trusted_site(rt_site site)
+{
+	if (site.file == NULL)
+		return true;
+	for (size_t i = 0; i < sizeof trusted_dirs / sizeof trusted_dirs[0]; i++)
+		if (starts_with(site.file, trusted_dirs[i]))
+			return true;
+	return false;
+}
+
+bool rt_history_site_kept(rt_site site)
+{
+	return !trusted_site(site);
+}
+
+bool rt_history_wants(const rt_mutex *mu)
+{
+	return mu->history && mu->instance >= 0 && mu->instance < RT_HISTORY_PEERS &&
+	       mu->class_id < HISTORY_CLASSES;
+}
+
+/* Called with mu still held, just before it is released at site. */
+void rt_history_cs(const rt_mutex *mu, const rt_held_lock *h, rt_site release)
+{
+	if (h->seq == 0 || !rt_history_wants(mu))
+		return;
+	cs_ring *ring = &cs_rings[mu->class_id][mu->instance];
+	uint64_t k = atomic_fetch_add_explicit(&ring->head, 1, memory_order_relaxed);
+	cs_record *r = &ring->recs[k % RT_HISTORY_CS];
+	atomic_store_explicit(&r->valid, 0, memory_order_relaxed);
+	atomic_thread_fence(memory_order_release);
+	r->release_seq = rt_history_stamp();
+	r->t_us = h->since_us;
+	r->release_t_us = rt_now_us();
+	r->thread_id = rt_self()->id;
+	copy_text(r->thread, sizeof r->thread, rt_self()->name);
+	r->acquire = h->site;
+	r->release = release;
+	atomic_store_explicit(&r->valid, h->seq, memory_order_release);
+}
+
+void rt_history_note(int peer, const char *fmt, ...)
+{
+	if (peer < 0 || peer >= RT_HISTORY_PEERS)
+		return;
+	char text[RT_HISTORY_TEXT];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof text, fmt, ap);
+	va_end(ap);
+
+	note_ring *ring = &note_rings[peer];
+	uint64_t k = atomic_fetch_add_explicit(&ring->head, 1, memory_order_relaxed);
+	note_record *r = &ring->recs[k % RT_HISTORY_NOTES];
+	atomic_store_explicit(&r->valid, 0, memory_order_relaxed);
+	atomic_thread_fence(memory_order_release);
+	r->t_us = rt_now_us();
+	r->thread_id = rt_self()->id;
+	copy_text(r->thread, sizeof r->thread, rt_self()->name);
+	copy_text(r->text, sizeof r->text, text);
+	atomic_store_explicit(&r->valid, rt_history_stamp(), memory_order_release);
+}
+
+/* ---- Reading ------------------------------------------------------------- */
+
+/* Copy a record's fields into e; false if it changed meanwhile. */
+static bool read_cs(const cs_record *r, int peer, const char *lock, rt_history_entry *e)
+{
+	uint64_t seq = atomic_load_explicit(&r->valid, memory_order_acquire);
+	if (seq == 0)
+		return false;
+	e->seq = seq;
+	e->t_us = r->t_us;
+	e->peer = peer;
+	e->thread_id = r->thread_id;
+	copy_text(e->thread, sizeof e->thread, r->thread);
+	e->is_cs = true;
+	e->repeats = 0;
+	e->lock = lock;
+	e->release_seq = r->release_seq;
+	e->release_t_us = r->release_t_us;
+	e->acquire = r->acquire;
+	e->release = r->release;
+	e->text[0] = '\0';
+	atomic_thread_fence(memory_order_acquire);
+	return atomic_load_explicit(&r->valid, memory_order_relaxed) == seq;
+}
+
+static bool read_note(const note_record *r, int peer, rt_history_entry *e)
+{
+	uint64_t seq = atomic_load_explicit(&r->valid, memory_order_acquire);
+	if (seq == 0)
+		return false;
+	e->seq = seq;
+	e->t_us = r->t_us;
+	e->peer = peer;
+	e->thread_id = r->thread_id;
+	copy_text(e->thread, sizeof e->thread, r->thread);
+	e->is_cs = false;
+	e->repeats = 0;
+	e->lock = NULL;
+	e->release_seq = 0;
+	e->release_t_us = 0;
+	e->acquire = e->release = (rt_site){0};
+	copy_text(e->text, sizeof e->text, r->text);
+	atomic_thread_fence(memory_order_acquire);
+	return atomic_load_explicit(&r->valid, memory_order_relaxed) == seq;
+}
+
+static void copy_entry(rt_history_entry *dst, const rt_history_entry *src)
+{
+	const char *s = (const char *)src;
+	char *d = (char *)dst;
+	for (size_t i = 0; i < sizeof *dst; i++)
+		d[i] = s[i];
+}
+
+/* Insertion sort by seq: the lists are short. */
+static void sort_by_seq(rt_history_entry *e, int n)
+{
+	rt_history_entry tmp;
+	for (int i = 1; i < n; i++) {
+		copy_entry(&tmp, &e[i]);
+		int j = i - 1;
+		for (; j >= 0 && e[j].seq > tmp.seq; j--)
+			copy_entry(&e[j + 1], &e[j]);
+		copy_entry(&e[j + 1], &tmp);
+	}
+}
+
+static bool same_site(rt_site a, rt_site b)
+{
+	return a.line == b.line && a.file == b.file;
+}
+
+static bool same_section(const rt_history_entry *a, const rt_history_entry *b)
+{
+	return a->is_cs && b->is_cs && a->thread_id == b->thread_id && a->lock == b->lock &&
+	       same_site(a->acquire, b->acquire) && same_site(a->release, b->release);
+}
+
+/* Of the sections one thread ran at the same lines, keep the newest and
+ * count the others; tmp is sorted by seq. Returns the new count. */
+static int fold_repeats(rt_history_entry *tmp, int n)
+{
+	int kept = 0; /* tmp[n - kept .. n) are kept, newest last */
+	for (int i = n - 1; i >= 0; i--) {
+		int j = n - kept;
+		for (; j < n && !same_section(&tmp[j], &tmp[i]); j++)
+			;
+		if (j < n) {
+			tmp[j].repeats += 1 + tmp[i].repeats;
+			continue;
+		}
+		kept++;
+		copy_entry(&tmp[n - kept], &tmp[i]);
+	}
+	for (int i = 0; i < kept; i++)
+		copy_entry(&tmp[i], &tmp[n - kept + i]);
+	return kept;
+}
+
+/* Append to h the newest `keep` of the n entries in tmp. */
+static void keep_newest(rt_history *h, rt_history_entry *tmp, int n, int keep)
+{
+	sort_by_seq(tmp, n);
+	n = fold_repeats(tmp, n);
+	for (int i = n > keep ? n - keep : 0; i < n && h->n < RT_HISTORY_MAX; i++)
+		copy_entry(&h->entries[h->n++], &tmp[i]);
+}
+
+void rt_history_collect(rt_history *h, const int *peers, int npeers, int per_peer)
+{
+	h->n = 0;
+	int cap = HISTORY_CLASSES * RT_HISTORY_CS + RT_HISTORY_NOTES;
+	rt_history_entry *tmp = malloc(sizeof *tmp * (size_t)cap);
+	if (tmp == NULL)
+		return;
+	for (int k = 0; k < npeers; k++) {
+		int p = peers[k];
+		if (p < 0 || p >= RT_HISTORY_PEERS)
+			continue;
+		int n = 0;
+		for (int c = 0; c < HISTORY_CLASSES; c++) {
+			const char *lock = rt_lock_class_name(c);
+			if (lock == NULL)
+				break;
+			for (int i = 0; i < RT_HISTORY_CS; i++)
+				if (read_cs(&cs_rings[c][p].recs[i], p, lock, &tmp[n]))
+					n++;
+		}
+		keep_newest(h, tmp, n, per_peer);
+		n = 0;
+		for (int i = 0; i < RT_HISTORY_NOTES; i++)
+			if (read_note(&note_rings[p].recs[i], p, &tmp[n]))
+				n++;
+		keep_newest(h, tmp, n, per_peer);
+	}
+	free(tmp);
+	sort_by_seq(h->entries, h->n);
+}
+
+static const char *func_or(const rt_site *s)
+{
+	return s->func ? s->func : "?";
+}
+
+size_t rt_history_format(const rt_history *h, char *buf, size_t len)
+{
+	size_t used = 0;
+	if (len > 0)
+		buf[0] = '\0';
+	for (int i = 0; i < h->n && used < len; i++) {
+		const rt_history_entry *e = &h->entries[i];
+		int w;
+		if (e->is_cs) {
+			char repeats[64] = "";
+			if (e->repeats > 0)
+				snprintf(repeats, sizeof repeats,
+					 " (and %d time%s before at these lines)", e->repeats,
+					 e->repeats > 1 ? "s" : "");
+			w = snprintf(buf + used, len - used,
+				     "#%llu t=%.6f peer %d [%s, thread %llu] %s held until #%llu "
+				     "(%.6f s): locked at %s:%d %s(), unlocked at %s:%d %s()%s\n",
+				     (unsigned long long)e->seq, (double)e->t_us / 1e6, e->peer,
+				     e->thread, (unsigned long long)e->thread_id, e->lock,
+				     (unsigned long long)e->release_seq,
+				     (double)(e->release_t_us - e->t_us) / 1e6,
+				     e->acquire.file ? e->acquire.file : "?", e->acquire.line,
+				     func_or(&e->acquire), e->release.file ? e->release.file : "?",
+				     e->release.line, func_or(&e->release), repeats);
+		} else
+			w = snprintf(buf + used, len - used,
+				     "#%llu t=%.6f peer %d [%s, thread %llu] %s\n",
+				     (unsigned long long)e->seq, (double)e->t_us / 1e6, e->peer,
+				     e->thread, (unsigned long long)e->thread_id, e->text);
+		if (w < 0)
+			break;
+		used += (size_t)w;
+	}
+	return used < len ? used : (len > 0 ? len - 1 : 0);
+}
+
+void rt_history_reset(void)
+{
+	for (int c = 0; c < HISTORY_CLASSES; c++)
+		for (int p = 0; p < RT_HISTORY_PEERS; p++) {
+			for (int i = 0; i < RT_HISTORY_CS; i++)
+				atomic_store_explicit(&cs_rings[c][p].recs[i].valid, 0,
+						      memory_order_relaxed);
+			atomic_store_explicit(&cs_rings[c][p].head, 0, memory_order_relaxed);
+		}
+	for (int p = 0; p < RT_HISTORY_PEERS; p++) {
+		for (int i = 0; i < RT_HISTORY_NOTES; i++)
+			atomic_store_explicit(&note_rings[p].recs[i].valid, 0,
+					      memory_order_relaxed);
+		atomic_store_explicit(&note_rings[p].head, 0, memory_order_relaxed);
+	}
+}
+
+void rt_history_hide_from_helgrind(void)
+{
+	VALGRIND_HG_DISABLE_CHECKING(cs_rings, sizeof cs_rings);
+	VALGRIND_HG_DISABLE_CHECKING(note_rings, sizeof note_rings);
+	VALGRIND_HG_DISABLE_CHECKING(&history_clock, sizeof history_clock);
+}

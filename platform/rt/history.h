@@ -1,0 +1,86 @@
+/*
+ * What led to a finding: each peer's recent critical sections, as the
+ * runtime saw them, and recent notes about it (the messages it sent and
+ * received, its Starts and applies), merged into one interleaving.
+ *
+ * The runtime records a critical section when its lock is released: which
+ * thread held it, where it was taken and released, and when. Only the
+ * locks the peers made themselves are kept (not those made in platform/ or
+ * harness/), for instances 0..RT_HISTORY_PEERS-1, the last RT_HISTORY_CS
+ * of each lock. The harness adds notes with rt_history_note.
+ *
+ * A collected history shows, of the critical sections a thread ran at the
+ * same two lines, only the newest, with the number of earlier ones: a
+ * ticker's hundred identical sections say less than the one handler that
+ * released its lock in the middle of a decision.
+ *
+ * Every event gets a number from one global counter, so events of
+ * different threads and peers can be put in one order: if one event
+ * happened before another, its number is smaller.
+ *
+ * Like the rest of the runtime's bookkeeping, the records are invisible to
+ * ThreadSanitizer and Helgrind (see track.c): keeping them adds no
+ * happens-before edge between threads. A history read while threads run
+ * is a snapshot; a record being overwritten at that moment is skipped.
+ */
+#ifndef RT_HISTORY_H
+#define RT_HISTORY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rt.h"
+
+#define RT_HISTORY_PEERS 16
+#define RT_HISTORY_CS 32
+#define RT_HISTORY_NOTES 64
+#define RT_HISTORY_TEXT 200
+#define RT_HISTORY_THREAD 32
+/* Entries one collected history holds at most. */
+#define RT_HISTORY_MAX 96
+
+typedef struct rt_history_entry {
+	uint64_t seq; /* the event; for a critical section, the acquire */
+	int64_t t_us; /* logical microseconds since rt_init */
+	int peer;
+	char thread[RT_HISTORY_THREAD];
+	uint64_t thread_id; /* tells apart threads of the same name */
+	bool is_cs;
+	/* A critical section: */
+	const char *lock; /* its lock's class name ("raft.mu") */
+	uint64_t release_seq;
+	int64_t release_t_us;
+	rt_site acquire;
+	rt_site release;
+	int repeats; /* earlier ones of this thread at the same lines */
+	/* A note: */
+	char text[RT_HISTORY_TEXT];
+} rt_history_entry;
+
+typedef struct rt_history {
+	int n;
+	rt_history_entry entries[RT_HISTORY_MAX];
+} rt_history;
+
+/* Add a note to peer's history; printf-style. Ignored for peers outside
+ * 0..RT_HISTORY_PEERS-1. Never blocks. */
+void rt_history_note(int peer, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The next number of the global event order. */
+uint64_t rt_history_stamp(void);
+
+/*
+ * The last per_peer critical sections and the last per_peer notes of each
+ * of the given peers, oldest first (by seq). Fills h, which the caller
+ * allocates (it is large: malloc it).
+ */
+void rt_history_collect(rt_history *h, const int *peers, int npeers, int per_peer);
+
+/* h as text, one event per line, oldest first; returns the length. */
+size_t rt_history_format(const rt_history *h, char *buf, size_t len);
+
+/* Forget every record (for tests that check one history). */
+void rt_history_reset(void);
+
+#endif

@@ -1,0 +1,165 @@
+/*
+ * The history behind an oracle's finding: the runtime's record of a peer's
+ * critical sections and the harness's notes, in one order, and the finding
+ * line that carries them.
+ */
+#include <CUnit/CUnit.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "apply_queue.h"
+#include "capture.h"
+#include "oracle.h"
+#include "rt/finding.h"
+#include "rt/history.h"
+#include "unit.h"
+
+/* A peer number no other test's locks use. */
+#define PEER 9
+
+static rt_history *collect(int peer)
+{
+	rt_history *h = malloc(sizeof *h);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	rt_history_collect(h, (int[]){peer}, 1, 8);
+	return h;
+}
+
+static void test_sections_and_notes_in_one_order_with_their_lines(void)
+{
+	rt_history_reset();
+	rt_mutex mu;
+	rt_mutex_init(&mu, "test.history_mu", PEER);
+	int lock_line = __LINE__ + 1;
+	rt_mutex_lock(&mu);
+	rt_history_note(PEER, "between");
+	int unlock_line = __LINE__ + 1;
+	rt_mutex_unlock(&mu);
+	rt_history_note(PEER, "after");
+
+	rt_history *h = collect(PEER);
+	CU_ASSERT_EQUAL_FATAL(h->n, 3);
+	const rt_history_entry *cs = &h->entries[0];
+	CU_ASSERT_TRUE(cs->is_cs);
+	CU_ASSERT_STRING_EQUAL(cs->lock, "test.history_mu");
+	CU_ASSERT_EQUAL(cs->acquire.line, lock_line);
+	CU_ASSERT_EQUAL(cs->release.line, unlock_line);
+	CU_ASSERT_PTR_NOT_NULL(strstr(cs->acquire.file, "test_oracle_history.c"));
+	/* The note made while the lock was held comes after the acquire and
+	 * before the release. */
+	CU_ASSERT_STRING_EQUAL(h->entries[1].text, "between");
+	CU_ASSERT_TRUE(h->entries[1].seq > cs->seq && h->entries[1].seq < cs->release_seq);
+	CU_ASSERT_STRING_EQUAL(h->entries[2].text, "after");
+	free(h);
+	rt_mutex_destroy(&mu);
+}
+
+static void lock_twice_here(rt_mutex *mu)
+{
+	for (int i = 0; i < 2; i++) {
+		rt_mutex_lock(mu);
+		rt_mutex_unlock(mu);
+	}
+}
+
+static void lock_once(void *arg)
+{
+	rt_mutex *mu = arg;
+	rt_mutex_lock(mu);
+	rt_mutex_unlock(mu);
+}
+
+/* A thread's repeated sections at the same lines show once, with a count;
+ * two threads of the same name at the same lines stay two. */
+static void test_repeats_fold_but_threads_stay_apart(void)
+{
+	rt_history_reset();
+	rt_mutex mu;
+	rt_mutex_init(&mu, "test.history_mu", PEER);
+	lock_twice_here(&mu);
+	rt_thread_spawn("history twin", PEER, lock_once, &mu);
+	CU_ASSERT_TRUE_FATAL(rt_threads_wait_quiet(10000));
+	rt_thread_spawn("history twin", PEER, lock_once, &mu);
+	CU_ASSERT_TRUE_FATAL(rt_threads_wait_quiet(10000));
+
+	rt_history *h = collect(PEER);
+	CU_ASSERT_EQUAL_FATAL(h->n, 3);
+	CU_ASSERT_EQUAL(h->entries[0].repeats, 1);
+	CU_ASSERT_STRING_EQUAL(h->entries[1].thread, "history twin");
+	CU_ASSERT_STRING_EQUAL(h->entries[2].thread, "history twin");
+	CU_ASSERT_NOT_EQUAL(h->entries[1].thread_id, h->entries[2].thread_id);
+	CU_ASSERT_EQUAL(h->entries[1].repeats, 0);
+	free(h);
+	rt_mutex_destroy(&mu);
+}
+
+/* The apply queue's lock is made in platform/: the peer's history is about
+ * the peer's own locks. */
+static void test_locks_of_trusted_code_keep_no_history(void)
+{
+	rt_history_reset();
+	apply_queue *q = apply_queue_make(PEER, 1);
+	apply_msg m = {
+	    .command_valid = true, .command = calloc(1, 8), .command_len = 8, .command_index = 1};
+	CU_ASSERT_TRUE(apply_queue_put(q, &m));
+	CU_ASSERT_TRUE(apply_queue_get(q, &m));
+	apply_msg_free(&m);
+	apply_queue_free(q);
+	rt_history *h = collect(PEER);
+	CU_ASSERT_EQUAL(h->n, 0);
+	free(h);
+}
+
+/* The finding line of a violation: peers, index and the history, with
+ * each critical section's lines. */
+static void test_finding_line_carries_peers_index_and_history(void)
+{
+	rt_history_reset();
+	rt_mutex mu;
+	rt_mutex_init(&mu, "test.history_mu", 1);
+	int lock_line = __LINE__ + 1;
+	rt_mutex_lock(&mu);
+	rt_mutex_unlock(&mu);
+	oracle *o = oracle_make(3, NULL, NULL);
+	capture_begin();
+	oracle_applied(o, 1, 1, 100); /* nobody committed index 1 */
+	char *err = capture_end();
+	CU_ASSERT_EQUAL(oracle_violations(o), 1);
+	CU_ASSERT_EQUAL(count_findings(err, "commit-without-quorum"), 1);
+
+	const char *line = strstr(err, RT_FINDING_PREFIX);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(line);
+	line += strlen(RT_FINDING_PREFIX);
+	json_error_t error;
+	json_t *f = json_loadb(line, strcspn(line, "\n"), 0, &error);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(f, "detector")), "invariants");
+	CU_ASSERT_EQUAL(json_integer_value(json_object_get(f, "index")), 1);
+	json_t *peers = json_object_get(f, "peers");
+	CU_ASSERT_EQUAL(json_array_size(peers), 1);
+	CU_ASSERT_EQUAL(json_integer_value(json_array_get(peers, 0)), 1);
+	json_t *history = json_object_get(f, "history");
+	CU_ASSERT_EQUAL_FATAL(json_array_size(history), 1);
+	json_t *acquire = json_object_get(json_array_get(history, 0), "acquire");
+	CU_ASSERT_EQUAL(json_integer_value(json_object_get(acquire, "line")), lock_line);
+	CU_ASSERT_PTR_NOT_NULL(
+	    strstr(json_string_value(json_object_get(f, "details")), "test.history_mu held until"));
+	json_decref(f);
+	free(err);
+	oracle_free(o);
+	rt_mutex_destroy(&mu);
+}
+
+void add_oracle_history_suite(void)
+{
+	CU_pSuite s = CU_add_suite("oracle: the history behind a finding", NULL, NULL);
+	CU_add_test(s, "critical sections and notes in one order, with their lines",
+		    test_sections_and_notes_in_one_order_with_their_lines);
+	CU_add_test(s, "repeats fold, but two threads of one name stay apart",
+		    test_repeats_fold_but_threads_stay_apart);
+	CU_add_test(s, "locks made by trusted code keep no history",
+		    test_locks_of_trusted_code_keep_no_history);
+	CU_add_test(s, "a finding line carries the peers, the index and the history",
+		    test_finding_line_carries_peers_index_and_history);
+}

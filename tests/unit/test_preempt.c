@@ -1,0 +1,97 @@
+/*
+ * The preemption points (platform/rt/preempt.c): when a thread steps aside.
+ * The decisions are tested, not their effect on the OS scheduler.
+ */
+#include <CUnit/CUnit.h>
+
+#include "rt/rt_internal.h"
+#include "unit.h"
+
+/* Run with every coin landing heads, then restore the run's noise. */
+static double saved_noise;
+
+static void noise_always(void)
+{
+	saved_noise = rt_global_noise;
+	rt_global_noise = 1.0;
+}
+
+static void noise_restore(void)
+{
+	rt_global_noise = saved_noise;
+}
+
+static void test_contended_release_steps_aside(void)
+{
+	rt_mutex mu;
+	rt_mutex_init(&mu, "test.preempt_mu", 0);
+	noise_always();
+	rt_mutex_lock(&mu);
+	CU_ASSERT_EQUAL(rt_preempt_release(&mu), 0); /* nobody waits */
+	rt_preempt_waiting(&mu, +1);		     /* as a thread blocked in lock */
+	CU_ASSERT_TRUE(rt_preempt_release(&mu) > 0);
+	rt_preempt_waiting(&mu, -1);
+	rt_mutex_unlock(&mu);
+	noise_restore();
+	rt_mutex_destroy(&mu);
+}
+
+static void test_quick_reacquire_steps_aside(void)
+{
+	rt_mutex mu, other;
+	rt_mutex_init(&mu, "test.preempt_mu", 0);
+	rt_mutex_init(&other, "test.preempt_other", 0);
+	noise_always();
+	rt_mutex_lock(&mu);
+	rt_mutex_unlock(&mu);
+	CU_ASSERT_TRUE(rt_preempt_reacquire(&mu) > 0);
+	CU_ASSERT_EQUAL(rt_preempt_reacquire(&other), 0); /* not the lock just released */
+	noise_restore();
+	rt_mutex_destroy(&mu);
+	rt_mutex_destroy(&other);
+}
+
+static void test_no_noise_no_preemption(void)
+{
+	rt_mutex mu;
+	rt_mutex_init(&mu, "test.preempt_mu", 0);
+	double noise = rt_global_noise;
+	rt_global_noise = 0;
+	rt_mutex_lock(&mu);
+	rt_preempt_waiting(&mu, +1);
+	CU_ASSERT_EQUAL(rt_preempt_release(&mu), 0);
+	rt_preempt_waiting(&mu, -1);
+	rt_mutex_unlock(&mu);
+	CU_ASSERT_EQUAL(rt_preempt_reacquire(&mu), 0);
+	rt_global_noise = noise;
+	rt_mutex_destroy(&mu);
+}
+
+/* The platform's own locks are not where peers' bugs are. */
+static void test_locks_of_trusted_code_are_not_preempted(void)
+{
+	rt_mutex mu;
+	rt_mutex_init(&mu, "test.preempt_mu", 0);
+	mu.history = false; /* as if made in platform/ */
+	noise_always();
+	rt_mutex_lock(&mu);
+	rt_preempt_waiting(&mu, +1);
+	CU_ASSERT_EQUAL(rt_preempt_release(&mu), 0);
+	rt_preempt_waiting(&mu, -1);
+	rt_mutex_unlock(&mu);
+	CU_ASSERT_EQUAL(rt_preempt_reacquire(&mu), 0);
+	noise_restore();
+	rt_mutex_destroy(&mu);
+}
+
+void add_preempt_suite(void)
+{
+	CU_pSuite s = CU_add_suite("preemption points", NULL, NULL);
+	CU_add_test(s, "a contended release of a peer's lock steps aside",
+		    test_contended_release_steps_aside);
+	CU_add_test(s, "a quick re-acquire of the lock just released steps aside",
+		    test_quick_reacquire_steps_aside);
+	CU_add_test(s, "without noise, no preemption", test_no_noise_no_preemption);
+	CU_add_test(s, "locks made by trusted code are not preempted",
+		    test_locks_of_trusted_code_are_not_preempted);
+}

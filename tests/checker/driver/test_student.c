@@ -56,8 +56,11 @@ static int run_checks(void)
 	/* The exercise's buggy peer in a copy of our own, not in
 	 * build/exercises/, which the catalog's tests rebuild meanwhile. */
 	if (access(EXERCISE_PATCH, F_OK) == 0 && (tree = copy_of_raft()) != NULL) {
-		char *patch[] = {"patch", "--batch", "--silent",     "-p1", "-d",
-				 tree,	  "-i",	     EXERCISE_PATCH, NULL};
+		/* patch -d enters the tree first: the patch's path must not be
+		 * relative. */
+		char *patch_file = realpath(EXERCISE_PATCH, NULL);
+		char *patch[] = {"patch", "--batch", "--silent", "-p1", "-d",
+				 tree,	  "-i",	     patch_file, NULL};
 		if (run_command(patch, TREE_OUTPUT) == 0) {
 			char *check[] = {RRL_CHECK,
 					 "--student",
@@ -75,6 +78,7 @@ static int run_checks(void)
 			tree_status = run_command(check, TREE_OUTPUT);
 		}
 		tree_output = ck_read_file(TREE_OUTPUT);
+		free(patch_file);
 	}
 	return program_output != NULL && program_report != NULL ? 0 : 1;
 }

@@ -11,6 +11,7 @@
 #                        helgrind_scenarios (else its scenarios)
 #   -j N                 runs at a time (default: CHECK_ALL_JOBS_PER_CPU x CPUs)
 #   --json FILE, --junit FILE   the reports, as for rrl-check
+#   -n, --dry-run        print the commands, run nothing
 #   -- ARGS              more rrl-check options (e.g. -- -d tsan,static)
 #
 # The runs mostly wait: on timers (elections, heartbeats, time stretched 8x
@@ -27,13 +28,14 @@ die() {
 	exit 2
 }
 
-seeds=20 helgrind_seeds=5 jobs= ids=() reports=() extra=()
+seeds=20 helgrind_seeds=5 jobs= dry_run=false ids=() reports=() extra=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--seeds) seeds=${2:?--seeds needs a number}; shift 2 ;;
 	--helgrind-seeds) helgrind_seeds=${2:?--helgrind-seeds needs a number}; shift 2 ;;
 	-j) jobs=${2:?-j needs a number}; shift 2 ;;
 	--json | --junit) reports+=("$1" "${2:?$1 needs a file}"); shift 2 ;;
+	-n | --dry-run) dry_run=true; shift ;;
 	--) shift; extra=("$@"); break ;;
 	-*) die "unknown option '$1' (see the top of $0)" ;;
 	*) ids+=("$1"); shift ;;
@@ -51,15 +53,21 @@ if [ ${#ids[@]} -eq 0 ]; then
 fi
 [ ${#ids[@]} -gt 0 ] || die "no exercises in buggy/"
 
-# Fresh trees: a patch that no longer applies stops everything here.
-scripts/exercise.sh materialise "${ids[@]}"
 targets=()
 for id in "${ids[@]}"; do
 	targets+=("build/exercises/$id/buggy" "build/exercises/$id/fixed")
 done
+check=(build/checker/rrl-check -s "$seeds" --helgrind-seeds "$helgrind_seeds" -j "$jobs"
+	"${reports[@]}" "${extra[@]}" "${targets[@]}")
+if $dry_run; then
+	echo "scripts/exercise.sh materialise ${ids[*]}"
+	echo "${check[*]}"
+	exit 0
+fi
 
+# Fresh trees: a patch that no longer applies stops everything here.
+scripts/exercise.sh materialise "${ids[@]}"
 make -s --no-print-directory build/checker/rrl-check
 echo "check-all: ${#ids[@]} exercise(s), buggy and fixed; seeds 1-$seeds" \
 	"(Helgrind 1-$helgrind_seeds); $jobs runs at a time" >&2
-exec build/checker/rrl-check -s "$seeds" --helgrind-seeds "$helgrind_seeds" -j "$jobs" \
-	"${reports[@]}" "${extra[@]}" "${targets[@]}"
+exec "${check[@]}"

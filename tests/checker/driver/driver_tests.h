@@ -30,5 +30,6 @@ void add_programs_suite(void);
 void add_cli_suite(void);
 void add_trees_suite(void);
 void add_student_suite(void);
+void add_check_all_suite(void);
 
 #endif

@@ -14,6 +14,7 @@ int main(void)
 		return 2;
 	}
 	add_cli_suite();
+	add_check_all_suite();
 	add_trees_suite();
 	add_programs_suite();
 	add_student_suite();

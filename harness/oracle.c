@@ -83,7 +83,10 @@ void oracle_violation(oracle *o, rt_site site, const char *kind, const int *peer
 
 	rt_history *history = malloc(sizeof *history);
 	if (history != NULL)
-		rt_history_collect(history, peers, npeers, ORACLE_HISTORY_PER_PEER);
+		rt_history_collect(history, peers, npeers,
+				   npeers > 0 && ORACLE_HISTORY_EVENTS / npeers > ORACLE_HISTORY_PER_PEER
+					   ? ORACLE_HISTORY_EVENTS / npeers
+					   : ORACLE_HISTORY_PER_PEER);
 	rt_finding_info info = {
 	    .detector = "invariants",
 	    .kind = kind,

@@ -106,6 +106,35 @@ static void list_voters(uint64_t votes, int n, char *buf, size_t len)
 			    (size_t)snprintf(buf + used, len - used, "%s%d", used ? ", " : "", i);
 }
 
+static uint64_t votes_got(oracle *o, int server, int64_t term)
+{
+	return atomic_load_explicit(&o->votes_got[(size_t)server * ORACLE_MAX_TERM + (size_t)term],
+				    memory_order_relaxed);
+}
+
+/* Votes delivered to server in its last few elections before term, as
+ * text ("; ... term 3: 1, 2"), or "" if none: the likely culprit when a
+ * leader lacks votes of its own term. */
+static void list_older_votes(oracle *o, int server, int64_t term, char *buf, size_t len)
+{
+	size_t used = 0;
+	buf[0] = '\0';
+	for (int64_t t = term - 1; t >= 1 && t >= term - 8 && used < len; t--) {
+		uint64_t votes = votes_got(o, server, t);
+		if (votes == 0)
+			continue;
+		char voters[160];
+		list_voters(votes, o->n, voters, sizeof voters);
+		used += (size_t)snprintf(buf + used, len - used, "%s term %lld: %s",
+					 used ? ";"
+					      : "; votes of its earlier elections were "
+						"delivered too (",
+					 (long long)t, voters);
+	}
+	if (used > 0 && used < len)
+		snprintf(buf + used, len - used, ")");
+}
+
 /* leader sent AppendEntries of term: it must be the only leader of term,
  * and elected by a majority. */
 void oracle_check_leader(oracle *o, int leader, int64_t term)
@@ -123,18 +152,17 @@ void oracle_check_leader(oracle *o, int leader, int64_t term)
 				 expected - 1, leader, (long long)term);
 	oracle_raise(&o->last_led[leader], term);
 
-	uint64_t votes =
-	    atomic_load_explicit(&o->votes_got[(size_t)leader * ORACLE_MAX_TERM + (size_t)term],
-				 memory_order_relaxed) |
-	    1ull << leader;
+	uint64_t votes = votes_got(o, leader, term) | 1ull << leader;
 	int count = __builtin_popcountll(votes);
 	if (count > o->n / 2)
 		return;
 	char voters[256];
 	list_voters(votes, o->n, voters, sizeof voters);
+	char older[256];
+	list_older_votes(o, leader, term, older, sizeof older);
 	oracle_violation(o, RT_HERE, "leader-not-elected", (int[]){leader}, 1, term, 0,
 			 "server %d acts as leader of term %lld (it sent AppendEntries) with the "
 			 "votes of only %d of %d servers (%s, itself included) delivered to it in "
-			 "that term: a leader needs a majority of votes from its own election",
-			 leader, (long long)term, count, o->n, voters);
+			 "that term%s: a leader needs a majority of votes from its own election",
+			 leader, (long long)term, count, o->n, voters, older);
 }

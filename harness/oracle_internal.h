@@ -19,8 +19,10 @@
 
 /* A stored command value is value ^ ORACLE_TAG, so 0 means "none". */
 #define ORACLE_TAG 0x9e3779b97f4a7c15ull
-/* Critical sections and notes shown per peer in a finding. */
-#define ORACLE_HISTORY_PER_PEER 12
+/* Critical sections, and notes, shown per peer in a finding: at least
+ * this many, and more when fewer peers share the room. */
+#define ORACLE_HISTORY_PER_PEER 10
+#define ORACLE_HISTORY_EVENTS 30
 
 /*
  * What was first seen at each (term, index): a hash table with open

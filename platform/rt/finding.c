@@ -54,9 +54,12 @@ static json_t *history_array(const rt_history *h)
 		if (e->is_cs) {
 			json_object_set_new(o, "lock", json_string(e->lock ? e->lock : "?"));
 			json_object_set_new(o, "acquire", site_object(e->acquire));
-			json_object_set_new(o, "release", site_object(e->release));
-			json_object_set_new(o, "release_seq", json_integer((json_int_t)e->release_seq));
-			json_object_set_new(o, "release_t", json_real((double)e->release_t_us / 1e6));
+			bool held = e->release_seq == 0;
+			json_object_set_new(o, "release", held ? json_null() : site_object(e->release));
+			json_object_set_new(o, "release_seq",
+					    held ? json_null() : json_integer((json_int_t)e->release_seq));
+			json_object_set_new(o, "release_t",
+					    held ? json_null() : json_real((double)e->release_t_us / 1e6));
 			json_object_set_new(o, "repeats", json_integer(e->repeats));
 		} else {
 			json_object_set_new(o, "note", json_string(e->text));

@@ -22,6 +22,8 @@
 
 /* Lock classes beyond this many keep no history. */
 #define HISTORY_CLASSES 32
+/* Sections still held that one collection shows at most, per peer. */
+#define RT_HISTORY_HELD 16
 
 typedef struct cs_record {
 	atomic_uint_least64_t valid; /* seq once written, 0 while being written */
@@ -188,6 +190,40 @@ static bool read_note(const note_record *r, int peer, rt_history_entry *e)
 	return atomic_load_explicit(&r->valid, memory_order_relaxed) == seq;
 }
 
+/* The sections of peer's locks that live threads hold right now: the
+ * newest part of the story, not yet recorded in any ring. Racy reads of
+ * other threads' records, like the watchdog's: a snapshot. */
+static int read_held(int peer, rt_history_entry *e, int cap)
+{
+	int n = 0;
+	for (int s = 0; s < RT_MAX_THREADS && n < cap; s++) {
+		const rt_thread_rec *r = &rt_threads[s];
+		if (atomic_load_explicit(&r->in_use, memory_order_relaxed) == 0)
+			continue;
+		int nheld = r->nheld < RT_MAX_HELD ? r->nheld : RT_MAX_HELD;
+		for (int i = 0; i < nheld && n < cap; i++) {
+			const rt_held_lock *h = &r->held[i];
+			if (h->seq == 0 || h->instance != peer)
+				continue;
+			rt_history_entry *x = &e[n++];
+			x->seq = h->seq;
+			x->t_us = h->since_us;
+			x->peer = peer;
+			x->thread_id = r->id;
+			copy_text(x->thread, sizeof x->thread, r->name);
+			x->is_cs = true;
+			x->lock = h->class_name;
+			x->release_seq = 0;
+			x->release_t_us = 0;
+			x->acquire = h->site;
+			x->release = (rt_site){0};
+			x->repeats = 0;
+			x->text[0] = '\0';
+		}
+	}
+	return n;
+}
+
 static void copy_entry(rt_history_entry *dst, const rt_history_entry *src)
 {
 	const char *s = (const char *)src;
@@ -253,7 +289,7 @@ static void keep_newest(rt_history *h, rt_history_entry *tmp, int n, int keep)
 void rt_history_collect(rt_history *h, const int *peers, int npeers, int per_peer)
 {
 	h->n = 0;
-	int cap = HISTORY_CLASSES * RT_HISTORY_CS + RT_HISTORY_NOTES;
+	int cap = HISTORY_CLASSES * RT_HISTORY_CS + RT_HISTORY_NOTES + RT_HISTORY_HELD;
 	rt_history_entry *tmp = malloc(sizeof *tmp * (size_t)cap);
 	if (tmp == NULL)
 		return;
@@ -270,6 +306,7 @@ void rt_history_collect(rt_history *h, const int *peers, int npeers, int per_pee
 				if (read_cs(&cs_rings[c][p].recs[i], p, lock, &tmp[n]))
 					n++;
 		}
+		n += read_held(p, &tmp[n], RT_HISTORY_HELD);
 		keep_newest(h, tmp, n, per_peer);
 		n = 0;
 		for (int i = 0; i < RT_HISTORY_NOTES; i++)
@@ -294,7 +331,15 @@ size_t rt_history_format(const rt_history *h, char *buf, size_t len)
 	for (int i = 0; i < h->n && used < len; i++) {
 		const rt_history_entry *e = &h->entries[i];
 		int w;
-		if (e->is_cs) {
+		if (e->is_cs && e->release_seq == 0) {
+			w = snprintf(buf + used, len - used,
+				     "#%llu t=%.6f peer %d [%s, thread %llu] %s held, not released "
+				     "yet: locked at %s:%d %s()\n",
+				     (unsigned long long)e->seq, (double)e->t_us / 1e6, e->peer,
+				     e->thread, (unsigned long long)e->thread_id, e->lock,
+				     e->acquire.file ? e->acquire.file : "?", e->acquire.line,
+				     func_or(&e->acquire));
+		} else if (e->is_cs) {
 			char repeats[64] = "";
 			if (e->repeats > 0)
 				snprintf(repeats, sizeof repeats,

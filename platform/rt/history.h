@@ -9,6 +9,9 @@
  * harness/), for instances 0..RT_HISTORY_PEERS-1, the last RT_HISTORY_CS
  * of each lock. The harness adds notes with rt_history_note.
  *
+ * A collected history also shows the sections that threads hold at the
+ * moment it is read (not released yet).
+ *
  * A collected history shows, of the critical sections a thread ran at the
  * same two lines, only the newest, with the number of earlier ones: a
  * ticker's hundred identical sections say less than the one handler that
@@ -48,8 +51,8 @@ typedef struct rt_history_entry {
 	uint64_t thread_id; /* tells apart threads of the same name */
 	bool is_cs;
 	/* A critical section: */
-	const char *lock; /* its lock's class name ("raft.mu") */
-	uint64_t release_seq;
+	const char *lock;     /* its lock's class name ("raft.mu") */
+	uint64_t release_seq; /* 0: still held when the history was read */
 	int64_t release_t_us;
 	rt_site acquire;
 	rt_site release;

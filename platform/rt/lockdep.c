@@ -147,6 +147,8 @@ void rt_lockdep_acquired(rt_mutex *mu, rt_site site)
 		.since_ms = now_us / 1000,
 		.since_us = now_us,
 		.seq = rt_history_wants(mu) ? rt_history_stamp() : 0,
+		.instance = mu->instance,
+		.class_name = mu->class_name,
 		.site = site,
 	};
 }

@@ -26,6 +26,10 @@ typedef struct rt_held_lock {
 	int64_t since_ms;
 	int64_t since_us;
 	uint64_t seq;    /* its place in the history's order, 0 if not recorded */
+	/* Copied from mu, so the history can show a section still held
+	 * without touching the lock. */
+	int instance;
+	const char *class_name;
 	rt_site site;
 } rt_held_lock;
 

@@ -5,6 +5,7 @@
  * must raise none.
  */
 #include <CUnit/CUnit.h>
+#include <string.h>
 
 #include "test_oracle_script.h"
 #include "unit.h"
@@ -138,7 +139,8 @@ static void test_votes_not_delivered_do_not_elect(void)
 	script_end(&s);
 }
 
-/* A late vote from the previous election counted in this one (rule 5). */
+/* A late vote from the previous election counted in this one (rule 5):
+ * the finding says which older votes it had. */
 static void test_votes_of_an_older_term_do_not_elect(void)
 {
 	script s;
@@ -148,6 +150,7 @@ static void test_votes_of_an_older_term_do_not_elect(void)
 	script_send(&s, 0, 1, heartbeat(5));
 	const script_finding *f = script_expect_one(&s, "leader-not-elected");
 	CU_ASSERT_EQUAL(f->term, 5);
+	CU_ASSERT_PTR_NOT_NULL(strstr(f->message, "term 4: 1"));
 	script_end(&s);
 }
 

@@ -55,6 +55,27 @@ static void test_sections_and_notes_in_one_order_with_their_lines(void)
 	rt_mutex_destroy(&mu);
 }
 
+/* The newest part of the story: a section a thread is still in. */
+static void test_section_still_held_shows_as_not_released(void)
+{
+	rt_history_reset();
+	rt_mutex mu;
+	rt_mutex_init(&mu, "test.history_mu", PEER);
+	int lock_line = __LINE__ + 1;
+	rt_mutex_lock(&mu);
+	rt_history *h = collect(PEER);
+	CU_ASSERT_EQUAL_FATAL(h->n, 1);
+	CU_ASSERT_TRUE(h->entries[0].is_cs);
+	CU_ASSERT_EQUAL(h->entries[0].release_seq, 0);
+	CU_ASSERT_EQUAL(h->entries[0].acquire.line, lock_line);
+	char text[512];
+	rt_history_format(h, text, sizeof text);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "not released yet"));
+	rt_mutex_unlock(&mu);
+	free(h);
+	rt_mutex_destroy(&mu);
+}
+
 static void lock_twice_here(rt_mutex *mu)
 {
 	for (int i = 0; i < 2; i++) {
@@ -156,6 +177,8 @@ void add_oracle_history_suite(void)
 	CU_pSuite s = CU_add_suite("oracle: the history behind a finding", NULL, NULL);
 	CU_add_test(s, "critical sections and notes in one order, with their lines",
 		    test_sections_and_notes_in_one_order_with_their_lines);
+	CU_add_test(s, "a section still held shows as not released yet",
+		    test_section_still_held_shows_as_not_released);
 	CU_add_test(s, "repeats fold, but two threads of one name stay apart",
 		    test_repeats_fold_but_threads_stay_apart);
 	CU_add_test(s, "locks made by trusted code keep no history",

@@ -17,6 +17,7 @@ static void record(void *ctx, const rt_finding_info *info, const char *message)
 		return;
 	script_finding *f = &s->findings[s->nfindings++];
 	snprintf(f->kind, sizeof f->kind, "%s", info->kind);
+	snprintf(f->message, sizeof f->message, "%s", message);
 	f->term = info->term;
 	f->index = info->index;
 	f->npeers = info->npeers < 4 ? info->npeers : 4;

@@ -20,6 +20,7 @@ typedef struct script_finding {
 	int64_t index;
 	int peers[4];
 	int npeers;
+	char message[512];
 } script_finding;
 
 typedef struct script {

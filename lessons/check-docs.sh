@@ -14,16 +14,28 @@
 #          <!-- output: NAME -->                lessons/code/NAME.c's last run
 #          <!-- output: exercise ID -->         a run of exercise ID's buggy tree
 #                                               (raft/ plus buggy/ID/bug.patch)
+#          <!-- output: patch PATH -->          a run of raft/ plus the patch PATH
+#                                               (a variant a lesson shows)
 #      In the first, every EXAMPLE.c:LINE must appear in the fresh output. In
-#      the second, every stack frame or table row "FUNC ... raft/F.c:LINE"
-#      must name a line inside FUNC in the exercise's buggy raft/F.c;
+#      the others, every stack frame, table row or history line naming
+#      "FUNC ... raft/F.c:LINE" must name a line inside FUNC in the patched
+#      raft/F.c;
 #   4. relative links resolve, and each lesson points at an exercise
 #      (../../buggy/ID/README.md) or names a real bug (R4-03); a real bug
 #      whose exercise has landed (its exercise.json "source") must be linked.
 #
-# Usage: lessons/check-docs.sh OUT_DIR   (OUT_DIR: the examples' outputs)
+# Usage: lessons/check-docs.sh [--update] OUT_DIR   (OUT_DIR: the examples' outputs)
+#
+# --update rewrites every quote that differs from the source with the source
+# (then read the text around it: it may describe the old code). It changes
+# nothing else: output blocks must be re-run and pasted by hand.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+update=
+if [ "${1:-}" = --update ]; then
+	update=1
+	shift
+fi
 out=${1:-build/lessons/out}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -98,10 +110,23 @@ blocks() {
 	' "$1"
 }
 
+# rewrite DOC AT SOURCE: replace the fenced block after line AT of DOC with
+# the lines of SOURCE, keeping the fences.
+rewrite() {
+	awk -v at="$2" -v src="$3" '
+	NR == at { state = 1; print; next }
+	state == 1 && /^```/ { print; while ((getline l < src) > 0) print l; state = 2; next }
+	state == 2 && /^```$/ { state = 0; print; next }
+	state == 2 { next }
+	{ print }
+	' "$1" >"$tmp/rewritten" && cat "$tmp/rewritten" >"$1"
+}
+
 docs=$(ls lessons/en/*.md lessons/zh/*.md slides/*.md 2>/dev/null)
 quotes=0
 for doc in $docs; do
 	blocks "$doc" quote
+	: >"$tmp/stale"
 	for args in "$tmp"/args.*; do
 		[ -e "$args" ] || continue
 		n=${args##*.}
@@ -120,10 +145,21 @@ for doc in $docs; do
 		elif ! extract "$path" "$what" "$comment" >"$tmp/source"; then
 			problem "$doc:$at: $path has no ${what:-content} to quote"
 		elif ! diff -q "$tmp/source" "$tmp/block.$n" >/dev/null; then
+			if [ -n "$update" ]; then
+				cp "$tmp/source" "$tmp/source.$n"
+				echo "$at $n" >>"$tmp/stale"
+				echo "lessons: updated $doc:$at: the quote of $path ${what}"
+				continue
+			fi
 			problem "$doc:$at: the quote of $path ${what} differs from the source:"
 			diff "$tmp/block.$n" "$tmp/source" | head -10 | sed 's/^/    /'
 		fi
 	done
+	# From the last block up, so the line numbers of the others still hold.
+	sort -rn "$tmp/stale" | while read -r at n; do
+		rewrite "$doc" "$at" "$tmp/source.$n"
+	done
+	rm -f "$tmp"/source.*
 done
 
 # ---- 3. Quoted output ----------------------------------------------------------
@@ -153,25 +189,32 @@ for doc in $docs; do
 		outputs=$((outputs + 1))
 		block=$tmp/block.$n
 		[ -f "$block" ] || { problem "$doc:$at: an output marker without a fenced block"; continue; }
-		if [ "$source" = exercise ]; then
-			# The buggy tree: raft/ plus the exercise's patch, built here in a
-			# directory of our own (make -j test materialises exercises too).
-			tree=$tmp/exercise-$id
-			if [ ! -f buggy/$id/bug.patch ]; then
-				problem "$doc:$at: no exercise $id (buggy/$id/bug.patch)"
+		if [ "$source" = exercise ] || [ "$source" = patch ]; then
+			# The buggy tree: raft/ plus the exercise's patch (or the
+			# variant's), built here in a directory of our own (make -j test
+			# materialises exercises too).
+			if [ "$source" = exercise ]; then
+				bug=buggy/$id/bug.patch label="exercise $id"
+			else
+				bug=$id label="the variant $id"
+			fi
+			tree=$tmp/tree-$(tr '/.' '__' <<<"$bug")
+			if [ ! -f "$bug" ]; then
+				problem "$doc:$at: no $label ($bug)"
 				continue
 			fi
-			if [[ " $materialised " != *" $id "* ]]; then
+			if [[ " $materialised " != *" $bug "* ]]; then
 				mkdir -p "$tree" && cp -r raft "$tree/" &&
-					patch --batch --silent -p1 -d "$tree" <"buggy/$id/bug.patch" >/dev/null ||
-					problem "$doc:$at: buggy/$id/bug.patch no longer applies to raft/"
-				materialised="$materialised $id"
+					patch --batch --silent -p1 -d "$tree" <"$bug" >/dev/null ||
+					problem "$doc:$at: $bug no longer applies to raft/"
+				materialised="$materialised $bug"
 			fi
-			# "#0 FUNC /path/raft/F.c:LINE" (TSan), "raft/F.c:LINE FUNC" (checker)
-			# and "at 0x1F: FUNC (F.c:LINE)" (Helgrind, for files of raft/).
+			# "#0 FUNC /path/raft/F.c:LINE" (TSan), "raft/F.c:LINE  FUNC" (checker),
+			# "raft/F.c:LINE FUNC()" (a finding's history) and
+			# "at 0x1F: FUNC (F.c:LINE)" (Helgrind, for files of raft/).
 			{
-				grep -oE '#[0-9]+ [a-z_0-9]+ [^ ]*raft/[a-z_]+\.c:[0-9]+|raft/[a-z_]+\.c:[0-9]+ [a-z_0-9]+' "$block" |
-					sed -E 's/^#[0-9]+ ([a-z_0-9]+) [^ ]*(raft\/[a-z_]+\.c):([0-9]+)/\1 \2 \3/; s/^(raft\/[a-z_]+\.c):([0-9]+) ([a-z_0-9]+)/\3 \1 \2/'
+				grep -oE '#[0-9]+ [a-z_0-9]+ [^ ]*raft/[a-z_]+\.c:[0-9]+|raft/[a-z_]+\.c:[0-9]+ +[a-z_0-9]+' "$block" |
+					sed -E 's/^#[0-9]+ ([a-z_0-9]+) [^ ]*(raft\/[a-z_]+\.c):([0-9]+)/\1 \2 \3/; s/^(raft\/[a-z_]+\.c):([0-9]+) +([a-z_0-9]+)/\3 \1 \2/'
 				grep -oE '(at|by) 0x[0-9A-F]+: [a-z_0-9]+ \([a-z_]+\.c:[0-9]+\)' "$block" |
 					sed -E 's/^(at|by) 0x[0-9A-F]+: ([a-z_0-9]+) \(([a-z_]+\.c):([0-9]+)\)/\2 raft\/\3 \4/' |
 					while read -r f file l; do [ -f "raft/${file#raft/}" ] && echo "$f $file $l"; done
@@ -180,7 +223,7 @@ for doc in $docs; do
 			while read -r func file line; do
 				got=$(func_at "$tree/$file" "$line")
 				[ "$got" = "$func" ] ||
-					problem "$doc:$at: $file:$line is in ${got:-no function} in exercise $id, the output says $func"
+					problem "$doc:$at: $file:$line is in ${got:-no function} in $label, the output says $func"
 			done <"$tmp/frames"
 		else
 			fresh=$out/$source.txt

@@ -460,7 +460,17 @@ static char *lock_name(const ck_finding *f, const char *label)
 		if (ck_is_runtime_file(caller->file))
 			continue;
 		char *line = source_line(caller->file, caller->line);
-		char *arg = ck_call_argument(line, s->frames[i - 1].function);
+		const char *callee = s->frames[i - 1].function;
+		char *arg = ck_call_argument(line, callee);
+		/* The runtime's rt_mutex_init(...) is a macro for
+		 * rt_mutex_init_at(..., site): the line spells the macro. */
+		size_t n = callee ? strlen(callee) : 0;
+		if (arg == NULL && n > 3 && strcmp(callee + n - 3, "_at") == 0) {
+			char *macro = ck_strdup(callee);
+			macro[n - 3] = '\0';
+			arg = ck_call_argument(line, macro);
+			free(macro);
+		}
 		free(line);
 		return arg;
 	}

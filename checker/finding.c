@@ -162,6 +162,11 @@ bool ck_is_runtime_file(const char *file)
 	return false;
 }
 
+bool ck_stack_is_history(const ck_stack *s)
+{
+	return s != NULL && s->title != NULL && strcmp(s->title, CK_HISTORY_STACK_TITLE) == 0;
+}
+
 /* Grading and de-duplication look at a stack's peer frame, not at the
  * interceptor or helper it went through. */
 const ck_frame *ck_first_peer_frame(const ck_stack *s)

@@ -137,6 +137,11 @@ bool ck_is_peer_file(const char *file);
 const char *ck_peer_relative(const char *file);
 /* The first frame of s in peer code, or NULL. */
 const ck_frame *ck_first_peer_frame(const ck_stack *s);
+/* The title of the stack that holds a protocol oracle's history: the
+ * acquire and release sites of the critical sections that led to the
+ * finding, oldest first. Grading reads every frame of it (grade.c). */
+#define CK_HISTORY_STACK_TITLE "history: critical sections, acquire and release sites"
+bool ck_stack_is_history(const ck_stack *s);
 
 /* Is this frame's file outside the code anyone here wrote or fixes: no
  * file at all, the C library, a sanitizer or Valgrind runtime, a system

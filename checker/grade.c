@@ -101,9 +101,17 @@ static bool points_at_bug(const ck_finding *f, const ck_exercise *ex, bool peer_
 {
 	if (frame_on_bug_line(&f->where, ex))
 		return true;
-	for (size_t i = 0; i < f->nstacks; i++)
-		if (frame_on_bug_line(first_frame_under_test(&f->stacks[i], ex, peer_tree), ex))
+	for (size_t i = 0; i < f->nstacks; i++) {
+		const ck_stack *s = &f->stacks[i];
+		if (frame_on_bug_line(first_frame_under_test(s, ex, peer_tree), ex))
 			return true;
+		/* A history is not a call stack: each of its sites is a place the
+		 * peer took or released the lock, and any of them may be the bug
+		 * (a split section shows its own unlock and re-lock there). */
+		for (size_t k = 0; ck_stack_is_history(s) && k < s->nframes; k++)
+			if (frame_on_bug_line(&s->frames[k], ex))
+				return true;
+	}
 	return false;
 }
 

@@ -47,6 +47,40 @@ static void add_raw_stack(ck_finding *f, const json_t *o)
 	    ck_stack_add_frame(s, json_string_value(frame), NULL, 0);
 }
 
+static void add_site(ck_stack *s, const json_t *site)
+{
+	const char *file = string_field(site, "file");
+	const json_t *line = json_object_get(site, "line");
+	if (file != NULL && json_is_integer(line))
+		ck_stack_add_frame(s, string_field(site, "function"), file,
+				   (int)json_integer_value(line));
+}
+
+/* A protocol oracle's history: the sites of the critical sections that led
+ * to the finding, so that a split section's own unlock and re-lock can be
+ * graded as pointing at the bug (checker/README.md). */
+static void add_history_stack(ck_finding *f, const json_t *o)
+{
+	const json_t *history = json_object_get(o, "history");
+	if (!json_is_array(history) || json_array_size(history) == 0)
+		return;
+	ck_stack *s = NULL;
+	size_t i;
+	const json_t *event;
+	json_array_foreach(history, i, event)
+	{
+		const json_t *acquire = json_object_get(event, "acquire");
+		if (!json_is_object(acquire))
+			continue; /* a note, not a critical section */
+		if (s == NULL)
+			s = ck_finding_add_stack(f, CK_HISTORY_STACK_TITLE);
+		add_site(s, acquire);
+		const json_t *release = json_object_get(event, "release");
+		if (json_is_object(release))
+			add_site(s, release);
+	}
+}
+
 /* One JSON object, one finding; false if it lacks what every finding line
  * has. */
 static bool read_object(const json_t *o, ck_findings *out)
@@ -76,6 +110,7 @@ static bool read_object(const json_t *o, ck_findings *out)
 		f.seconds = json_number_value(t);
 	f.details = ck_strdup(string_field(o, "details"));
 	add_raw_stack(&f, o);
+	add_history_stack(&f, o);
 	ck_findings_add_unique(out, f);
 	return true;
 }

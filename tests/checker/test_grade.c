@@ -12,6 +12,7 @@
 
 #include "alloc.h"
 #include "checker_tests.h"
+#include "parsers.h"
 #include "report_builder.h"
 
 static const bool expect_tsan_helgrind[CK_NDETECTORS] = {[CK_TSAN] = true, [CK_HELGRIND] = true};
@@ -68,6 +69,39 @@ static void test_a_caller_frame_on_the_bug_line_does_not_count(void)
 	ck_frame frames[] = {{"f", "/b/raft/role.c", 10}, {"g", "/b/raft/election.c", 88}};
 	rb_add_stack(&f, "Write", 2, frames);
 	CU_ASSERT_FALSE(graded(f));
+}
+
+/* An oracle's finding as the harness prints it: its own site in the
+ * harness, and a history whose second section was taken at line `relock`
+ * of raft/election.c. */
+static ck_finding oracle_finding(int relock)
+{
+	char *text = ck_strdup_printf(
+	    "RRL-FINDING {\"detector\":\"invariants\",\"kind\":\"vote-twice\",\"rule\":0,"
+	    "\"file\":\"harness/oracle_election.c\",\"line\":60,\"function\":\"check\","
+	    "\"message\":\"peer 1 voted twice\",\"history\":["
+	    "{\"seq\":1,\"peer\":1,\"note\":\"sent RequestVote\"},"
+	    "{\"seq\":2,\"peer\":1,\"lock\":\"raft.mu\","
+	    "\"acquire\":{\"file\":\"raft/request_vote.c\",\"line\":18,\"function\":\"serve\"},"
+	    "\"release\":{\"file\":\"raft/request_vote.c\",\"line\":30,\"function\":\"serve\"}},"
+	    "{\"seq\":3,\"peer\":1,\"lock\":\"raft.mu\","
+	    "\"acquire\":{\"file\":\"raft/election.c\",\"line\":%d,\"function\":\"g\"},"
+	    "\"release\":null}]}\n",
+	    relock);
+	ck_findings list;
+	ck_findings_init(&list);
+	CU_ASSERT_EQUAL(ck_parse_finding_lines(text, &list), 1);
+	free(text);
+	ck_finding f = list.items[0];
+	list.n = 0;
+	ck_findings_free(&list);
+	return f;
+}
+
+static void test_a_bug_line_in_an_oracles_history_counts(void)
+{
+	CU_ASSERT_TRUE(graded(oracle_finding(88)));
+	CU_ASSERT_FALSE(graded(oracle_finding(87)));
 }
 
 static void test_no_metadata_means_nothing_points_at_a_bug(void)
@@ -391,6 +425,8 @@ void add_grade_suite(void)
 {
 	CU_pSuite s = CU_add_suite("checker grading", NULL, NULL);
 	CU_add_test(s, "primary location on the bug line", test_primary_location_on_the_bug_line);
+	CU_add_test(s, "a bug line among an oracle's critical sections counts",
+		    test_a_bug_line_in_an_oracles_history_counts);
 	CU_add_test(s, "other line or file is not the bug", test_other_line_or_file_is_not_the_bug);
 	CU_add_test(s, "first peer frame of any stack counts",
 		    test_first_peer_frame_of_any_stack_counts);

@@ -112,6 +112,7 @@ materialise_one() {
 	local id=$1 dest=$BUILD/$1 tmp
 	need_id "$id"
 	[ -f "buggy/$id/bug.patch" ] || die "buggy/$id/bug.patch is missing"
+	mkdir -p "$(dirname "$BUILD")"   # a fresh clone has no build/ yet
 	tmp=$(mktemp -d "$BUILD.tmp.XXXXXX")
 	mkdir -p "$tmp/buggy" "$tmp/fixed" "$tmp/student"
 	cp -r raft "$tmp/buggy/raft"
@@ -267,7 +268,6 @@ cmd_save() {
 	local id=${1:-}
 	local dir=build/authoring/$id
 	[ -d "$dir/raft" ] || die "no $dir/raft; start with 'scripts/exercise.sh new $id'"
-	cmd_bug_lines "$dir" >/dev/null
 	[ -n "$(cmd_bug_lines "$dir")" ] || die "$dir/raft has no line marked /* BUG: ... */"
 	local tmp
 	tmp=$(mktemp -d)

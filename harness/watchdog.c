@@ -52,6 +52,7 @@ static void watch(void *unused)
 {
 	char cycle[512], why[768];
 	bool cycle_seen_before = false;
+	rt_mutex_stall stall_before = {.slot = -1};
 	while (atomic_load_explicit(&running, memory_order_relaxed)) {
 		rt_sleep_ms(TICK_MS);
 		if (!atomic_load_explicit(&running, memory_order_relaxed))
@@ -65,12 +66,17 @@ static void watch(void *unused)
 		}
 		cycle_seen_before = cycle_now;
 
-		int64_t stall = rt_longest_mutex_wait_ms();
-		if (stall > MUTEX_STALL_MS && (double)stall * rt_time_scale() > MUTEX_STALL_REAL_MS) {
+		/* So must a stall: the same wait, seen on two ticks. */
+		rt_mutex_stall stall = rt_longest_mutex_wait();
+		bool same_wait = stall.slot >= 0 && stall.slot == stall_before.slot &&
+				 stall.since_ms == stall_before.since_ms;
+		if (same_wait && stall.ms > MUTEX_STALL_MS &&
+		    (double)stall.ms * rt_time_scale() > MUTEX_STALL_REAL_MS) {
 			snprintf(why, sizeof why, "a thread has waited %lld ms for a mutex",
-				 (long long)stall);
+				 (long long)stall.ms);
 			fail("hang", why);
 		}
+		stall_before = stall;
 		if (rt_now_ms() > deadline_ms) {
 			snprintf(why, sizeof why, "still running after its budget of %.1f s",
 				 (double)(deadline_ms) / 1000);

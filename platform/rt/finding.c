@@ -102,6 +102,8 @@ static json_t *finding_object(const rt_finding_info *info, const char *details,
 	json_object_set_new(o, "thread", json_string(rt_self()->name));
 	json_object_set_new(o, "seed", json_integer((json_int_t)rt_global_seed));
 	json_object_set_new(o, "t", json_real(rt_now_s()));
+	json_object_set_new(o, "wall_s",
+			    json_real((double)(rt_real_ns() - rt_global_run_start_ns) / 1e9));
 	if (info->nstack > 0) {
 		json_t *stack = json_array();
 		for (int i = 0; i < info->nstack; i++)

@@ -17,6 +17,13 @@ static bool live(int slot)
 	return atomic_load_explicit(&rt_threads[slot].in_use, memory_order_relaxed) != 0;
 }
 
+/* What slot waits on; read before the wait's details (see wait_kind). */
+static enum rt_wait_kind wait_kind_of(int slot)
+{
+	return (enum rt_wait_kind)atomic_load_explicit(&rt_threads[slot].wait_kind,
+						       memory_order_acquire);
+}
+
 static int holder_of(const rt_mutex *mu)
 {
 	for (int s = 0; s < RT_MAX_THREADS; s++) {
@@ -34,9 +41,10 @@ static int holder_of(const rt_mutex *mu)
 static int waits_for(int slot)
 {
 	const rt_thread_rec *r = &rt_threads[slot];
-	if (r->wait_kind == RT_WAIT_MUTEX && r->wait_lock)
+	enum rt_wait_kind kind = wait_kind_of(slot);
+	if (kind == RT_WAIT_MUTEX && r->wait_lock)
 		return holder_of(r->wait_lock);
-	if (r->wait_kind == RT_WAIT_RPC && r->wait_thread >= 0 && live(r->wait_thread))
+	if (kind == RT_WAIT_RPC && r->wait_thread >= 0 && live(r->wait_thread))
 		return r->wait_thread;
 	return -1;
 }
@@ -75,15 +83,16 @@ static void dump_one(FILE *out, int slot, int64_t now)
 			(long long)(now - r->held[i].since_ms), r->held[i].site.file,
 			r->held[i].site.line, r->held[i].site.func);
 	}
-	if (r->wait_kind == RT_WAIT_NONE)
+	enum rt_wait_kind kind = wait_kind_of(slot);
+	if (kind == RT_WAIT_NONE)
 		return;
 	char what[96] = "";
-	if (r->wait_kind == RT_WAIT_MUTEX && r->wait_lock)
+	if (kind == RT_WAIT_MUTEX && r->wait_lock)
 		rt_describe_lock(r->wait_lock, what, sizeof what);
 	else
 		snprintf(what, sizeof what, "%s", r->wait_what);
 	fprintf(out, "      waits (%s) for %s for %lld ms, at %s:%d in %s()",
-		wait_kind_name(r->wait_kind), what, (long long)(now - r->wait_since_ms),
+		wait_kind_name(kind), what, (long long)(now - r->wait_since_ms),
 		r->wait_site.file, r->wait_site.line, r->wait_site.func);
 	int other = waits_for(slot);
 	if (other >= 0) {
@@ -158,7 +167,7 @@ bool rt_stuck_site(rt_site *site)
 		if (find_cycle_from(s, cycle, sizeof cycle, &member))
 			break;
 		const rt_thread_rec *r = &rt_threads[s];
-		if (r->wait_kind == RT_WAIT_MUTEX && now - r->wait_since_ms > longest_ms) {
+		if (wait_kind_of(s) == RT_WAIT_MUTEX && now - r->wait_since_ms > longest_ms) {
 			longest_ms = now - r->wait_since_ms;
 			longest = s;
 		}
@@ -170,13 +179,16 @@ bool rt_stuck_site(rt_site *site)
 	return true;
 }
 
-int64_t rt_longest_mutex_wait_ms(void)
+rt_mutex_stall rt_longest_mutex_wait(void)
 {
-	int64_t now = rt_now_ms(), longest = 0;
+	rt_mutex_stall longest = {.ms = 0, .slot = -1};
+	int64_t now = rt_now_ms();
 	for (int s = 0; s < RT_MAX_THREADS; s++) {
-		const rt_thread_rec *r = &rt_threads[s];
-		if (live(s) && r->wait_kind == RT_WAIT_MUTEX && now - r->wait_since_ms > longest)
-			longest = now - r->wait_since_ms;
+		if (!live(s) || wait_kind_of(s) != RT_WAIT_MUTEX)
+			continue;
+		int64_t since = rt_threads[s].wait_since_ms;
+		if (now - since > longest.ms)
+			longest = (rt_mutex_stall){.ms = now - since, .slot = s, .since_ms = since};
 	}
 	return longest;
 }

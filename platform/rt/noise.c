@@ -7,6 +7,9 @@
  * thread yields or sleeps briefly with the configured probability, which
  * makes rare interleavings common. Print the seed with every failure and
  * the same noise decisions come back (the OS scheduler adds its own).
+ * Where a thread waits for the world anyway (a reply, the service taking
+ * an apply), a hold-up of many milliseconds lets whole events (an
+ * election, a new entry, a commit) happen meanwhile.
  */
 #include <sched.h>
 
@@ -39,12 +42,25 @@ int64_t rt_rand_range(int64_t lo, int64_t hi)
 	return lo + (int64_t)(rt_rand() % (uint64_t)(hi - lo));
 }
 
-void rt_noise(void)
+/* True with the run's noise probability. */
+static bool noise_fires(void)
 {
 	if (rt_global_noise <= 0)
-		return;
+		return false;
 	double p = (double)(rt_rand() >> 11) / (double)(1ULL << 53);
-	if (p >= rt_global_noise)
+	return p < rt_global_noise;
+}
+
+int64_t rt_noise_hold_ms(int64_t max_ms)
+{
+	if (max_ms < 1 || !noise_fires())
+		return 0;
+	return rt_rand_range(1, max_ms + 1);
+}
+
+void rt_noise(void)
+{
+	if (!noise_fires())
 		return;
 	if (rt_rand() & 1)
 		sched_yield();

@@ -5,16 +5,22 @@
  *   - A thread releases a lock another thread is waiting for. On a busy
  *     machine the waiter may well run first; on an idle one the releasing
  *     thread nearly always goes on, and takes the lock again before the
- *     waiter has woken up.
- *   - A thread takes again a lock it released moments ago: a write
- *     sequence, or a check and its act, split across two critical
- *     sections. Another thread getting in between is the whole bug.
+ *     waiter has woken up. With the run's noise probability it steps
+ *     aside briefly.
+ *   - A split point: a thread takes again the lock it released moments
+ *     ago, and has waited for nothing since (no sleep, condition, RPC or
+ *     queue). That is a write sequence, or a check and its act, split
+ *     across two critical sections; another thread getting in between is
+ *     the whole bug. Correct code almost never does it (it lets go of a
+ *     lock to wait for something), so here the thread steps aside more
+ *     often and for longer: up to a heartbeat interval, with four times
+ *     the noise probability. A thread that locks and unlocks in a tight
+ *     loop would crawl, so it pauses at most once per half second.
  *
- * At each point, with the run's noise probability, the thread steps aside
- * for a short while (a seeded coin from its own random stream, so the
- * decision is repeated with the seed; the OS scheduler adds its own). Only
- * the peers' locks take part (rt_mutex.history): the platform's own locks
- * are not where peers' bugs are.
+ * Each decision is a seeded coin from the thread's own random stream, so
+ * it is repeated with the seed (the OS scheduler adds its own). Only the
+ * peers' locks take part (rt_mutex.history): the platform's own locks are
+ * not where peers' bugs are.
  *
  * These two functions are the only places that decide; a deterministic
  * scheduler can later own them. The bookkeeping (the waiter count, the
@@ -27,11 +33,19 @@
 
 /* A re-acquire this soon after the release (logical) counts as quick. */
 #define QUICK_REACQUIRE_US 2000
+/* How long a thread may step aside at a split point (logical): up to a
+ * heartbeat interval, so that whole events (a vote request, an
+ * AppendEntries, a Start) can land between the two critical sections, as
+ * they do when the OS deschedules a thread at the wrong moment. */
+#define SPLIT_PAUSE_MAX_US 100000
+/* How much likelier than other noise points a split point fires, and
+ * how long after one pause the same thread may pause again. */
+#define SPLIT_NOISE_FACTOR 4
+#define SPLIT_PAUSE_GAP_US 500000
 
-static bool coin(void)
+static bool coin(double p)
 {
-	double p = (double)(rt_rand() >> 11) / (double)(1ULL << 53);
-	return p < rt_global_noise;
+	return (double)(rt_rand() >> 11) / (double)(1ULL << 53) < p;
 }
 
 /* Real nanoseconds for logical microseconds. */
@@ -57,6 +71,7 @@ void rt_preempt_released(rt_mutex *mu)
 	rt_thread_rec *self = rt_self();
 	self->last_released = mu;
 	self->last_release_us = rt_now_us();
+	self->waited_since_release = false;
 }
 
 int64_t rt_preempt_reacquire(rt_mutex *mu)
@@ -64,16 +79,22 @@ int64_t rt_preempt_reacquire(rt_mutex *mu)
 	if (rt_global_noise <= 0 || !mu->history)
 		return 0;
 	rt_thread_rec *self = rt_self();
-	if (self->last_released != mu || rt_now_us() - self->last_release_us > QUICK_REACQUIRE_US ||
-	    !coin())
+	int64_t now = rt_now_us();
+	bool split = self->last_released == mu && !self->waited_since_release &&
+		     now - self->last_release_us <= QUICK_REACQUIRE_US;
+	if (!split || now - self->split_pause_end_us < SPLIT_PAUSE_GAP_US ||
+	    !coin(rt_global_noise * SPLIT_NOISE_FACTOR))
 		return 0;
-	return scaled_ns(rt_rand_range(200, 5000));
+	int64_t pause_us = rt_rand_range(200, SPLIT_PAUSE_MAX_US);
+	self->split_pause_end_us = now + pause_us;
+	return scaled_ns(pause_us);
 }
 
 int64_t rt_preempt_release(rt_mutex *mu)
 {
 	if (rt_global_noise <= 0 || !mu->history ||
-	    atomic_load_explicit(&mu->waiters, memory_order_relaxed) == 0 || !coin())
+	    atomic_load_explicit(&mu->waiters, memory_order_relaxed) == 0 ||
+	    !coin(rt_global_noise))
 		return 0;
 	return scaled_ns(rt_rand_range(100, 2000));
 }

@@ -12,6 +12,7 @@
 uint64_t rt_global_seed;
 double rt_global_noise;
 double rt_global_scale = 1.0;
+int64_t rt_global_run_start_ns;
 
 void rt_clock_start(void);
 
@@ -30,6 +31,7 @@ void rt_init(const rt_options *opts)
 	rt_global_noise = opts->noise;
 	rt_global_scale = opts->time_scale;
 	rt_clock_start();
+	rt_global_run_start_ns = opts->run_start_ns > 0 ? opts->run_start_ns : rt_real_ns();
 	/* jansson seeds its hash function on first use, from whichever thread
 	 * reports a finding first, with atomics Helgrind cannot see; two
 	 * threads reporting would look like a race. Seed it here, before any

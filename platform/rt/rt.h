@@ -47,6 +47,10 @@ typedef struct rt_options {
 	uint64_t seed;       /* seeds noise and every rt_rand() stream */
 	double noise;        /* probability of a yield/short sleep at each noise point */
 	double time_scale;   /* real duration = logical duration * time_scale */
+	/* When the whole run began, on CLOCK_MONOTONIC in ns (a run of many
+	 * test processes passes its own start); 0: at rt_init. Findings say
+	 * how long after it they were made, in real seconds (wall_s). */
+	int64_t run_start_ns;
 } rt_options;
 
 /* Call once, before any other rt_ function, from the main thread. */
@@ -151,6 +155,11 @@ const char *rt_thread_name(void);
 
 /* A noise point: with the configured probability, yield or sleep briefly. */
 void rt_noise(void);
+/* A longer hold-up, for where the world may move on while a thread is
+ * away (a reply on its way back, an apply on its way to the service):
+ * with the configured probability, a seeded delay in [1, max_ms] logical
+ * ms, else 0. The caller does the waiting. */
+int64_t rt_noise_hold_ms(int64_t max_ms);
 /* Per-thread pseudo-random numbers, derived from the seed. No locking. */
 uint64_t rt_rand(void);
 /* Uniform in [lo, hi). */
@@ -181,7 +190,14 @@ bool rt_dump_threads(FILE *out, char *cycle, size_t cycle_len);
 /* Where a thread is stuck: the wait of a thread in a wait-for cycle, else
  * the longest mutex wait. False if no thread waits in either way. */
 bool rt_stuck_site(rt_site *site);
-/* Longest time in logical ms that any live thread has waited for a mutex. */
-int64_t rt_longest_mutex_wait_ms(void);
+/* The longest wait for a mutex of any live thread: how long in logical ms,
+ * which thread (slot, -1 if none waits) and since when. The same slot and
+ * since_ms on two looks mean one wait seen twice. */
+typedef struct rt_mutex_stall {
+	int64_t ms;
+	int slot;
+	int64_t since_ms;
+} rt_mutex_stall;
+rt_mutex_stall rt_longest_mutex_wait(void);
 
 #endif

@@ -41,18 +41,25 @@ typedef struct rt_thread_rec {
 	int peer;
 	uint64_t rng;
 
-	/* The lock this thread released last, and when (preempt.c). */
+	/* The lock this thread released last, when, and whether the thread
+	 * has waited for anything but a mutex since (preempt.c). */
 	const rt_mutex *last_released;
 	int64_t last_release_us;
+	bool waited_since_release;
+	/* When this thread's last split-point pause ended (logical). */
+	int64_t split_pause_end_us;
 
 	/* Locks this thread holds, in acquisition order. */
 	rt_held_lock held[RT_MAX_HELD];
 	int nheld;
 
 	/* What this thread is blocked on, if anything (the outermost of
-	 * wait_depth nested waits). */
+	 * wait_depth nested waits). The watchdog reads these from another
+	 * thread without a lock: wait_kind (an enum rt_wait_kind) is written
+	 * last with release order and read first with acquire order, so a
+	 * reader that sees a wait also sees when and where it began. */
 	int wait_depth;
-	enum rt_wait_kind wait_kind;
+	atomic_int wait_kind;
 	const rt_mutex *wait_lock;
 	int wait_thread;
 	char wait_what[RT_WHAT_LEN];
@@ -112,5 +119,6 @@ void rt_rng_seed_thread(rt_thread_rec *rec, uint64_t stream);
 extern uint64_t rt_global_seed;
 extern double rt_global_noise;
 extern double rt_global_scale;
+extern int64_t rt_global_run_start_ns;
 
 #endif

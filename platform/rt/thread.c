@@ -62,7 +62,9 @@ static void register_self(const char *name, int peer, uint64_t stream)
 	rec->id = stream;
 	rec->peer = peer;
 	rec->nheld = 0;
-	rec->wait_kind = RT_WAIT_NONE;
+	rec->last_released = NULL;
+	rec->split_pause_end_us = INT64_MIN / 2; /* long ago: it may pause at once */
+	atomic_store_explicit(&rec->wait_kind, RT_WAIT_NONE, memory_order_relaxed);
 	rec->wait_depth = 0;
 	rt_rng_seed_thread(rec, stream);
 	my_slot = slot;
@@ -171,32 +173,37 @@ bool rt_threads_wait_quiet(int64_t ms)
 }
 
 /* Waits nest (an RPC call waits on a condition variable inside); the
- * outermost one says best what the thread is blocked on, so it is kept. */
-void rt_wait_begin(enum rt_wait_kind kind, const char *what, int wait_thread, rt_site site)
+ * outermost one says best what the thread is blocked on, so it is kept.
+ * Its details are written before wait_kind publishes them. */
+static void begin_wait(enum rt_wait_kind kind, const char *what, int wait_thread,
+		       const rt_mutex *lock, rt_site site)
 {
 	rt_thread_rec *rec = rt_self();
+	if (kind != RT_WAIT_MUTEX)
+		rec->waited_since_release = true;
 	if (rec->wait_depth++ > 0)
 		return;
 	copy_str(rec->wait_what, sizeof rec->wait_what, what);
 	rec->wait_thread = wait_thread;
-	rec->wait_lock = NULL;
+	rec->wait_lock = lock;
 	rec->wait_since_ms = rt_now_ms();
 	rec->wait_site = site;
-	rec->wait_kind = kind;
+	atomic_store_explicit(&rec->wait_kind, kind, memory_order_release);
+}
+
+void rt_wait_begin(enum rt_wait_kind kind, const char *what, int wait_thread, rt_site site)
+{
+	begin_wait(kind, what, wait_thread, NULL, site);
 }
 
 void rt_wait_begin_lock(const rt_mutex *mu, rt_site site)
 {
-	rt_thread_rec *rec = rt_self();
-	bool outermost = rec->wait_depth == 0;
-	rt_wait_begin(RT_WAIT_MUTEX, mu->class_name, -1, site);
-	if (outermost)
-		rec->wait_lock = mu;
+	begin_wait(RT_WAIT_MUTEX, mu->class_name, -1, mu, site);
 }
 
 void rt_wait_end(void)
 {
 	rt_thread_rec *rec = rt_self();
 	if (--rec->wait_depth == 0)
-		rec->wait_kind = RT_WAIT_NONE;
+		atomic_store_explicit(&rec->wait_kind, RT_WAIT_NONE, memory_order_relaxed);
 }

@@ -49,13 +49,36 @@ static void test_quick_reacquire_steps_aside(void)
 	 * that before the next line. A release stamped in the future stands
 	 * for "just now", however long the wait. */
 	rt_self()->last_release_us = INT64_MAX / 2;
+	rt_self()->split_pause_end_us = INT64_MIN / 2;
 	CU_ASSERT_TRUE(rt_preempt_reacquire(&mu) > 0);
+	/* A thread that just paused does not pause again for a while, or a
+	 * tight lock loop would crawl. */
+	CU_ASSERT_EQUAL(rt_preempt_reacquire(&mu), 0);
+	rt_self()->split_pause_end_us = INT64_MIN / 2;
 	CU_ASSERT_EQUAL(rt_preempt_reacquire(&other), 0); /* not the lock just released */
 	rt_self()->last_release_us = rt_now_us() - 1000000;  /* released a logical second ago */
 	CU_ASSERT_EQUAL(rt_preempt_reacquire(&mu), 0);
 	noise_restore();
 	rt_mutex_destroy(&mu);
 	rt_mutex_destroy(&other);
+}
+
+/* Letting go of a lock to wait for something (a sleep, an RPC, a
+ * condition) and taking it again is the right pattern, not a split. */
+static void test_reacquire_after_a_wait_is_not_a_split(void)
+{
+	rt_mutex mu;
+	rt_mutex_init(&mu, "test.preempt_mu", 0);
+	noise_always();
+	rt_mutex_lock(&mu);
+	rt_mutex_unlock(&mu);
+	rt_wait_begin(RT_WAIT_RPC, "rpc", -1, RT_HERE);
+	rt_wait_end();
+	rt_self()->last_release_us = INT64_MAX / 2; /* "just now", as above */
+	rt_self()->split_pause_end_us = INT64_MIN / 2;
+	CU_ASSERT_EQUAL(rt_preempt_reacquire(&mu), 0);
+	noise_restore();
+	rt_mutex_destroy(&mu);
 }
 
 static void test_no_noise_no_preemption(void)
@@ -98,6 +121,8 @@ void add_preempt_suite(void)
 		    test_contended_release_steps_aside);
 	CU_add_test(s, "a quick re-acquire of the lock just released steps aside",
 		    test_quick_reacquire_steps_aside);
+	CU_add_test(s, "a re-acquire after waiting for something is not a split",
+		    test_reacquire_after_a_wait_is_not_a_split);
 	CU_add_test(s, "without noise, no preemption", test_no_noise_no_preemption);
 	CU_add_test(s, "locks made by trusted code are not preempted",
 		    test_locks_of_trusted_code_are_not_preempted);

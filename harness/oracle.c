@@ -36,6 +36,7 @@ oracle *oracle_make(int n, oracle_report_fn report, void *report_ctx)
 	o->report_ctx = report_ctx;
 	o->instance = oracle_alloc((size_t)n, sizeof *o->instance);
 	o->earlier_max = oracle_alloc((size_t)n, sizeof *o->earlier_max);
+	o->asked = oracle_alloc((size_t)n * ORACLE_NREQUESTS, sizeof *o->asked);
 	o->vote_of = oracle_alloc((size_t)n * ORACLE_MAX_TERM, sizeof *o->vote_of);
 	o->votes_got = oracle_alloc((size_t)n * ORACLE_MAX_TERM, sizeof *o->votes_got);
 	o->leader_of = oracle_alloc(ORACLE_MAX_TERM, sizeof *o->leader_of);
@@ -54,6 +55,7 @@ void oracle_free(oracle *o)
 		return;
 	free(o->instance);
 	free(o->earlier_max);
+	free(o->asked);
 	free(o->vote_of);
 	free(o->votes_got);
 	free(o->leader_of);

@@ -106,6 +106,14 @@ void oracle_request_vote_sent(oracle *o, int from, uint32_t gen, int to,
 void oracle_append_entries_sent(oracle *o, int from, uint32_t gen, int to,
 				const append_entries_args *args);
 
+/* For the network's held replies (net.h: net_tap.caller_moved_on,
+ * oracle_stale.c): a server's instance gen asked for votes or appended in
+ * term; and has it since asked the same in a later term, or crashed? */
+typedef enum oracle_request { ORACLE_ASK_VOTE, ORACLE_ASK_APPEND, ORACLE_NREQUESTS } oracle_request;
+void oracle_request_sent(oracle *o, int server, uint32_t gen, oracle_request kind, int64_t term);
+bool oracle_asked_again_later(oracle *o, int server, uint32_t gen, oracle_request kind,
+			      int64_t term);
+
 /* The handler on instance `gen` of server `to` returned this reply to
  * `from`'s request (the handler's thread; the network may still lose it). */
 void oracle_request_vote_replied(oracle *o, int to, uint32_t gen, int from,

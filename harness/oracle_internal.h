@@ -55,6 +55,10 @@ struct oracle {
 				       * instance sent */
 	_Atomic int64_t *earlier_max; /* highest term its crashed instances sent */
 
+	/* Stale replies (oracle_stale.c): [server * ORACLE_NREQUESTS + kind],
+	 * generation << 40 | highest term its live instance asked in. */
+	_Atomic uint64_t *asked;
+
 	/* Elections (oracle_election.c). */
 	_Atomic int32_t *vote_of;    /* [server * MAX_TERM + term]: 1 + whom it voted for */
 	_Atomic uint64_t *votes_got; /* [server * MAX_TERM + term]: the voters whose

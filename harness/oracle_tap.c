@@ -55,6 +55,7 @@ static void vote_sent(oracle *o, const cfg_instance *from, const net_tap_call *c
 			call->to, (long long)a.term, (long long)a.last_log_index,
 			(long long)a.last_log_term);
 	oracle_request_vote_sent(o, from->server, from->gen, call->to, &a);
+	oracle_request_sent(o, from->server, from->gen, ORACLE_ASK_VOTE, a.term);
 }
 
 static void vote_replied(oracle *o, const cfg_instance *to, const cfg_instance *from,
@@ -102,6 +103,7 @@ static void append_sent(oracle *o, const cfg_instance *from, const net_tap_call 
 			call->to, (long long)a.term, (long long)a.prev_log_index,
 			(long long)a.prev_log_term, entries, (long long)a.leader_commit);
 	oracle_append_entries_sent(o, from->server, from->gen, call->to, &a);
+	oracle_request_sent(o, from->server, from->gen, ORACLE_ASK_APPEND, a.term);
 	append_entries_args_free(&a);
 }
 
@@ -196,10 +198,30 @@ static void tap_returned(void *ctx, const net_tap_call *call, const codec_buf *r
 		append_returned(ctx, from, call, reply);
 }
 
+/* A held reply is handed over when its caller asks again, in the same
+ * role, in a later term (oracle_stale.c). Asked often: reads the term
+ * alone. */
+static bool tap_caller_moved_on(void *ctx, const net_tap_call *call)
+{
+	const cfg_instance *from = call->from;
+	int64_t term;
+	if (from == NULL || !rpc_request_term(call->args, &term))
+		return false;
+	if (is_method(call, RPC_REQUEST_VOTE))
+		return oracle_asked_again_later(ctx, from->server, from->gen, ORACLE_ASK_VOTE, term);
+	if (is_method(call, RPC_APPEND_ENTRIES))
+		return oracle_asked_again_later(ctx, from->server, from->gen, ORACLE_ASK_APPEND,
+						term);
+	return false;
+}
+
 net_tap oracle_net_tap(oracle *o)
 {
-	return (net_tap){
-	    .ctx = o, .sent = tap_sent, .replied = tap_replied, .returned = tap_returned};
+	return (net_tap){.ctx = o,
+			 .sent = tap_sent,
+			 .replied = tap_replied,
+			 .returned = tap_returned,
+			 .caller_moved_on = tap_caller_moved_on};
 }
 
 /* ---- The harness's own events -------------------------------------------- */

@@ -9,6 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+/* Under schedule noise a put may wait up to this long (logical ms) before
+ * the service takes it: long enough for new commits to arrive meanwhile. */
+#define APPLY_SLOW_MS 100
+
 struct apply_queue {
 	int peer;
 	size_t capacity;
@@ -90,6 +94,11 @@ bool apply_queue_put_at(apply_queue *q, apply_msg *m, rt_site site)
 {
 	/* Checked before locking: the caller must hold no lock of its own. */
 	rt_might_block_at("apply_queue_put", site);
+	/* The service may be slow to take what it is given: the peer must not
+	 * assume its state stands still meanwhile. Noise makes that happen. */
+	int64_t slow_ms = rt_noise_hold_ms(APPLY_SLOW_MS);
+	if (slow_ms > 0)
+		rt_sleep_ms_at(slow_ms, site);
 	rt_mutex_lock_at(&q->mu, site);
 	if (q->count == q->capacity && !q->closed) {
 		rt_wait_begin(RT_WAIT_QUEUE, "apply queue full", -1, site);

@@ -105,6 +105,11 @@ typedef struct net_tap_call {
  *             the caller can see it; the network may still lose it;
  *   returned  the call ends on the caller's thread: reply is what the
  *             caller receives, or NULL when nothing arrives.
+ * And the network asks (caller's thread, optional):
+ *   caller_moved_on  has the caller moved on since it made the call, to
+ *             where an old reply would mislead it most? A reply the
+ *             schedule noise holds back is handed over then, or after a
+ *             seeded time at most.
  * The functions must not block or take a lock a peer's thread might take:
  * they run inside peers' calls and must not order peers' threads.
  */
@@ -113,6 +118,7 @@ typedef struct net_tap {
 	void (*sent)(void *ctx, const net_tap_call *call);
 	void (*replied)(void *ctx, const net_tap_call *call, const codec_buf *reply);
 	void (*returned)(void *ctx, const net_tap_call *call, const codec_buf *reply);
+	bool (*caller_moved_on)(void *ctx, const net_tap_call *call);
 } net_tap;
 
 /* Set once, before any endpoint is used. */

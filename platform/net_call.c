@@ -24,6 +24,11 @@
 #define NET_SLICE_MS 10
 /* How often a waiting caller checks whether the server was deleted. */
 #define NET_DEAD_CHECK_MS 100
+/* Under schedule noise a reply may be held up to this long (logical ms):
+ * long enough for its caller to lose an election and win the next. While
+ * held, the tap is asked this often. */
+#define NET_HELD_REPLY_MS 2000
+#define NET_HOLD_POLL_MS 25
 
 /* What the caller and the handler thread of one call share. */
 typedef struct net_call_state {
@@ -188,6 +193,30 @@ static bool net_wait_for_handler(net_call_state *c, const net_endpoint *end, int
 	return done;
 }
 
+/*
+ * Any network may hold a reply back while the caller's world moves on (a
+ * new term, a new leader, a longer log): a caller must check its state
+ * again before it trusts a reply. Schedule noise holds some replies, each
+ * until the tap says the caller has moved on to where an old reply would
+ * mislead it most, or for at most ms. False if the network closed.
+ */
+static bool net_hold_reply(const net_network *net, const net_tap_call *call, int64_t ms,
+			   rt_site site)
+{
+	int64_t deadline = rt_now_ms() + ms;
+	for (;;) {
+		if (net->tap.caller_moved_on != NULL &&
+		    net->tap.caller_moved_on(net->tap.ctx, call))
+			return true;
+		int64_t left = deadline - rt_now_ms();
+		if (left <= 0)
+			return true;
+		rt_sleep_ms_at(left < NET_HOLD_POLL_MS ? left : NET_HOLD_POLL_MS, site);
+		if (net_closed(net))
+			return false;
+	}
+}
+
 /* Steps 3 and 4 for a request that reached srv; true if a reply arrives. */
 static bool net_deliver(net_endpoint *end, int server, net_server *srv, net_knobs knobs,
 			net_tap_call *call, codec_buf *reply, rt_site site)
@@ -213,6 +242,9 @@ static bool net_deliver(net_endpoint *end, int server, net_server *srv, net_knob
 		ok = false; /* reply lost */
 	if (ok && knobs.long_reordering && rt_rand_range(0, 900) < 600)
 		ok = net_delay(net, 200 + rt_rand_range(0, 1 + rt_rand_range(0, 2000)), site);
+	int64_t hold_ms = rt_noise_hold_ms(NET_HELD_REPLY_MS);
+	if (ok && hold_ms > 0)
+		ok = net_hold_reply(net, call, hold_ms, site);
 	if (ok)
 		codec_buf_copy(reply,
 			       &c->reply); /* read under no lock: done was seen under c->mu */

@@ -15,6 +15,13 @@ static bool decode_finished(const codec_reader *r)
 	return codec_reader_ok(r) && codec_reader_done(r);
 }
 
+bool rpc_request_term(const codec_buf *args, int64_t *term)
+{
+	codec_reader r;
+	codec_reader_init(&r, args->data, args->len);
+	return codec_get_int(&r, term);
+}
+
 void request_vote_args_encode(const request_vote_args *args, codec_buf *buf)
 {
 	codec_put_int(buf, args->term);

@@ -67,6 +67,9 @@ typedef struct append_entries_reply {
 } append_entries_reply;
 
 /* Encoders append to buf; decoders return false on malformed bytes. */
+/* Every request begins with the caller's term; read it alone. */
+bool rpc_request_term(const codec_buf *args, int64_t *term);
+
 void request_vote_args_encode(const request_vote_args *args, codec_buf *buf);
 bool request_vote_args_decode(request_vote_args *args, const codec_buf *buf);
 void request_vote_reply_encode(const request_vote_reply *reply, codec_buf *buf);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "net.h"
+#include "rt/rt_internal.h"
 #include "rt/finding.h"
 #include "unit/unit.h"
 #include "unit/waiting.h"
@@ -513,6 +514,48 @@ static void test_long_reordering_delays_replies(void)
 	fixture_teardown(&f);
 }
 
+/* A tap that says the caller has moved on at the third time it is asked
+ * about a call; asks counts them (for the current call). */
+static atomic_int asks;
+
+static bool moved_on_at_third_ask(void *ctx, const net_tap_call *call)
+{
+	(void)ctx;
+	(void)call;
+	return atomic_fetch_add(&asks, 1) + 1 >= 3;
+}
+
+/* Schedule noise holds a reply until the tap says its caller moved on,
+ * asking again while it waits (or for a seeded time at most: a hold
+ * shorter than the two 10 ms waits for the third ask has odds of about 1%,
+ * so one call in ten seeing three asks is all but certain). Without noise
+ * the tap is never asked. */
+static void test_noise_holds_replies_until_the_caller_moved_on(void)
+{
+	fixture f;
+	fixture_setup(&f);
+	net_set_tap(f.net, &(net_tap){.caller_moved_on = moved_on_at_third_ask});
+	net_endpoint *end = connected_end(&f, 0);
+	double saved = rt_global_noise;
+
+	rt_global_noise = 0;
+	atomic_store(&asks, 0);
+	CU_ASSERT_TRUE(echo(end, 1));
+	CU_ASSERT_EQUAL(atomic_load(&asks), 0);
+
+	rt_global_noise = 1;
+	int held_to_third = 0;
+	for (int i = 0; i < 10; i++) {
+		atomic_store(&asks, 0);
+		CU_ASSERT_TRUE(echo(end, i)); /* held, then delivered */
+		CU_ASSERT(atomic_load(&asks) >= 1);
+		held_to_third += atomic_load(&asks) == 3;
+	}
+	rt_global_noise = saved;
+	CU_ASSERT(held_to_third >= 1);
+	fixture_teardown(&f);
+}
+
 /*
  * net_close ends a wait for a stuck handler, and cuts the network's delays
  * short.
@@ -617,6 +660,8 @@ void add_net_suite(void)
 	CU_add_test(s, "an unreliable network loses some calls, not most",
 		    test_unreliable_drops_some);
 	CU_add_test(s, "long reordering holds replies back", test_long_reordering_delays_replies);
+	CU_add_test(s, "noise holds a reply until the tap says the caller moved on",
+		    test_noise_holds_replies_until_the_caller_moved_on);
 	CU_add_test(s, "net_close ends pending calls promptly", test_close_ends_pending_calls);
 	CU_add_test(s, "a finished call leaves no wait in the thread table",
 		    test_finished_call_leaves_no_wait);

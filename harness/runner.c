@@ -2,7 +2,7 @@
  * The test runner: runs the scenario tests the way `go test` does.
  *
  *   raft-tests [-run REGEX] [-seed N] [-count N] [-v] [-scale X]
- *              [-noise P] [-list] [-h]
+ *              [-noise P] [-failfast] [-list] [-h]
  *
  * Every test runs in a child process of its own, so that a test that
  * crashes, hangs or races cannot disturb the next one, and so that its exit
@@ -68,6 +68,7 @@ typedef struct options {
 	bool verbose;
 	double scale;
 	double noise;
+	bool failfast;
 	bool list;
 } options;
 
@@ -90,6 +91,7 @@ static void usage(FILE *out)
 		"  -scale X     time scale, real time = logical time * X (default %.2f);\n"
 		"               below 1 runs faster, above 1 gives slow detectors more time\n"
 		"  -noise P     probability of a schedule-noise point firing (default 0)\n"
+		"  -failfast    stop after the first test that fails\n"
 		"  -list        print the names of the matching tests and exit\n"
 		"  -h           print this help\n"
 		"\n"
@@ -158,7 +160,7 @@ static void parse_args(int argc, char **argv, options *o)
 		if (name[name_len] == '=')
 			value = name + name_len + 1;
 #define IS(flag) (name_len == strlen(flag) && strncmp(name, flag, name_len) == 0)
-		bool boolean = IS("v") || IS("list") || IS("h") || IS("help");
+		bool boolean = IS("v") || IS("failfast") || IS("list") || IS("h") || IS("help");
 		bool with_value = IS("run") || IS("seed") || IS("count") || IS("scale") ||
 				  IS("noise");
 		if (!boolean && !with_value)
@@ -176,6 +178,8 @@ static void parse_args(int argc, char **argv, options *o)
 			exit(0);
 		} else if (IS("v")) {
 			o->verbose = true;
+		} else if (IS("failfast")) {
+			o->failfast = true;
 		} else if (IS("list")) {
 			o->list = true;
 		} else if (IS("run")) {
@@ -237,6 +241,10 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* When this run began: a finding says how long after it it was made,
+ * whichever test made it. */
+static int64_t run_start_ns;
+
 /* In the child: run one test and end the process with its verdict. A
  * failing check never returns here; it exits with status 1 itself. */
 static void __attribute__((noreturn)) run_in_child(const test_case *tc, const options *o,
@@ -244,7 +252,8 @@ static void __attribute__((noreturn)) run_in_child(const test_case *tc, const op
 {
 	/* Die with the parent, so an interrupted run leaves no test behind. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	rt_options ro = {.seed = seed, .noise = o->noise, .time_scale = o->scale};
+	rt_options ro = {
+	    .seed = seed, .noise = o->noise, .time_scale = o->scale, .run_start_ns = run_start_ns};
 	rt_init(&ro);
 	watchdog_start(tc->name, budget_of(tc));
 	tc->run();
@@ -377,12 +386,15 @@ int main(int argc, char **argv)
 	printf("%s: seed %llu, scale %.2f, noise %g (repeat with -seed %llu)\n", prog,
 	       (unsigned long long)o.seed, o.scale, o.noise, (unsigned long long)o.seed);
 	double t0 = now_s();
+	run_start_ns = (int64_t)(t0 * 1e9);
 	int passed = 0, failed = 0;
 	char failed_names[512] = "";
-	for (long k = 0; k < o.count; k++) {
+	for (long k = 0; k < o.count && !(o.failfast && failed > 0); k++) {
 		uint64_t seed = o.seed + (uint64_t)k;
 		for (size_t s = 0; s < sizeof(suites) / sizeof(suites[0]); s++) {
 			for (const test_case *tc = suites[s]; tc->name != NULL; tc++) {
+				if (o.failfast && failed > 0)
+					break;
 				if (!selected(&o, tc))
 					continue;
 				if (o.verbose)

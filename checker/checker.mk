@@ -14,7 +14,7 @@ CHECKER_MAIN_SRCS := $(filter-out $(CHECKER_LIB_SRCS) $(CHECKER_MATRIX_SRCS),\
 	$(sort $(wildcard checker/*.c)))
 # Grading, exercise metadata and the three outputs (part of CHECKER_MAIN_SRCS;
 # also linked into the unit tests, which test them without the driver).
-CHECKER_REPORT_SRCS := checker/grade.c checker/exercise.c checker/report_json.c \
+CHECKER_REPORT_SRCS := checker/grade.c checker/exercise.c checker/hunt.c checker/report_json.c \
 	checker/report_junit.c checker/report_table.c checker/report_student.c \
 	checker/finding_line.c checker/clean_text.c
 # The driver's own tests: they run rrl-check as a user would.

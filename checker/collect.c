@@ -319,9 +319,19 @@ static void record_timeout(ck_job *j, ck_run *r)
 	}
 }
 
+/* A seed is detected once; its other lanes cannot change that. */
+static void end_hunt_of_seed(const ck_run *r, const ck_job_list *all)
+{
+	for (size_t i = 0; all != NULL && i < all->n; i++) {
+		const ck_run *other = all->jobs[i]->ctx;
+		if (other != r && other->kind == CK_RUN_HUNT && other->target == r->target &&
+		    other->seed == r->seed)
+			all->jobs[i]->cancelled = true;
+	}
+}
+
 void ck_collect_run(ck_job *j, void *arg)
 {
-	(void)arg;
 	ck_run *r = j->ctx;
 	run_reports = 0;
 	/* 127: the run's program could not be started; there is nothing to
@@ -337,10 +347,10 @@ void ck_collect_run(ck_job *j, void *arg)
 	case CK_RUN_HELGRIND:
 		collect_helgrind(j, r);
 		break;
-	default: /* the plain run has no detector of its own */
+	default: /* the plain and hunt runs have no detector of its own */
 		break;
 	}
-	if (r->kind == CK_RUN_PLAIN && !ran) {
+	if ((r->kind == CK_RUN_PLAIN || r->kind == CK_RUN_HUNT) && !ran) {
 		for (size_t k = 0; k < NPROGRAM_DETECTORS; k++)
 			if (r->target->result->det[program_detectors[k]].enabled)
 				set_error(&r->target->result->det[program_detectors[k]],
@@ -350,9 +360,14 @@ void ck_collect_run(ck_job *j, void *arg)
 	}
 	if (j->timed_out)
 		record_timeout(j, r);
+	if (r->kind == CK_RUN_HUNT && run_reports > 0)
+		end_hunt_of_seed(r, arg);
 	/* The progress line (-v) says how each run ended. */
 	if (j->timed_out)
 		snprintf(j->outcome, sizeof j->outcome, "stopped after %.0f s", j->timeout_s);
+	else if (j->cancelled)
+		snprintf(j->outcome, sizeof j->outcome, "%zu report%s; stopped: its seed's hunt was over",
+			 run_reports, run_reports == 1 ? "" : "s");
 	else if (run_reports > 0)
 		snprintf(j->outcome, sizeof j->outcome, "%zu report%s", run_reports,
 			 run_reports == 1 ? "" : "s");

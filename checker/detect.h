@@ -25,6 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hunt.h"
 #include "options.h"
 #include "run.h"
 #include "target.h"
@@ -35,6 +36,7 @@ typedef struct ck_run {
 	ck_target *target;
 	ck_run_kind kind;
 	uint64_t seed;
+	const ck_hunt_lane *lane; /* a hunt run's lane, else NULL */
 	char *logs; /* the target's log directory */
 	const ck_options *options;
 } ck_run;
@@ -45,8 +47,16 @@ typedef struct ck_run {
 void ck_plan_target(ck_target *t, const ck_options *o, const ck_tools *tools, ck_job ***jobs,
 		    size_t *njobs);
 
+/* Every job of a check; ck_collect_run's arg. */
+typedef struct ck_job_list {
+	ck_job **jobs;
+	size_t n;
+} ck_job_list;
+
 /* ck_run_jobs' done() callback: parse a finished run's output into the
- * findings of every detector it feeds, each marked with the run's kind. */
+ * findings of every detector it feeds, each marked with the run's kind.
+ * A hunt run that found something ends its seed's hunt: the other lanes
+ * of that target and seed are cancelled (arg, a ck_job_list, or NULL). */
 void ck_collect_run(ck_job *job, void *arg);
 
 /* The job's ck_run, freed. */

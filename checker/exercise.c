@@ -170,6 +170,8 @@ static bool read_fields(json_t *root, ck_exercise *ex, const char *path, char *e
 	if (ok)
 		ex->bug_class = get_string(root, "bug_class", true, path, err, errlen, &ok);
 	if (ok)
+		ex->source = get_string(root, "source", false, path, err, errlen, &ok);
+	if (ok)
 		ok = get_bug_lines(root, ex, path, err, errlen);
 	if (ok)
 		ok = get_expected(root, ex, path, err, errlen);
@@ -217,6 +219,7 @@ void ck_exercise_free(ck_exercise *ex)
 	free(ex->id);
 	free(ex->title);
 	free(ex->bug_class);
+	free(ex->source);
 	for (size_t i = 0; i < ex->nbug_lines; i++)
 		free(ex->bug_lines[i].file);
 	free(ex->bug_lines);

@@ -82,6 +82,7 @@ const char *ck_run_kind_name(ck_run_kind k)
 	    [CK_RUN_PLAIN] = "plain",
 	    [CK_RUN_TSAN] = "tsan",
 	    [CK_RUN_HELGRIND] = "helgrind",
+	    [CK_RUN_HUNT] = "hunt",
 	};
 	return (unsigned)k < CK_NRUN_KINDS ? names[k] : "unknown";
 }

@@ -37,10 +37,11 @@ typedef enum ck_run_kind {
 	CK_RUN_PLAIN,
 	CK_RUN_TSAN,
 	CK_RUN_HELGRIND,
+	CK_RUN_HUNT, /* the plain build under the hunt profile (hunt.h) */
 	CK_NRUN_KINDS
 } ck_run_kind;
 
-/* "static", "plain", "tsan", "helgrind": the names the reports use. */
+/* "static", "plain", "tsan", "helgrind", "hunt": the names the reports use. */
 const char *ck_run_kind_name(ck_run_kind k);
 /* The bit of k in ck_finding.found_in. */
 #define CK_FOUND_IN(k) (1u << (k))

@@ -17,6 +17,7 @@
 #include "build.h"
 #include "detect.h"
 #include "files.h"
+#include "hunt.h"
 #include "options.h"
 #include "progress.h"
 #include "race_names.h"
@@ -88,7 +89,8 @@ static int run_detectors(ck_target *targets, size_t n, const ck_options *o, ck_p
 	if (o->verbose)
 		print_commands(jobs, njobs);
 	ck_progress_phase(progress, "check");
-	int rc = ck_run_jobs(jobs, njobs, o->jobs, progress, ck_collect_run, NULL);
+	ck_job_list all = {jobs, njobs};
+	int rc = ck_run_jobs(jobs, njobs, o->jobs, progress, ck_collect_run, &all);
 	for (size_t i = 0; i < njobs; i++) {
 		ck_run_free(jobs[i]);
 		ck_job_free(jobs[i]);
@@ -138,6 +140,7 @@ static void describe_check(ck_report *report, const ck_options *o, int argc, cha
 	report->seed_first = o->seed_first;
 	report->seed_last = o->seed_last;
 	report->helgrind_seeds = o->helgrind_seeds;
+	report->hunt_noise = o->detectors[CK_INVARIANTS] ? o->hunt_noise : 0;
 	report->command = command_line(argc, argv);
 	report->student = o->student;
 }
@@ -222,11 +225,16 @@ int main(int argc, char **argv)
 	if (write_outputs(&report, &o) != 0)
 		status = 2;
 	fflush(stdout); /* the table first, then the summary on stderr */
-	if (!o.quiet)
+	if (!o.quiet) {
+		char *hunt = report.hunt_noise > 0 ? ck_hunt_describe(report.hunt_noise)
+						   : ck_strdup("none");
 		fprintf(stderr,
-			"rrl-check: %zu target%s, seeds %llu-%llu, %.0f s, exit status %d\n", n,
-			n == 1 ? "" : "s", (unsigned long long)o.seed_first,
-			(unsigned long long)o.seed_last, now_s() - started, status);
+			"rrl-check: %zu target%s, seeds %llu-%llu, hunt: %s; %.0f s, exit status "
+			"%d\n",
+			n, n == 1 ? "" : "s", (unsigned long long)o.seed_first,
+			(unsigned long long)o.seed_last, hunt, now_s() - started, status);
+		free(hunt);
+	}
 	free(cwd);
 	free(root);
 	return status;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "hunt.h"
 #include "options.h"
 #include "report.h"
 
@@ -44,6 +45,10 @@ static void usage(FILE *out)
 		"      --timeout SECONDS stop a run after this long (default: 300; Helgrind\n"
 		"                        runs get %dx); a stopped run is a watchdog finding\n"
 		"      --noise P         schedule noise for the TSan and plain runs (default %g)\n"
+		"      --hunt-noise P    noise of the hunt, the invariants' own runs: per seed,\n"
+		"                        four lanes of scenarios side by side, each stopping at\n"
+		"                        its first failure (default %g; see checker/README.md)\n"
+		"      --no-hunt         no hunt runs: the invariants hear only from the others\n"
 		"      --variant V       reference, buggy, fixed or submission, for every TARGET\n"
 		"                        (default: a file named 'variant' in the target; else the\n"
 		"                        project root is the reference, a tree with exercise.json\n"
@@ -66,7 +71,7 @@ static void usage(FILE *out)
 		"  rrl-check -d tsan,lockdep -s 1-20 ~/my-raft   a submission, 20 seeds\n"
 		"  rrl-check --json out.json build/buggy/ex1\n",
 		CK_DEFAULT_RUN, CK_DEFAULT_HELGRIND_RUN, CK_HELGRIND_TIMEOUT_FACTOR,
-		CK_DEFAULT_NOISE);
+		CK_DEFAULT_NOISE, CK_HUNT_NOISE);
 }
 
 /* Every bad flag ends the same way, with a pointer to the help. */
@@ -180,6 +185,8 @@ enum {
 	OPT_HELGRIND_RUN = 256,
 	OPT_TIMEOUT,
 	OPT_NOISE,
+	OPT_HUNT_NOISE,
+	OPT_NO_HUNT,
 	OPT_VARIANT,
 	OPT_PROGRAM,
 	OPT_JSON,
@@ -199,6 +206,8 @@ static const struct option long_options[] = {
     {"jobs", required_argument, NULL, 'j'},
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
     {"noise", required_argument, NULL, OPT_NOISE},
+    {"hunt-noise", required_argument, NULL, OPT_HUNT_NOISE},
+    {"no-hunt", no_argument, NULL, OPT_NO_HUNT},
     {"variant", required_argument, NULL, OPT_VARIANT},
     {"program", required_argument, NULL, OPT_PROGRAM},
     {"json", required_argument, NULL, OPT_JSON},
@@ -218,6 +227,7 @@ static void set_defaults(ck_options *o)
 			  .seed_last = 3,
 			  .timeout_s = 300,
 			  .noise = CK_DEFAULT_NOISE,
+			  .hunt_noise = CK_HUNT_NOISE,
 			  .variant = -1};
 	for (int d = 0; d < CK_NDETECTORS; d++)
 		o->detectors[d] = true;
@@ -258,6 +268,12 @@ static void apply(int c, const char *arg, ck_options *o)
 		break;
 	case OPT_NOISE:
 		o->noise = parse_double("--noise", arg, 0, 1);
+		break;
+	case OPT_HUNT_NOISE:
+		o->hunt_noise = parse_double("--hunt-noise", arg, 0, 1);
+		break;
+	case OPT_NO_HUNT:
+		o->hunt_noise = 0;
 		break;
 	case OPT_VARIANT:
 		o->variant = parse_variant(arg);

@@ -31,6 +31,7 @@ typedef struct ck_options {
 	int jobs;
 	double timeout_s; /* per run; Helgrind runs get CK_HELGRIND_TIMEOUT_FACTOR x */
 	double noise;	  /* schedule noise for the TSan and plain runs */
+	double hunt_noise; /* the hunt's (hunt.h); 0: no hunt */
 	const char *json_path;
 	const char *junit_path;
 	int variant; /* a ck_variant, or -1: decide per target */

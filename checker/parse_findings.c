@@ -105,7 +105,11 @@ static bool read_object(const json_t *o, ck_findings *out)
 		f.where.line = json_is_integer(line) ? (int)json_integer_value(line) : 0;
 		f.where.function = ck_strdup(string_field(o, "function"));
 	}
-	const json_t *t = json_object_get(o, "t");
+	/* How soon after the run began: wall_s counts from the runner's start
+	 * in real seconds; t, in older lines, from the test's in logical. */
+	const json_t *t = json_object_get(o, "wall_s");
+	if (!json_is_number(t))
+		t = json_object_get(o, "t");
 	if (json_is_number(t))
 		f.seconds = json_number_value(t);
 	f.details = ck_strdup(string_field(o, "details"));

@@ -10,6 +10,7 @@
 #include "alloc.h"
 #include "detect.h"
 #include "files.h"
+#include "hunt.h"
 
 /* Rough real seconds per scenario, natively; only for ordering the runs
  * and the time-left estimate. Helgrind with time stretched 8x measured
@@ -44,13 +45,17 @@ static void push_job(ck_job ***jobs, size_t *n, ck_job *j)
 }
 
 /* Every job has the same bookkeeping: label, output files, ctx. */
-static ck_job *new_job(ck_target *t, const ck_options *o, ck_run_kind kind, uint64_t seed,
-		       const char *logs)
+static ck_job *new_job(ck_target *t, const ck_options *o, ck_run_kind kind,
+		       const ck_hunt_lane *lane, uint64_t seed, const char *logs)
 {
 	ck_job *j = ck_calloc(1, sizeof *j);
 	ck_run *r = ck_calloc(1, sizeof *r);
-	*r = (ck_run){
-	    .target = t, .kind = kind, .seed = seed, .logs = ck_strdup(logs), .options = o};
+	*r = (ck_run){.target = t,
+		      .kind = kind,
+		      .seed = seed,
+		      .lane = lane,
+		      .logs = ck_strdup(logs),
+		      .options = o};
 	j->ctx = r;
 	j->argv = strv(40);
 	j->timeout_s = o->timeout_s;
@@ -58,12 +63,14 @@ static ck_job *new_job(ck_target *t, const ck_options *o, ck_run_kind kind, uint
 		j->label = ck_strdup_printf("%s static", t->name);
 		j->stdout_path = ck_strdup_printf("%s/static.txt", logs);
 	} else {
-		j->label = ck_strdup_printf("%s %s seed %llu", t->name, ck_run_kind_name(kind),
-					    (unsigned long long)seed);
-		j->stdout_path = ck_strdup_printf("%s/%s.seed%llu.out", logs,
-						  ck_run_kind_name(kind), (unsigned long long)seed);
-		j->stderr_path = ck_strdup_printf("%s/%s.seed%llu.err", logs,
-						  ck_run_kind_name(kind), (unsigned long long)seed);
+		/* "hunt-elections" for a hunt lane, else the kind's name. */
+		char *what = lane ? ck_strdup_printf("%s-%s", ck_run_kind_name(kind), lane->name)
+				  : ck_strdup(ck_run_kind_name(kind));
+		unsigned long long s = (unsigned long long)seed;
+		j->label = ck_strdup_printf("%s %s seed %llu", t->name, what, s);
+		j->stdout_path = ck_strdup_printf("%s/%s.seed%llu.out", logs, what, s);
+		j->stderr_path = ck_strdup_printf("%s/%s.seed%llu.err", logs, what, s);
+		free(what);
 	}
 	return j;
 }
@@ -100,7 +107,7 @@ static void plan_static(ck_target *t, const ck_options *o, const ck_tools *tools
 	size_t nsources = 0;
 	while (sources[nsources] != NULL)
 		nsources++;
-	ck_job *j = new_job(t, o, CK_RUN_STATIC, 0, logs);
+	ck_job *j = new_job(t, o, CK_RUN_STATIC, NULL, 0, logs);
 	free(j->argv);
 	j->argv = strv(12 + nsources);
 	static const char *const flags[] = {
@@ -129,7 +136,7 @@ static void plan_static(ck_target *t, const ck_options *o, const ck_tools *tools
 static void plan_tsan(ck_target *t, const ck_options *o, const ck_tools *tools, uint64_t seed,
 		      const char *logs, double estimate, ck_job ***jobs, size_t *n)
 {
-	ck_job *j = new_job(t, o, CK_RUN_TSAN, seed, logs);
+	ck_job *j = new_job(t, o, CK_RUN_TSAN, NULL, seed, logs);
 	add_arg(j->argv, ck_target_binary(t, "tsan"));
 	add_program_args(j, t, t->run, seed, o->noise, 0);
 	j->env = strv(2);
@@ -148,7 +155,7 @@ static void plan_tsan(ck_target *t, const ck_options *o, const ck_tools *tools, 
 static void plan_helgrind(ck_target *t, const ck_options *o, const ck_tools *tools, uint64_t seed,
 			  const char *logs, double estimate, ck_job ***jobs, size_t *n)
 {
-	ck_job *j = new_job(t, o, CK_RUN_HELGRIND, seed, logs);
+	ck_job *j = new_job(t, o, CK_RUN_HELGRIND, NULL, seed, logs);
 	unsigned long long s = (unsigned long long)seed;
 	add_arg(j->argv, ck_strdup(tools->valgrind));
 	add_arg(j->argv, ck_strdup("--tool=helgrind"));
@@ -170,9 +177,23 @@ static void plan_helgrind(ck_target *t, const ck_options *o, const ck_tools *too
 static void plan_plain(ck_target *t, const ck_options *o, uint64_t seed, const char *logs,
 		       double estimate, ck_job ***jobs, size_t *n)
 {
-	ck_job *j = new_job(t, o, CK_RUN_PLAIN, seed, logs);
+	ck_job *j = new_job(t, o, CK_RUN_PLAIN, NULL, seed, logs);
 	add_arg(j->argv, ck_target_binary(t, "plain"));
 	add_program_args(j, t, t->run, seed, o->noise, 0);
+	j->estimate_s = estimate;
+	push_job(jobs, n, j);
+}
+
+/* One lane of the hunt (hunt.h): the plain build, the hunt's noise, and
+ * -failfast, since after one failed test the lane has done its job. */
+static void plan_hunt(ck_target *t, const ck_options *o, const ck_hunt_lane *lane,
+		      uint64_t seed, const char *logs, double estimate, ck_job ***jobs,
+		      size_t *n)
+{
+	ck_job *j = new_job(t, o, CK_RUN_HUNT, lane, seed, logs);
+	add_arg(j->argv, ck_target_binary(t, "plain"));
+	add_program_args(j, t, lane->scenarios, seed, o->hunt_noise, 0);
+	add_arg(j->argv, ck_strdup("-failfast"));
 	j->estimate_s = estimate;
 	push_job(jobs, n, j);
 }
@@ -256,6 +277,11 @@ void ck_plan_target(ck_target *t, const ck_options *o, const ck_tools *tools, ck
 	double per_seed = t->program ? PROGRAM_S : tests * NATIVE_S_PER_TEST;
 	double per_seed_hg =
 	    (t->program ? PROGRAM_S : hg_tests * NATIVE_S_PER_TEST) * HELGRIND_SLOWDOWN;
+	/* The hunt is the invariants' own; a program has no scenarios. */
+	bool hunt = run_ok && on[CK_INVARIANTS] && o->hunt_noise > 0 && t->program == NULL;
+	double *lane_tests = ck_calloc(ck_hunt_nlanes, sizeof *lane_tests);
+	for (size_t l = 0; hunt && l < ck_hunt_nlanes; l++)
+		lane_tests[l] = count_tests(t, ck_hunt_lanes[l].scenarios);
 	if (on[CK_STATIC] && tool_present(t, CK_STATIC, tools->clang, "clang"))
 		plan_static(t, o, tools, logs, jobs, njobs);
 	for (uint64_t s = o->seed_first; s <= o->seed_last; s++) {
@@ -266,7 +292,11 @@ void ck_plan_target(ck_target *t, const ck_options *o, const ck_tools *tools, ck
 			plan_helgrind(t, o, tools, s, logs, per_seed_hg, jobs, njobs);
 		if (plain)
 			plan_plain(t, o, s, logs, per_seed, jobs, njobs);
+		for (size_t l = 0; hunt && l < ck_hunt_nlanes; l++)
+			plan_hunt(t, o, &ck_hunt_lanes[l], s, logs,
+				  lane_tests[l] * NATIVE_S_PER_TEST * 2, jobs, njobs);
 	}
+	free(lane_tests);
 	free(logs);
 }
 

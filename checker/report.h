@@ -36,6 +36,7 @@ typedef struct ck_exercise {
 	int rule;
 	int grade;
 	char *bug_class;
+	char *source; /* its entry in shared/real-bugs.md ("R3-02"), or NULL */
 	bool expected[CK_NDETECTORS]; /* detectors that must catch the bug */
 	ck_bug_line *bug_lines;
 	size_t nbug_lines;
@@ -83,6 +84,7 @@ typedef struct ck_report {
 	/* How the check was made, for the outputs to state. */
 	uint64_t seed_first, seed_last; /* 0 when not known */
 	int helgrind_seeds;		/* Helgrind ran only the first this many (0: all) */
+	double hunt_noise;		/* the hunt's noise (hunt.h); 0: no hunt ran */
 	char *started;			/* UTC, "2025-11-22T04:11:22", or NULL */
 	double seconds;			/* how long the check took, 0 if not known */
 	char *command;			/* the checker's command line, or NULL */

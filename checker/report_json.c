@@ -12,6 +12,7 @@
 
 #include "alloc.h"
 #include "clean_text.h"
+#include "hunt.h"
 #include "report.h"
 
 #ifndef RRL_CHECK_VERSION
@@ -151,6 +152,8 @@ static json_t *exercise_json(const ck_exercise *ex)
 	json_object_set_new(o, "rule", json_integer(ex->rule));
 	json_object_set_new(o, "grade", json_integer(ex->grade));
 	json_object_set_new(o, "bug_class", string_or_null(ex->bug_class));
+	if (ex->source != NULL)
+		json_object_set_new(o, "source", string_or_null(ex->source));
 	json_object_set_new(o, "bug_lines", lines);
 	json_object_set_new(o, "expected", expected);
 	json_object_set_new(o, "scenarios", string_or_null(ex->scenarios));
@@ -190,6 +193,7 @@ static json_t *check_json(const ck_report *r)
 	json_object_set_new(o, "seed_last", json_integer((json_int_t)r->seed_last));
 	json_object_set_new(o, "helgrind_seeds",
 			    r->helgrind_seeds > 0 ? json_integer(r->helgrind_seeds) : json_null());
+	json_object_set_new(o, "hunt", r->hunt_noise > 0 ? ck_hunt_json(r->hunt_noise) : json_null());
 	json_object_set_new(o, "command", string_or_null(r->command));
 	return o;
 }

@@ -195,6 +195,15 @@ static void wait_for_event(double max_s)
 		interrupted = true;
 }
 
+/* A cancelled run is stopped like a timed-out one, without the blame:
+ * finish() sees it end. */
+static void stop_cancelled(pool *p)
+{
+	for (int i = 0; i < p->nrunning; i++)
+		if (p->running[i]->cancelled)
+			kill(-p->running[i]->pid, SIGKILL);
+}
+
 static void kill_all(pool *p)
 {
 	for (int i = 0; i < p->nrunning; i++) {
@@ -217,11 +226,17 @@ int ck_run_jobs(ck_job **jobs, size_t n, int parallel, ck_progress *progress, ck
 	while (!interrupted && (next < n || p.nrunning > 0)) {
 		while (p.nrunning < parallel && next < n) {
 			ck_job *j = jobs[order[next++]];
+			if (j->cancelled) {
+				snprintf(j->outcome, sizeof j->outcome, "skipped");
+				ck_progress_finished(progress, j);
+				continue;
+			}
 			start(j);
 			p.running[p.nrunning++] = j;
 			ck_progress_started(progress, j);
 		}
 		reap(&p);
+		stop_cancelled(&p);
 		double wait_s = enforce_timeouts(&p);
 		ck_progress_tick(progress, p.nrunning, running_credit(&p));
 		if (p.nrunning > 0 && (next >= n || p.nrunning >= parallel))

@@ -24,6 +24,12 @@ typedef struct ck_job {
 	double estimate_s; /* expected duration: longest jobs start first */
 	void *ctx;	   /* the caller's */
 
+	/* Set by a done() callback for another job, when this one can no
+	 * longer change the outcome: if it has not started it never does
+	 * (outcome "skipped", done() is not called); if it runs it is
+	 * stopped, and done() is called as for any job. */
+	bool cancelled;
+
 	/* How it ended (set by ck_run_jobs). */
 	pid_t pid;
 	double started_s;    /* monotonic clock */

@@ -52,3 +52,13 @@ endif
 test-catalog: build/checker/rrl-check ## Every exercise pair: the patch applies, the bug is caught, the fix is clean, the handout leaks nothing
 	@tests/catalog/test_exercises.sh
 	@tests/catalog/test_handout.sh
+
+# The hunt measured (checker/hunt-bench.sh): the rule-2, -3 and -5 test set
+# (every draft and every catalog exercise of those rules, or IDS="id ...")
+# and the reference, each at the checker's default settings for the
+# invariants detector; the tables go into docs/measurements.md.
+.PHONY: hunt-bench hunt-reference
+hunt-bench: build/checker/rrl-check ## The rule-2/3/5 test set under the hunt, table into docs/measurements.md (SEEDS=20 JOBS= IDS=)
+	@checker/hunt-bench.sh $(if $(SEEDS),--seeds $(SEEDS)) $(if $(JOBS),-j $(JOBS)) bugs $(IDS)
+hunt-reference: build/checker/rrl-check ## The reference under the hunt, where any finding is a false alarm (SEEDS=100 JOBS=)
+	@checker/hunt-bench.sh $(if $(SEEDS),--seeds $(SEEDS)) $(if $(JOBS),-j $(JOBS)) reference

@@ -28,6 +28,13 @@ cd "$(dirname "$0")/.."
 
 ROOT=$PWD
 BUILD=build/exercises
+SRC_BUGGY=buggy
+SRC_FIXED=fixed
+# DRAFTS=1: the drafts instead (buggy/drafts/, fixed/drafts/; see
+# buggy/drafts/README.md), materialised under build/drafts/.
+if [ "${DRAFTS:-}" = 1 ]; then
+	BUILD=build/drafts SRC_BUGGY=buggy/drafts SRC_FIXED=fixed/drafts
+fi
 WORK=work
 MARKER_RE='/\* BUG(:[^*]*)? \*/'
 
@@ -39,7 +46,7 @@ die() {
 # Every exercise id, in order: the directories of buggy/ with metadata.
 all_ids() {
 	local d
-	for d in buggy/*/; do
+	for d in "$SRC_BUGGY"/*/; do
 		[ -f "$d/exercise.json" ] && basename "$d"
 	done
 	return 0
@@ -48,12 +55,12 @@ all_ids() {
 need_id() {
 	local id=${1:-}
 	[ -n "$id" ] || die "no exercise given; run 'make list' for the ids, then e.g. EX=<id>"
-	[ -f "buggy/$id/exercise.json" ] ||
-		die "no exercise '$id' (buggy/$id/exercise.json is missing); run 'make list' for the ids"
+	[ -f "$SRC_BUGGY/$id/exercise.json" ] ||
+		die "no exercise '$id' ($SRC_BUGGY/$id/exercise.json is missing); run 'make list' for the ids"
 }
 
 meta() {   # meta ID JQ-FILTER
-	jq -r "$2" "buggy/$1/exercise.json"
+	jq -r "$2" "$SRC_BUGGY/$1/exercise.json"
 }
 
 cmd_list() {
@@ -104,24 +111,24 @@ write_metadata() {
 	local id=$1 dir=$2
 	local lines
 	lines=$(cmd_bug_lines "$dir" | jq -R . | jq -s .)
-	[ "$lines" != "[]" ] || die "buggy/$id/bug.patch marks no line with /* BUG: ... */"
-	jq --argjson lines "$lines" '. + {bug_lines: $lines}' "buggy/$id/exercise.json" >"$dir/exercise.json"
+	[ "$lines" != "[]" ] || die "$SRC_BUGGY/$id/bug.patch marks no line with /* BUG: ... */"
+	jq --argjson lines "$lines" '. + {bug_lines: $lines}' "$SRC_BUGGY/$id/exercise.json" >"$dir/exercise.json"
 }
 
 materialise_one() {
 	local id=$1 dest=$BUILD/$1 tmp
 	need_id "$id"
-	[ -f "buggy/$id/bug.patch" ] || die "buggy/$id/bug.patch is missing"
+	[ -f "$SRC_BUGGY/$id/bug.patch" ] || die "$SRC_BUGGY/$id/bug.patch is missing"
 	mkdir -p "$(dirname "$BUILD")"   # a fresh clone has no build/ yet
 	tmp=$(mktemp -d "$BUILD.tmp.XXXXXX")
 	mkdir -p "$tmp/buggy" "$tmp/fixed" "$tmp/student"
 	cp -r raft "$tmp/buggy/raft"
-	apply_patch "buggy/$id/bug.patch" "$tmp/buggy"
+	apply_patch "$SRC_BUGGY/$id/bug.patch" "$tmp/buggy"
 	write_metadata "$id" "$tmp/buggy"
 	echo buggy >"$tmp/buggy/variant"
 
 	cp -r raft "$tmp/fixed/raft"
-	[ -f "fixed/$id/fix.patch" ] && apply_patch "fixed/$id/fix.patch" "$tmp/fixed"
+	[ -f "$SRC_FIXED/$id/fix.patch" ] && apply_patch "$SRC_FIXED/$id/fix.patch" "$tmp/fixed"
 	cp "$tmp/buggy/exercise.json" "$tmp/fixed/exercise.json"
 	echo fixed >"$tmp/fixed/variant"
 
@@ -163,7 +170,7 @@ cmd_start() {
 	materialise_one "$id"
 	mkdir -p "$WORK/$id"
 	cp -r "$BUILD/$id/student/raft" "$WORK/$id/raft"
-	cp "buggy/$id/README.md" "$WORK/$id/README.md"
+	cp "$SRC_BUGGY/$id/README.md" "$WORK/$id/README.md"
 	echo "work/$id/: your copy of the buggy peer. Read work/$id/README.md, then:"
 	echo "  make check EX=$id    run the detectors on your copy"
 	echo "  make hint EX=$id     one hint at a time"
@@ -195,7 +202,7 @@ cmd_check() {
 cmd_hint() {
 	local id=${1:-}
 	need_id "$id"
-	local hints=("buggy/$id"/hints/*.md)
+	local hints=("$SRC_BUGGY/$id"/hints/*.md)
 	[ -e "${hints[0]}" ] || die "exercise $id has no hints"
 	mkdir -p "$WORK/$id"
 	local state=$WORK/$id/.hints-shown shown=0
@@ -241,9 +248,9 @@ cmd_handout() {
 		mkdir -p "$out/$id"
 		cp -r "$BUILD/$id/student/raft" "$out/$id/raft"
 		# What the README says after this line names the answer.
-		sed '/<!-- after-solving -->/,$d' "buggy/$id/README.md" >"$out/$id/README.md"
-		if [ -d "buggy/$id/hints" ]; then
-			cp -r "buggy/$id/hints" "$out/$id/hints"
+		sed '/<!-- after-solving -->/,$d' "$SRC_BUGGY/$id/README.md" >"$out/$id/README.md"
+		if [ -d "$SRC_BUGGY/$id/hints" ]; then
+			cp -r "$SRC_BUGGY/$id/hints" "$out/$id/hints"
 		fi
 	done
 	echo "handout: $# exercise(s) in $out/"
@@ -256,8 +263,8 @@ cmd_new() {
 	[ -e "$dir" ] && die "$dir exists; finish it with 'save $id' or delete it"
 	mkdir -p "$dir"
 	cp -r raft "$dir/raft"
-	if [ -f "buggy/$id/bug.patch" ]; then
-		patch --batch --silent -p1 -d "$dir" <"buggy/$id/bug.patch" ||
+	if [ -f "$SRC_BUGGY/$id/bug.patch" ]; then
+		patch --batch --silent -p1 -d "$dir" <"$SRC_BUGGY/$id/bug.patch" ||
 			echo "warning: the old patch did not apply cleanly; redo the change by hand" >&2
 	fi
 	echo "Edit $dir/raft, mark each bug line with /* BUG: why */ at its end, then run:"
@@ -274,11 +281,11 @@ cmd_save() {
 	mkdir -p "$tmp/a" "$tmp/b"
 	cp -r raft "$tmp/a/raft"
 	cp -r "$dir/raft" "$tmp/b/raft"
-	mkdir -p "buggy/$id"
+	mkdir -p "$SRC_BUGGY/$id"
 	(cd "$tmp" && git diff --no-index --no-prefix a/raft b/raft | grep -v "^index ") \
-		>"buggy/$id/bug.patch" || true
+		>"$SRC_BUGGY/$id/bug.patch" || true
 	rm -rf "$tmp"
-	echo "buggy/$id/bug.patch: $(grep -c '^[-+][^-+]' "buggy/$id/bug.patch") changed line(s)"
+	echo "$SRC_BUGGY/$id/bug.patch: $(grep -c '^[-+][^-+]' "$SRC_BUGGY/$id/bug.patch") changed line(s)"
 }
 
 command=${1:-}

@@ -5,7 +5,9 @@
  *   a copy of a trusted header    the build refuses it: exit 2, and the
  *                                 message says which file and why
  *   a candidate that keeps its    a failed check and nothing else; the TSan
- *   term                          run must report it to the invariants
+ *   term                          run must report it to the invariants; the
+ *                                 hunt's first lane finds it and ends the
+ *                                 seed's other lanes
  *
  * Each takes a few seconds: the peer's files are compiled twice at most,
  * and one short scenario runs per seed.
@@ -94,9 +96,10 @@ static void test_a_failed_check_under_tsan_is_an_invariants_finding(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
 	CU_ASSERT_TRUE_FATAL(keep_the_candidates_term(dir));
 	char *json = ck_strdup_printf("%s/report.json", dir);
-	char *argv[] = {RRL_CHECK, "-q", "-d", "tsan,invariants",
-			"-s",	   "1",	 "-r", "^TestInitialElection3A$",
-			"--json",  json, dir,  NULL};
+	char *argv[] = {RRL_CHECK, "-q",	"-d",	 "tsan,invariants",
+			"-s",	   "1",		"-r",	 "^TestInitialElection3A$",
+			"--json",  json,	"--no-hunt", dir,
+			NULL};
 	CU_ASSERT_EQUAL(run_command(argv, OUTPUT), 1);
 	json_t *report = load_json(json);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(report);
@@ -129,11 +132,58 @@ static void test_a_failed_check_under_tsan_is_an_invariants_finding(void)
 	remove_copy(dir);
 }
 
+/* Counts the lines of path that hold both a and b. */
+static int lines_with_both(const char *path, const char *a, const char *b)
+{
+	char *text = ck_read_file(path);
+	int n = 0;
+	for (char *line = text ? strtok(text, "\n") : NULL; line != NULL; line = strtok(NULL, "\n"))
+		n += strstr(line, a) != NULL && strstr(line, b) != NULL;
+	free(text);
+	return n;
+}
+
+/* The hunt (checker/README.md): its settings are in the report, and a
+ * seed is detected once. Every lane's first scenario needs an election,
+ * which this peer cannot win, so whichever lane runs first (-j 1) finds
+ * the bug, and the other three never start. */
+static void test_the_hunt_ends_a_seed_at_its_first_finding(void)
+{
+	char *dir = copy_of_raft();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
+	CU_ASSERT_TRUE_FATAL(keep_the_candidates_term(dir));
+	char *json = ck_strdup_printf("%s/report.json", dir);
+	char *argv[] = {RRL_CHECK, "-v",   "-j",   "1",	 "-d", "invariants", "-s", "1",
+			"-r",	   "^TestInitialElection3A$", "--json", json, dir,  NULL};
+	CU_ASSERT_EQUAL(run_command(argv, OUTPUT), 1);
+	json_t *report = load_json(json);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(report);
+	json_t *hunt = json_object_get(json_object_get(report, "check"), "hunt");
+	CU_ASSERT_DOUBLE_EQUAL(json_number_value(json_object_get(hunt, "noise")), 0.2, 1e-9);
+	CU_ASSERT_EQUAL(json_array_size(json_object_get(hunt, "lanes")), 4);
+	json_t *invariants = detector(json_array_get(json_object_get(report, "results"), 0),
+				      "invariants");
+	CU_ASSERT_EQUAL(json_integer_value(json_object_get(invariants, "detected")), 1);
+	bool from_hunt = false;
+	size_t i, k;
+	json_t *f, *run;
+	json_array_foreach(json_object_get(invariants, "findings"), i, f)
+	    json_array_foreach(json_object_get(f, "found_in"), k, run) from_hunt =
+		from_hunt || strcmp(json_string_value(run), "hunt") == 0;
+	CU_ASSERT_TRUE(from_hunt);
+	CU_ASSERT_EQUAL(lines_with_both(OUTPUT, " hunt-", ": 0.0 s, skipped"), 3);
+	json_decref(report);
+	free(json);
+	remove_copy(dir);
+}
+
 void add_trees_suite(void)
 {
 	CU_pSuite s = CU_add_suite("rrl-check on changed copies of raft/", NULL, NULL);
 	CU_add_test(s, "a copy of a trusted header: exit 2 and a message naming it",
 		    test_a_copy_of_a_trusted_header_is_refused);
+	CU_add_test(s, "the hunt ends a seed at its first finding, and says how it ran",
+		    test_the_hunt_ends_a_seed_at_its_first_finding);
 	CU_add_test(s, "a failed check under TSan is an invariants finding of the tsan run",
 		    test_a_failed_check_under_tsan_is_an_invariants_finding);
 }

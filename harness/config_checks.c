@@ -6,11 +6,17 @@
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "config_internal.h"
 #include "rt/finding.h"
+#include "rt/history.h"
+
+/* How many of a peer's recent events a finding about it shows (as many
+ * as an oracle's finding shows in all). */
+#define HISTORY_EVENTS 30
 
 /* Set by the first thread that fails the test. */
 static atomic_flag failing = ATOMIC_FLAG_INIT;
@@ -53,6 +59,16 @@ void cfg_fail_at(rt_site site, const char *kind, int peer, int64_t term, const c
 	va_end(ap);
 	rt_finding_info info = {.detector = "invariants", .kind = kind, .rule = RULE_OTHER,
 				.peer = peer, .term = term, .site = site};
+	/* A finding about one peer (an apply out of order, a term gone down)
+	 * carries that peer's recent history, as an oracle's does: its last
+	 * critical sections show where its lock was let go. */
+	rt_history *history = peer >= 0 ? malloc(sizeof *history) : NULL;
+	if (history != NULL) {
+		rt_history_collect(history, &peer, 1, HISTORY_EVENTS);
+		info.peers = &peer;
+		info.npeers = 1;
+		info.history = history;
+	}
 	fail_with(&info, msg);
 }
 

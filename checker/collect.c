@@ -204,12 +204,22 @@ static bool has_detector(const ck_findings *run, ck_detector d)
 	return false;
 }
 
+static bool has_kind(const ck_findings *run, ck_detector d, const char *kind)
+{
+	for (size_t i = 0; i < run->n; i++)
+		if (run->items[i].detector == d && strcmp(run->items[i].kind, kind) == 0)
+			return true;
+	return false;
+}
+
 /*
  * The runner's FAIL line of each test that failed, read after the run's
  * RRL-FINDING lines are in *run:
- *   - a test that crashed, or that the runner had to kill, printed no
- *     finding of its own: its FAIL line is all there is, and it must not
- *     pass for clean (invariants "crash", watchdog "timeout");
+ *   - a test that crashed, or that the runner had to kill, may have
+ *     printed no finding of its own: then its FAIL line is all there is,
+ *     and it must not pass for clean (invariants "crash", watchdog
+ *     "timeout"); a crash the runtime reported itself (with its stack
+ *     and history) needs no stand-in;
  *   - a failed check and a test the watchdog stopped printed an
  *     RRL-FINDING line saying why; if the run has none of that detector
  *     (its stderr was lost), the FAIL line stands in for it;
@@ -220,6 +230,7 @@ static void findings_from_fail_lines(const char *out, uint64_t seed, ck_findings
 {
 	bool had_invariants = has_detector(run, CK_INVARIANTS);
 	bool had_watchdog = has_detector(run, CK_WATCHDOG);
+	bool had_crash = has_kind(run, CK_INVARIANTS, "crash");
 	for (const char *line = out; line && *line; line += strcspn(line, "\n") + 1) {
 		if (strncmp(line, "--- FAIL: ", 10) != 0)
 			continue;
@@ -233,7 +244,7 @@ static void findings_from_fail_lines(const char *out, uint64_t seed, ck_findings
 		char *msg = ck_strdup_printf("%.*s: %.*s (seed %llu)", test_len, test, why_len, why,
 					     (unsigned long long)seed);
 		ck_finding f;
-		if (ck_starts_with(why, "crashed:") || ck_starts_with(why, "exited with"))
+		if ((ck_starts_with(why, "crashed:") && !had_crash) || ck_starts_with(why, "exited with"))
 			f = made_finding(CK_INVARIANTS, "crash", 0, seed, msg);
 		else if (ck_starts_with(why, "hang:"))
 			f = made_finding(CK_WATCHDOG, "timeout", 4, seed, msg);

@@ -15,6 +15,7 @@ double rt_global_scale = 1.0;
 int64_t rt_global_run_start_ns;
 
 void rt_clock_start(void);
+void rt_crash_report_install(void);
 
 void rt_init(const rt_options *opts)
 {
@@ -39,6 +40,7 @@ void rt_init(const rt_options *opts)
 	json_object_seed(0);
 	rt_track_hide_from_helgrind();
 	rt_thread_adopt("main", -1);
+	rt_crash_report_install();
 }
 
 uint64_t rt_seed(void)

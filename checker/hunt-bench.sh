@@ -14,6 +14,8 @@
 #               slows the peers' threads enough to fail the reference's
 #               timing checks under the hunt's noise)
 #   --no-write  print the table, leave docs/measurements.md alone
+#   --section S write between the markers "<!-- hunt-bench S begin/end -->"
+#               (default: bugs or reference), e.g. a re-measure of a few IDs
 #
 # The acceptance it checks (the ✓ column): a bug is detected on at least 95%
 # of the seeds, its bug lines are among a finding's history sites on at least
@@ -28,18 +30,20 @@ die() {
 	exit 2
 }
 
-seeds= jobs=$(nproc) write=true mode= only=()
+seeds= jobs=$(nproc) write=true mode= only=() section=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--seeds) seeds=${2:?--seeds needs a number}; shift 2 ;;
 	-j) jobs=${2:?-j needs a number}; shift 2 ;;
 	--no-write) write=false; shift ;;
+	--section) section=${2:?--section needs a name}; shift 2 ;;
 	bugs | reference) mode=$1; shift ;;
 	-*) die "unknown option '$1' (see the top of $0)" ;;
 	*) [ "$mode" = bugs ] || die "unknown argument '$1' (see the top of $0)"; only+=("$1"); shift ;;
 	esac
 done
 [ -n "$mode" ] || die "say what to measure: bugs or reference"
+section=${section:-$mode}
 
 make -s --no-print-directory build/checker/rrl-check
 json=build/hunt-bench-$mode.json
@@ -100,18 +104,18 @@ table=$(jq -r --arg mode "$mode" '
 when=$(date -u '+%Y-%m-%d %H:%M UTC')
 hunt=$(jq -r '.check.hunt | if . == null then "none" else "noise \(.noise), lanes \([.lanes[].name] | join(", "))" end' "$json")
 took=$(jq -r '.check.seconds / 60 | round' "$json")
-section="<!-- hunt-bench $mode begin -->
+section_text="<!-- hunt-bench $section begin -->
 Made by \`$command\` (checker/hunt-bench.sh) on $when: \`rrl-check -d invariants\` at its defaults, seeds 1–$seeds;
 hunt: $hunt; the check took $took min.
 
 $table
-<!-- hunt-bench $mode end -->"
-echo "$section"
+<!-- hunt-bench $section end -->"
+echo "$section_text"
 $write || exit 0
 
-begin="<!-- hunt-bench $mode begin -->" end="<!-- hunt-bench $mode end -->"
+begin="<!-- hunt-bench $section begin -->" end="<!-- hunt-bench $section end -->"
 grep -qF "$begin" "$DOC" || die "$DOC has no '$begin' line; add the markers where the table belongs"
-awk -v begin="$begin" -v end="$end" -v section="$section" '
+awk -v begin="$begin" -v end="$end" -v section="$section_text" '
 	$0 == begin { print section; skipping = 1; next }
 	$0 == end { skipping = 0; next }
 	!skipping { print }' "$DOC" >"$DOC.new"

@@ -7,9 +7,11 @@
 #include "alloc.h"
 #include "hunt.h"
 
-/* About 4, 12, 20 and 20 s each on a clean tree (natively, scale 0.25):
- * no lane is much longer than a seed's budget of a few tens of seconds,
- * and each begins with its shortest scenarios. */
+/* About 4, 12, 20 and 6 s each on a clean tree (natively, scale 0.25);
+ * each begins with its shortest scenarios. Figure8Unreliable3C is not
+ * here: its last agreement must be reached within 10 s after a storm of
+ * long reordering, and the hunt's held replies and slow applies on top
+ * of that made the reference miss it on 4 seeds of 100. */
 const ck_hunt_lane ck_hunt_lanes[] = {
     /* Elections: partitions, many candidates, split votes. */
     {"elections", "^Test(InitialElection|ReElection|ManyElections)3A$"},
@@ -18,9 +20,9 @@ const ck_hunt_lane ck_hunt_lanes[] = {
     {"agreement", "^Test(BasicAgree|FailAgree|ConcurrentStarts|Rejoin|Backup|Count)3B$"},
     /* Crashes: servers that crash and restart, Figure 8's leaders. */
     {"crashes", "^Test(Persist1|Persist2|Figure8)3C$"},
-    /* An unreliable network: lost, late and reordered messages, with
+    /* An unreliable network: lost and late messages, with concurrent
      * Starts all the while. */
-    {"unreliable", "^Test(UnreliableAgree|Figure8Unreliable)3C$"},
+    {"unreliable", "^TestUnreliableAgree3C$"},
 };
 const size_t ck_hunt_nlanes = sizeof ck_hunt_lanes / sizeof ck_hunt_lanes[0];
 

@@ -7,7 +7,9 @@
  *   3. run the handler on a thread of its own, and wait for it, giving up
  *      if the server is deleted meanwhile;
  *   4. lose the reply if the server was deleted or, when unreliable, by
- *      chance; with long reordering, hold the reply back for a while.
+ *      chance; with long reordering, hold the reply back for a while;
+ *      under schedule noise, maybe hold it until its caller has moved on
+ *      (the only step labrpc does not have).
  *
  * A tap (net.h) watches each call go in, the handler's reply and the call
  * end. Steps 1, 2 and 4 run on the caller's thread. The only lock involved is

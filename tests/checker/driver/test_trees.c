@@ -4,6 +4,8 @@
  *
  *   a copy of a trusted header    the build refuses it: exit 2, and the
  *                                 message says which file and why
+ *   a leader that aborts          a crash finding made by the peer's process,
+ *                                 with the peer's history and the stack
  *   a candidate that keeps its    a failed check and nothing else; the TSan
  *   term                          run must report it to the invariants; the
  *                                 hunt's first lane finds it and ends the
@@ -132,6 +134,71 @@ static void test_a_failed_check_under_tsan_is_an_invariants_finding(void)
 	remove_copy(dir);
 }
 
+/* Put an abort() at the top of become_leader_locked, with the lock held. */
+static bool abort_on_winning(const char *dir)
+{
+	char *path = ck_strdup_printf("%s/raft/role.c", dir);
+	char *text = ck_read_file(path);
+	const char *anchor = "\trf->role = RAFT_LEADER;\n";
+	char *fn = text ? strstr(text, "\nvoid become_leader_locked(") : NULL;
+	char *line = fn ? strstr(fn, anchor) : NULL;
+	bool ok = line != NULL;
+	FILE *f = ok ? fopen(path, "w") : NULL;
+	if (f != NULL) {
+		ok = fwrite(text, 1, (size_t)(line - text), f) == (size_t)(line - text) &&
+		     fputs("\tabort();\n", f) >= 0 && fputs(line, f) >= 0;
+		ok = fclose(f) == 0 && ok;
+	} else if (ok) {
+		ok = false;
+	} else {
+		fprintf(stderr, "\n  %s: become_leader_locked no longer has '%s'; update this test\n",
+			path, "rf->role = RAFT_LEADER;");
+	}
+	free(text);
+	free(path);
+	return ok;
+}
+
+/* A crash is reported by the crashing process itself, in the plain build:
+ * kind crash, with the stack where it died and the peer's last events (the
+ * critical section it died in, taken in raft/), which the runner's
+ * "crashed" line alone never had. */
+static void test_a_crash_is_a_finding_with_the_peers_history(void)
+{
+	char *dir = copy_of_raft();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
+	CU_ASSERT_TRUE_FATAL(abort_on_winning(dir));
+	char *json = ck_strdup_printf("%s/report.json", dir);
+	char *argv[] = {RRL_CHECK, "-q",	  "-d",	   "invariants", "--no-hunt",
+			"-s",	   "1",		  "-r",	   "^TestInitialElection3A$",
+			"--json",  json,	  dir,	   NULL};
+	CU_ASSERT_EQUAL(run_command(argv, OUTPUT), 1);
+	json_t *report = load_json(json);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(report);
+	json_t *invariants = detector(json_array_get(json_object_get(report, "results"), 0),
+				      "invariants");
+	int crashes = 0, with_history = 0, with_stack = 0;
+	size_t i;
+	json_t *f;
+	json_array_foreach(json_object_get(invariants, "findings"), i, f)
+	{
+		const char *kind = json_string_value(json_object_get(f, "kind"));
+		if (kind == NULL || strcmp(kind, "crash") != 0)
+			continue;
+		crashes++;
+		const char *details = json_string_value(json_object_get(f, "details"));
+		with_history += details != NULL && strstr(details, "raft/") != NULL;
+		with_stack += json_array_size(json_object_get(f, "stacks")) > 0;
+	}
+	/* Its own report stands for the runner's line: one crash, not two. */
+	CU_ASSERT_EQUAL(crashes, 1);
+	CU_ASSERT_EQUAL(with_history, 1);
+	CU_ASSERT_EQUAL(with_stack, 1);
+	json_decref(report);
+	free(json);
+	remove_copy(dir);
+}
+
 /* Counts the lines of path that hold both a and b. */
 static int lines_with_both(const char *path, const char *a, const char *b)
 {
@@ -182,6 +249,8 @@ void add_trees_suite(void)
 	CU_pSuite s = CU_add_suite("rrl-check on changed copies of raft/", NULL, NULL);
 	CU_add_test(s, "a copy of a trusted header: exit 2 and a message naming it",
 		    test_a_copy_of_a_trusted_header_is_refused);
+	CU_add_test(s, "a crash is a finding with the peer's history and its stack",
+		    test_a_crash_is_a_finding_with_the_peers_history);
 	CU_add_test(s, "the hunt ends a seed at its first finding, and says how it ran",
 		    test_the_hunt_ends_a_seed_at_its_first_finding);
 	CU_add_test(s, "a failed check under TSan is an invariants finding of the tsan run",

@@ -34,8 +34,6 @@
 #endif
 #endif
 
-#define MAX_FRAMES 32
-
 static const int crash_signals[] = {SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL};
 static volatile sig_atomic_t crashing;
 /* Static: the handler should not need memory it cannot get. */
@@ -55,19 +53,12 @@ static void on_crash(int sig)
 	alarm(2);
 	rt_thread_rec *self = rt_self();
 	int peer = self->peer;
-	void *frames[MAX_FRAMES];
-	int n = backtrace(frames, MAX_FRAMES);
-	char **symbols = backtrace_symbols(frames, n);
-	/* Skip this handler and the signal trampoline. */
-	int skip = n > 2 ? 2 : 0;
 	rt_finding_info info = {
 		.detector = "invariants",
 		.kind = "crash",
 		.rule = RULE_OTHER,
 		.peer = peer >= 0 ? peer : FINDING_NO_PEER,
 		.term = FINDING_NO_TERM,
-		.stack = symbols ? symbols + skip : NULL,
-		.nstack = symbols ? n - skip : 0,
 	};
 	if (peer >= 0) {
 		rt_history_collect(&crash_history, &peer, 1, 30);
@@ -75,11 +66,13 @@ static void on_crash(int sig)
 		info.npeers = 1;
 		info.history = &crash_history;
 	}
+	/* Skip this handler and the signal trampoline. */
 	if (peer >= 0)
-		rt_finding(&info, "peer %d crashed in thread '%s': %s", peer, self->name,
-			   strsignal(sig));
+		rt_finding_with_stack(&info, 2, "peer %d crashed in thread '%s': %s", peer,
+				      self->name, strsignal(sig));
 	else
-		rt_finding(&info, "thread '%s' crashed: %s", self->name, strsignal(sig));
+		rt_finding_with_stack(&info, 2, "thread '%s' crashed: %s", self->name,
+				      strsignal(sig));
 	die_of(sig);
 }
 

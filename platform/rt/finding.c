@@ -3,6 +3,7 @@
  * with quotes or newlines stay one well-formed line. The format is
  * documented in docs/findings.md.
  */
+#include <execinfo.h>
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -12,6 +13,10 @@
 
 #include "finding.h"
 #include "rt_internal.h"
+
+/* Frames kept of a finding's stack: enough to reach the peer's code from
+ * a lock call or a signal handler. */
+#define STACK_FRAMES 16
 
 static atomic_int findings_reported;
 
@@ -158,6 +163,23 @@ void rt_finding(const rt_finding_info *info, const char *fmt, ...)
 	va_start(ap, fmt);
 	emit(info, NULL, fmt, ap);
 	va_end(ap);
+}
+
+void rt_finding_with_stack(rt_finding_info *info, int skip, const char *fmt, ...)
+{
+	void *frames[STACK_FRAMES];
+	int n = backtrace(frames, STACK_FRAMES);
+	char **symbols = backtrace_symbols(frames, n);
+	skip++; /* this function too */
+	if (symbols != NULL && n > skip) {
+		info->stack = symbols + skip;
+		info->nstack = n - skip;
+	}
+	va_list ap;
+	va_start(ap, fmt);
+	emit(info, NULL, fmt, ap);
+	va_end(ap);
+	free(symbols);
 }
 
 void rt_finding_details(const rt_finding_info *info, const char *details, const char *fmt, ...)

@@ -59,6 +59,11 @@ void rt_finding(const rt_finding_info *info, const char *fmt, ...)
 void rt_finding_details(const rt_finding_info *info, const char *details,
 			const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* Like rt_finding, with the calling thread's stack in info->stack, less
+ * the innermost `skip` frames of the caller's own (the reporting code). */
+void rt_finding_with_stack(rt_finding_info *info, int skip, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* Number of findings reported so far by this process. */
 int rt_findings_count(void);
 

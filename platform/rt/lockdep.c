@@ -15,7 +15,6 @@
  * the Linux kernel's lockdep: one bad order anywhere means a deadlock is
  * possible between any two instances.
  */
-#include <execinfo.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +24,6 @@
 #include "rt_internal.h"
 
 #define MAX_CLASSES 64
-#define MAX_FRAMES 12
 
 static _Atomic(const char *) class_names[MAX_CLASSES];
 /* Bit j of rt_lock_after[i]: a lock of class j was taken while holding class i. */
@@ -97,11 +95,6 @@ static bool first_time(const char *kind, rt_site site, const rt_held_lock *h)
 
 static void report(const char *kind, enum rt_rule rule, int peer, rt_site site, const char *msg)
 {
-	void *frames[MAX_FRAMES];
-	int n = backtrace(frames, MAX_FRAMES);
-	char **symbols = backtrace_symbols(frames, n);
-	/* Skip this function and the rt_ entry point that called it. */
-	int skip = n > 2 ? 2 : 0;
 	rt_finding_info info = {
 		.detector = "lockdep",
 		.kind = kind,
@@ -109,11 +102,9 @@ static void report(const char *kind, enum rt_rule rule, int peer, rt_site site, 
 		.peer = peer,
 		.term = FINDING_NO_TERM,
 		.site = site,
-		.stack = symbols ? symbols + skip : NULL,
-		.nstack = symbols ? n - skip : 0,
 	};
-	rt_finding(&info, "%s", msg);
-	free(symbols);
+	/* Skip this function and the rt_ entry point that called it. */
+	rt_finding_with_stack(&info, 2, "%s", msg);
 }
 
 static void describe_held(const rt_held_lock *h, char *buf, size_t len)

@@ -124,6 +124,36 @@ static bool get_bug_lines(json_t *root, ck_exercise *ex, const char *path, char 
 	return true;
 }
 
+/* "raft/role.c:become_candidate_locked": written by the build beside the
+ * bug lines (scripts/exercise.sh). Optional, but never malformed. */
+static bool get_bug_functions(json_t *root, ck_exercise *ex, const char *path, char *err,
+			      size_t errlen)
+{
+	json_t *v = json_object_get(root, "bug_functions");
+	if (v == NULL)
+		return true;
+	const char *usage = "field \"bug_functions\" must be an array of \"file:function\" "
+			    "strings, e.g. [\"raft/role.c:become_candidate_locked\"]";
+	if (!json_is_array(v)) {
+		fail(err, errlen, path, "%s", usage);
+		return false;
+	}
+	size_t n = json_array_size(v);
+	ex->bug_functions = ck_calloc(n, sizeof *ex->bug_functions);
+	for (size_t i = 0; i < n; i++) {
+		const char *s = json_string_value(json_array_get(v, i));
+		const char *colon = s ? strrchr(s, ':') : NULL;
+		if (colon == NULL || colon == s || colon[1] == '\0') {
+			fail(err, errlen, path, "bug_functions[%zu]: %s", i, usage);
+			return false;
+		}
+		ex->bug_functions[i].file = ck_strndup(s, (size_t)(colon - s));
+		ex->bug_functions[i].name = ck_strdup(colon + 1);
+		ex->nbug_functions++;
+	}
+	return true;
+}
+
 /* A misspelt detector name must not quietly drop an expectation. */
 static bool get_expected(json_t *root, ck_exercise *ex, const char *path, char *err, size_t errlen)
 {
@@ -174,6 +204,8 @@ static bool read_fields(json_t *root, ck_exercise *ex, const char *path, char *e
 	if (ok)
 		ok = get_bug_lines(root, ex, path, err, errlen);
 	if (ok)
+		ok = get_bug_functions(root, ex, path, err, errlen);
+	if (ok)
 		ok = get_expected(root, ex, path, err, errlen);
 	if (ok)
 		ex->scenarios = get_string(root, "scenarios", false, path, err, errlen, &ok);
@@ -223,6 +255,11 @@ void ck_exercise_free(ck_exercise *ex)
 	for (size_t i = 0; i < ex->nbug_lines; i++)
 		free(ex->bug_lines[i].file);
 	free(ex->bug_lines);
+	for (size_t i = 0; i < ex->nbug_functions; i++) {
+		free(ex->bug_functions[i].file);
+		free(ex->bug_functions[i].name);
+	}
+	free(ex->bug_functions);
 	free(ex->scenarios);
 	free(ex->helgrind_scenarios);
 	free(ex);

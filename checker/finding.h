@@ -88,6 +88,7 @@ typedef struct ck_finding {
 	size_t nseeds;
 	double seconds;	    /* into that run, when known; < 0 if unknown */
 	bool points_at_bug; /* set by grading against exercise metadata */
+	bool on_bug_line;   /* ...and it does so with a bug line, not only its function */
 	int occurrences;    /* how many reports were folded into this one */
 	unsigned found_in;  /* the kinds of run that reported it: CK_FOUND_IN bits */
 } ck_finding;
@@ -139,9 +140,9 @@ const char *ck_peer_relative(const char *file);
 /* The first frame of s in peer code, or NULL. */
 const ck_frame *ck_first_peer_frame(const ck_stack *s);
 /* The title of the stack that holds a protocol oracle's history: the
- * acquire and release sites of the critical sections that led to the
- * finding, oldest first. Grading reads every frame of it (grade.c). */
-#define CK_HISTORY_STACK_TITLE "history: critical sections, acquire and release sites"
+ * sites of the critical sections that led to the finding (locked, the
+ * _locked functions run, unlocked), oldest first. Grading reads every frame of it (grade.c). */
+#define CK_HISTORY_STACK_TITLE "history: critical sections, their sites"
 bool ck_stack_is_history(const ck_stack *s);
 
 /* Is this frame's file outside the code anyone here wrote or fixes: no

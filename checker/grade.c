@@ -94,25 +94,47 @@ static const ck_frame *first_frame_under_test(const ck_stack *s, const ck_exerci
 	return NULL;
 }
 
+/* A history site in the function that holds a bug line: the section ran
+ * that function (it was locked, unlocked or passed an rt_assert_held
+ * there). A step left out of a _locked function has no line of its own
+ * to show, only its function. */
+static bool frame_in_bug_function(const ck_frame *f, const ck_exercise *ex)
+{
+	if (f == NULL || f->function == NULL)
+		return false;
+	for (size_t i = 0; i < ex->nbug_functions; i++)
+		if (strcmp(f->function, ex->bug_functions[i].name) == 0 &&
+		    same_file(f->file, ex->bug_functions[i].file))
+			return true;
+	return false;
+}
+
+typedef enum { NOT_AT_BUG, AT_BUG_FUNCTION, AT_BUG_LINE } at_bug;
+
 /* A race has two sides; the bug line may be either access, so every
  * stack's first frame in the code under test counts, not just the
  * primary location. */
-static bool points_at_bug(const ck_finding *f, const ck_exercise *ex, bool peer_tree)
+static at_bug where_it_points(const ck_finding *f, const ck_exercise *ex, bool peer_tree)
 {
 	if (frame_on_bug_line(&f->where, ex))
-		return true;
+		return AT_BUG_LINE;
+	at_bug best = NOT_AT_BUG;
 	for (size_t i = 0; i < f->nstacks; i++) {
 		const ck_stack *s = &f->stacks[i];
 		if (frame_on_bug_line(first_frame_under_test(s, ex, peer_tree), ex))
-			return true;
+			return AT_BUG_LINE;
 		/* A history is not a call stack: each of its sites is a place the
-		 * peer took or released the lock, and any of them may be the bug
-		 * (a split section shows its own unlock and re-lock there). */
-		for (size_t k = 0; ck_stack_is_history(s) && k < s->nframes; k++)
+		 * peer took or released the lock, or entered a _locked function,
+		 * and any of them may be the bug (a split section shows its own
+		 * unlock and re-lock there). */
+		for (size_t k = 0; ck_stack_is_history(s) && k < s->nframes; k++) {
 			if (frame_on_bug_line(&s->frames[k], ex))
-				return true;
+				return AT_BUG_LINE;
+			if (frame_in_bug_function(&s->frames[k], ex))
+				best = AT_BUG_FUNCTION;
+		}
 	}
-	return false;
+	return best;
 }
 
 /* The verdicts need each finding's relation to the bug; computing it once
@@ -123,9 +145,12 @@ void ck_grade(ck_target_result *t)
 	bool peer_tree = t->variant != CK_PROGRAM;
 	for (int d = 0; d < CK_NDETECTORS; d++) {
 		ck_findings *list = &t->det[d].findings;
-		for (size_t i = 0; i < list->n; i++)
-			list->items[i].points_at_bug =
-			    ex != NULL && points_at_bug(&list->items[i], ex, peer_tree);
+		for (size_t i = 0; i < list->n; i++) {
+			at_bug at = ex != NULL ? where_it_points(&list->items[i], ex, peer_tree)
+					       : NOT_AT_BUG;
+			list->items[i].points_at_bug = at != NOT_AT_BUG;
+			list->items[i].on_bug_line = at == AT_BUG_LINE;
+		}
 	}
 }
 
@@ -184,14 +209,15 @@ double ck_median_detect_s(const ck_detector_result *d)
 	return m;
 }
 
-/* A seed counts once however many of its findings name a bug line. */
-int ck_detected_at_bug(const ck_detector_result *d)
+/* A seed counts once however many of its findings point at the bug (with
+ * a bug line, when on_line). */
+static int seeds_at_bug(const ck_detector_result *d, bool on_line)
 {
 	uint64_t *seen = NULL;
 	size_t nseen = 0;
 	for (size_t i = 0; i < d->findings.n; i++) {
 		const ck_finding *f = &d->findings.items[i];
-		if (!f->points_at_bug)
+		if (!(on_line ? f->on_bug_line : f->points_at_bug))
 			continue;
 		size_t n;
 		const uint64_t *seeds = ck_finding_seeds(f, &n);
@@ -207,6 +233,16 @@ int ck_detected_at_bug(const ck_detector_result *d)
 	}
 	free(seen);
 	return (int)nseen;
+}
+
+int ck_detected_at_bug(const ck_detector_result *d)
+{
+	return seeds_at_bug(d, false);
+}
+
+int ck_detected_on_bug_line(const ck_detector_result *d)
+{
+	return seeds_at_bug(d, true);
 }
 
 /* CI needs three outcomes: 0 everything as it should be, 1 the code (or

@@ -85,8 +85,8 @@ table=$(jq -r --arg mode "$mode" '
 	def secs: if . == null then "–" else "\(. * 10 | round / 10) s" end;
 	.check as $c
 	| (if $mode == "bugs" then
-		"| bug | rule | source | detected | at a bug line | median to the first finding | what saw it | ✓ |",
-		"|---|---|---|---|---|---|---|---|"
+		"| bug | rule | source | detected | at a bug line | at a bug line or its function | median to the first finding | what saw it | ✓ |",
+		"|---|---|---|---|---|---|---|---|---|"
 	  else
 		"| tree | seeds | findings | of which kinds | ✓ |",
 		"|---|---|---|---|---|"
@@ -97,7 +97,7 @@ table=$(jq -r --arg mode "$mode" '
 		| ($d.runs) as $n
 		| (($d.detected >= 0.95 * $n) and (($d.detected_at_bug // 0) >= 0.75 * $n)
 		   and ($d.median_detect_s != null and $d.median_detect_s <= 10)) as $ok
-		| "| \($id)\(if (.target | test("drafts")) then " (draft)" else "" end) | \(.exercise.rule // "?") | \(.exercise.source // "?") | \($d.detected)/\($n) | \($d.detected_at_bug // 0)/\($n) | \($d.median_detect_s | secs) | \([$d.findings[].kind] | unique | join(", ")) | \(if $ok then "✓" else "✗" end) |"
+		| "| \($id)\(if (.target | test("drafts")) then " (draft)" else "" end) | \(.exercise.rule // "?") | \(.exercise.source // "?") | \($d.detected)/\($n) | \($d.detected_on_bug_line // $d.detected_at_bug // 0)/\($n) | \($d.detected_at_bug // 0)/\($n) | \($d.median_detect_s | secs) | \([$d.findings[].kind] | unique | join(", ")) | \(if $ok then "✓" else "✗" end) |"
 	   else
 		"| \(.target) | \($d.runs) | \($d.findings | length) | \([$d.findings[].kind] | unique | join(", ") | if . == "" then "–" else . end) | \(if ($d.findings | length) == 0 then "✓" else "✗" end) |"
 	   end)' "$json")

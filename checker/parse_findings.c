@@ -57,8 +57,10 @@ static void add_site(ck_stack *s, const json_t *site)
 }
 
 /* A protocol oracle's history: the sites of the critical sections that led
- * to the finding, so that a split section's own unlock and re-lock can be
- * graded as pointing at the bug (checker/README.md). */
+ * to the finding (where each was locked, the _locked functions it ran,
+ * where it was unlocked), so that a split section's own unlock and re-lock,
+ * or the function that left a step out, can be graded as pointing at the
+ * bug (checker/README.md). */
 static void add_history_stack(ck_finding *f, const json_t *o)
 {
 	const json_t *history = json_object_get(o, "history");
@@ -75,6 +77,9 @@ static void add_history_stack(ck_finding *f, const json_t *o)
 		if (s == NULL)
 			s = ck_finding_add_stack(f, CK_HISTORY_STACK_TITLE);
 		add_site(s, acquire);
+		size_t k;
+		const json_t *through;
+		json_array_foreach(json_object_get(event, "through"), k, through) add_site(s, through);
 		const json_t *release = json_object_get(event, "release");
 		if (json_is_object(release))
 			add_site(s, release);

@@ -28,6 +28,12 @@ typedef struct ck_bug_line {
 	int line;
 } ck_bug_line;
 
+/* A function that holds a bug line: "raft/role.c" and its name. */
+typedef struct ck_bug_function {
+	char *file;
+	char *name;
+} ck_bug_function;
+
 /* Exercise metadata (exercise.json beside the tree's raft/ directory;
  * format in checker/README.md). */
 typedef struct ck_exercise {
@@ -40,6 +46,8 @@ typedef struct ck_exercise {
 	bool expected[CK_NDETECTORS]; /* detectors that must catch the bug */
 	ck_bug_line *bug_lines;
 	size_t nbug_lines;
+	ck_bug_function *bug_functions; /* optional: derived from bug_lines by the build */
+	size_t nbug_functions;
 	char *scenarios; /* -run regex for the runs, or NULL */
 	char *helgrind_scenarios; /* -run regex under Helgrind, or NULL: scenarios */
 } ck_exercise;
@@ -92,7 +100,8 @@ typedef struct ck_report {
 		       * no bug line, no metadata, no expected/unexpected */
 } ck_report;
 
-/* Set points_at_bug on every finding of t from its exercise's bug lines. */
+/* Set points_at_bug and on_bug_line on every finding of t from its
+ * exercise's bug lines and their functions. */
 void ck_grade(ck_target_result *t);
 ck_verdict ck_detector_verdict(const ck_target_result *t, ck_detector d);
 /* Median of d's detect_s, or -1 when it never detected. */
@@ -100,6 +109,7 @@ double ck_median_detect_s(const ck_detector_result *d);
 /* How many seeds reported a finding that points at the bug (after
  * ck_grade). */
 int ck_detected_at_bug(const ck_detector_result *d);
+int ck_detected_on_bug_line(const ck_detector_result *d);
 
 /* The process exit status: 0 clean or as expected, 1 findings or
  * unexpected results, 2 a usage or build error. */

@@ -98,8 +98,10 @@ static json_t *finding_json(const ck_finding *f, bool student)
 	json_object_set_new(o, "seconds", f->seconds >= 0 ? json_real(f->seconds) : json_null());
 	json_object_set_new(o, "variable", string_or_null(f->variable));
 	json_object_set_new(o, "details", string_or_null(f->details));
-	if (!student)
+	if (!student) {
 		json_object_set_new(o, "points_at_bug", json_boolean(f->points_at_bug));
+		json_object_set_new(o, "on_bug_line", json_boolean(f->on_bug_line));
+	}
 	json_object_set_new(o, "occurrences", json_integer(f->occurrences));
 	json_t *found_in = json_array();
 	for (int k = 0; k < CK_NRUN_KINDS; k++)
@@ -122,8 +124,11 @@ static json_t *detector_json(const ck_target_result *t, ck_detector d, bool stud
 	json_t *o = json_object();
 	json_object_set_new(o, "runs", json_integer(r->runs));
 	json_object_set_new(o, "detected", json_integer(r->detected));
-	if (t->exercise != NULL && !student)
+	if (t->exercise != NULL && !student) {
 		json_object_set_new(o, "detected_at_bug", json_integer(ck_detected_at_bug(r)));
+		json_object_set_new(o, "detected_on_bug_line",
+				    json_integer(ck_detected_on_bug_line(r)));
+	}
 	json_object_set_new(o, "verdict", json_string(ck_verdict_name(ck_detector_verdict(t, d))));
 	if (r->error != NULL)
 		json_object_set_new(o, "error", string_or_null(r->error));

@@ -203,7 +203,7 @@ static void print_verdict_line(FILE *out, bool colour, const ck_target_result *t
 	else if (v == CK_MISSED && r->findings.n == 0)
 		fprintf(out, " %s missed the bug: no findings\n", name);
 	else if (v == CK_MISSED)
-		fprintf(out, " %s missed the bug: %zu finding(s), none on a bug line\n", name,
+		fprintf(out, " %s missed the bug: %zu finding(s), none at a bug line or its function\n", name,
 			r->findings.n);
 	else if (v == CK_UNEXPECTED)
 		fprintf(out, " %s: %zu unexpected finding(s)\n", name, r->findings.n);
@@ -236,8 +236,11 @@ static void print_findings(FILE *out, bool colour, const ck_target_result *t)
 			fprintf(out, "    %s", line);
 			if (f->occurrences > 1)
 				fprintf(out, " (%d times)", f->occurrences);
-			if (f->points_at_bug)
+			if (f->on_bug_line)
 				print_coloured(out, colour, GREEN BOLD, "  ◀ points at the bug");
+			else if (f->points_at_bug)
+				print_coloured(out, colour, GREEN BOLD,
+					       "  ◀ points at the bug's function");
 			fputc('\n', out);
 			if (f->details != NULL)
 				print_indented(out, "      ", f->details);

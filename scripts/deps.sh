@@ -16,6 +16,7 @@ packages=(
 	libcunit1-dev libjansson-dev libxml2-dev libxml2-utils libmsgpack-dev
 	libdw-dev  # elfutils: the checker reads a binary's types to name a race's field
 	jq patch git
+	universal-ctags  # the function each bug line is in (scripts/exercise.sh)
 )
 
 # The slides (slides/, make slides) need Node.js for Marp and Chromium for

@@ -105,14 +105,31 @@ cmd_bug_lines() {
 	done
 }
 
+# "file:function" for each "file:line" on stdin: the function (ctags) whose
+# body holds the line; lines outside every function are left out.
+bug_functions() {
+	local dir=$1 spec file line
+	ctags --version 2>/dev/null | grep -q 'Universal Ctags' ||
+		die "universal-ctags is missing: run 'make deps'"
+	while IFS= read -r spec; do
+		file=${spec%:*} line=${spec##*:}
+		ctags --output-format=json --fields=+ne --kinds-C=f -f - "$dir/$file" |
+			jq -r --arg file "$file" --argjson line "$line" \
+				'select(.line <= $line and $line <= (.end // .line)) | "\($file):\(.name)"'
+	done | sort -u
+}
+
 # The exercise.json the checker reads: the catalog's metadata with bug_lines
-# read from the marked tree.
+# read from the marked tree, and the functions that hold them.
 write_metadata() {
 	local id=$1 dir=$2
-	local lines
+	local lines functions
 	lines=$(cmd_bug_lines "$dir" | jq -R . | jq -s .)
 	[ "$lines" != "[]" ] || die "$SRC_BUGGY/$id/bug.patch marks no line with /* BUG: ... */"
-	jq --argjson lines "$lines" '. + {bug_lines: $lines}' "$SRC_BUGGY/$id/exercise.json" >"$dir/exercise.json"
+	functions=$(cmd_bug_lines "$dir" | bug_functions "$dir" | jq -R . | jq -s .)
+	jq --argjson lines "$lines" --argjson functions "$functions" \
+		'. + {bug_lines: $lines, bug_functions: $functions}' \
+		"$SRC_BUGGY/$id/exercise.json" >"$dir/exercise.json"
 }
 
 materialise_one() {

@@ -61,6 +61,10 @@ static json_t *history_array(const rt_history *h)
 			json_object_set_new(o, "acquire", site_object(e->acquire));
 			bool held = e->release_seq == 0;
 			json_object_set_new(o, "release", held ? json_null() : site_object(e->release));
+			json_t *through = json_array();
+			for (int k = 0; k < e->nthrough; k++)
+				json_array_append_new(through, site_object(e->through[k]));
+			json_object_set_new(o, "through", through);
 			json_object_set_new(o, "release_seq",
 					    held ? json_null() : json_integer((json_int_t)e->release_seq));
 			json_object_set_new(o, "release_t",
@@ -79,7 +83,7 @@ static char *details_text(const char *details, const rt_history *h)
 {
 	if (h == NULL || h->n == 0)
 		return details ? strdup(details) : NULL;
-	size_t len = (details ? strlen(details) + 1 : 0) + 64 + (size_t)h->n * 512;
+	size_t len = (details ? strlen(details) + 1 : 0) + 64 + (size_t)h->n * (512 + RT_THROUGH_MAX * 256);
 	char *text = malloc(len);
 	if (text == NULL)
 		return NULL;

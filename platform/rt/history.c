@@ -32,6 +32,8 @@ typedef struct cs_record {
 	uint64_t thread_id;
 	char thread[RT_HISTORY_THREAD];
 	rt_site acquire, release;
+	int nthrough;
+	rt_site through[RT_THROUGH_MAX];
 } cs_record;
 
 typedef struct cs_ring {
@@ -119,7 +121,23 @@ void rt_history_cs(const rt_mutex *mu, const rt_held_lock *h, rt_site release)
 	copy_text(r->thread, sizeof r->thread, rt_self()->name);
 	r->acquire = h->site;
 	r->release = release;
+	r->nthrough = h->nthrough;
+	for (int i = 0; i < h->nthrough; i++)
+		r->through[i] = h->through[i];
 	atomic_store_explicit(&r->valid, h->seq, memory_order_release);
+}
+
+/* Called by the thread that holds h, so no other writer; the history
+ * reads it racily, like the rest of a held section (read_held). */
+void rt_history_through(rt_held_lock *h, rt_site site)
+{
+	if (h->seq == 0 || h->nthrough == RT_THROUGH_MAX)
+		return;
+	for (int i = 0; i < h->nthrough; i++)
+		if (h->through[i].line == site.line && h->through[i].file == site.file)
+			return;
+	h->through[h->nthrough] = site;
+	h->nthrough++;
 }
 
 void rt_history_note(int peer, const char *fmt, ...)
@@ -164,6 +182,9 @@ static bool read_cs(const cs_record *r, int peer, const char *lock, rt_history_e
 	e->release_t_us = r->release_t_us;
 	e->acquire = r->acquire;
 	e->release = r->release;
+	e->nthrough = r->nthrough < RT_THROUGH_MAX ? r->nthrough : RT_THROUGH_MAX;
+	for (int i = 0; i < e->nthrough; i++)
+		e->through[i] = r->through[i];
 	e->text[0] = '\0';
 	atomic_thread_fence(memory_order_acquire);
 	return atomic_load_explicit(&r->valid, memory_order_relaxed) == seq;
@@ -185,6 +206,7 @@ static bool read_note(const note_record *r, int peer, rt_history_entry *e)
 	e->release_seq = 0;
 	e->release_t_us = 0;
 	e->acquire = e->release = (rt_site){0};
+	e->nthrough = 0;
 	copy_text(e->text, sizeof e->text, r->text);
 	atomic_thread_fence(memory_order_acquire);
 	return atomic_load_explicit(&r->valid, memory_order_relaxed) == seq;
@@ -217,6 +239,9 @@ static int read_held(int peer, rt_history_entry *e, int cap)
 			x->release_t_us = 0;
 			x->acquire = h->site;
 			x->release = (rt_site){0};
+			x->nthrough = h->nthrough < RT_THROUGH_MAX ? h->nthrough : RT_THROUGH_MAX;
+			for (int t = 0; t < x->nthrough; t++)
+				x->through[t] = h->through[t];
 			x->repeats = 0;
 			x->text[0] = '\0';
 		}
@@ -250,10 +275,18 @@ static bool same_site(rt_site a, rt_site b)
 	return a.line == b.line && a.file == b.file;
 }
 
+/* The same lines and the same functions on the way: a ticker's idle
+ * sections fold together, the one that started an election does not. */
 static bool same_section(const rt_history_entry *a, const rt_history_entry *b)
 {
-	return a->is_cs && b->is_cs && a->thread_id == b->thread_id && a->lock == b->lock &&
-	       same_site(a->acquire, b->acquire) && same_site(a->release, b->release);
+	if (!(a->is_cs && b->is_cs && a->thread_id == b->thread_id && a->lock == b->lock &&
+	      same_site(a->acquire, b->acquire) && same_site(a->release, b->release) &&
+	      a->nthrough == b->nthrough))
+		return false;
+	for (int i = 0; i < a->nthrough; i++)
+		if (!same_site(a->through[i], b->through[i]))
+			return false;
+	return true;
 }
 
 /* Of the sections one thread ran at the same lines, keep the newest and
@@ -323,6 +356,22 @@ static const char *func_or(const rt_site *s)
 	return s->func ? s->func : "?";
 }
 
+/* ", through f() file:line, g() file:line" for the _locked functions a
+ * section ran, or "". */
+static void format_through(const rt_history_entry *e, char *buf, size_t len)
+{
+	size_t used = 0;
+	buf[0] = '\0';
+	for (int i = 0; i < e->nthrough && used < len; i++) {
+		const rt_site *s = &e->through[i];
+		int w = snprintf(buf + used, len - used, "%s %s() %s:%d", i == 0 ? ", through" : ",",
+				 func_or(s), s->file ? s->file : "?", s->line);
+		if (w < 0)
+			break;
+		used += (size_t)w;
+	}
+}
+
 size_t rt_history_format(const rt_history *h, char *buf, size_t len)
 {
 	size_t used = 0;
@@ -330,15 +379,17 @@ size_t rt_history_format(const rt_history *h, char *buf, size_t len)
 		buf[0] = '\0';
 	for (int i = 0; i < h->n && used < len; i++) {
 		const rt_history_entry *e = &h->entries[i];
+		char through[RT_THROUGH_MAX * 256];
+		format_through(e, through, sizeof through);
 		int w;
 		if (e->is_cs && e->release_seq == 0) {
 			w = snprintf(buf + used, len - used,
 				     "#%llu t=%.6f peer %d [%s, thread %llu] %s held, not released "
-				     "yet: locked at %s:%d %s()\n",
+				     "yet: locked at %s:%d %s()%s\n",
 				     (unsigned long long)e->seq, (double)e->t_us / 1e6, e->peer,
 				     e->thread, (unsigned long long)e->thread_id, e->lock,
 				     e->acquire.file ? e->acquire.file : "?", e->acquire.line,
-				     func_or(&e->acquire));
+				     func_or(&e->acquire), through);
 		} else if (e->is_cs) {
 			char repeats[64] = "";
 			if (e->repeats > 0)
@@ -347,14 +398,15 @@ size_t rt_history_format(const rt_history *h, char *buf, size_t len)
 					 e->repeats > 1 ? "s" : "");
 			w = snprintf(buf + used, len - used,
 				     "#%llu t=%.6f peer %d [%s, thread %llu] %s held until #%llu "
-				     "(%.6f s): locked at %s:%d %s(), unlocked at %s:%d %s()%s\n",
+				     "(%.6f s): locked at %s:%d %s()%s, unlocked at %s:%d %s()%s\n",
 				     (unsigned long long)e->seq, (double)e->t_us / 1e6, e->peer,
 				     e->thread, (unsigned long long)e->thread_id, e->lock,
 				     (unsigned long long)e->release_seq,
 				     (double)(e->release_t_us - e->t_us) / 1e6,
 				     e->acquire.file ? e->acquire.file : "?", e->acquire.line,
-				     func_or(&e->acquire), e->release.file ? e->release.file : "?",
-				     e->release.line, func_or(&e->release), repeats);
+				     func_or(&e->acquire), through,
+				     e->release.file ? e->release.file : "?", e->release.line,
+				     func_or(&e->release), repeats);
 		} else
 			w = snprintf(buf + used, len - used,
 				     "#%llu t=%.6f peer %d [%s, thread %llu] %s\n",

@@ -4,7 +4,10 @@
  * received, its Starts and applies), merged into one interleaving.
  *
  * The runtime records a critical section when its lock is released: which
- * thread held it, where it was taken and released, and when. Only the
+ * thread held it, where it was taken and released, when, and the _locked
+ * functions it ran on the way (each one's rt_assert_held, the first
+ * RT_THROUGH_MAX of them): a section taken in the ticker that went through
+ * become_candidate_locked() says so. Only the
  * locks the peers made themselves are kept (not those made in platform/ or
  * harness/), for instances 0..RT_HISTORY_PEERS-1, the last RT_HISTORY_CS
  * of each lock. The harness adds notes with rt_history_note.
@@ -40,6 +43,7 @@
 #define RT_HISTORY_NOTES 64
 #define RT_HISTORY_TEXT 200
 #define RT_HISTORY_THREAD 32
+#define RT_THROUGH_MAX 6
 /* Entries one collected history holds at most. */
 #define RT_HISTORY_MAX 96
 
@@ -56,6 +60,8 @@ typedef struct rt_history_entry {
 	int64_t release_t_us;
 	rt_site acquire;
 	rt_site release;
+	int nthrough;
+	rt_site through[RT_THROUGH_MAX];
 	int repeats; /* earlier ones of this thread at the same lines */
 	/* A note: */
 	char text[RT_HISTORY_TEXT];

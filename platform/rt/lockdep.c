@@ -166,8 +166,11 @@ void rt_lockdep_released(rt_mutex *mu, rt_site site)
 
 void rt_assert_held_at(rt_mutex *mu, rt_site site)
 {
-	if (find_held(rt_self(), mu) != NULL)
+	rt_held_lock *h = find_held(rt_self(), mu);
+	if (h != NULL) {
+		rt_history_through(h, site);
 		return;
+	}
 	if (!first_time("missing-lock", site, NULL))
 		return;
 	char name[64], msg[256];

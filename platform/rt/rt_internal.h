@@ -14,6 +14,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
+#include "history.h"
 #include "rt.h"
 
 #define RT_MAX_THREADS 4096
@@ -31,6 +32,10 @@ typedef struct rt_held_lock {
 	int instance;
 	const char *class_name;
 	rt_site site;
+	/* The rt_assert_held sites reached while it is held: the entries of
+	 * the _locked functions this section ran, first ones first. */
+	int nthrough;
+	rt_site through[RT_THROUGH_MAX];
 } rt_held_lock;
 
 typedef struct rt_thread_rec {
@@ -94,10 +99,12 @@ void rt_describe_lock(const rt_mutex *mu, char *buf, size_t len);
 
 /* history.c: is a lock made at site one whose critical sections go into
  * the history (not trusted code's)? Does mu keep history? Record one
- * critical section, just before mu is released at release. */
+ * critical section, just before mu is released at release. Note that the
+ * section h passed an rt_assert_held at site. */
 bool rt_history_site_kept(rt_site site);
 bool rt_history_wants(const rt_mutex *mu);
 void rt_history_cs(const rt_mutex *mu, const rt_held_lock *h, rt_site release);
+void rt_history_through(rt_held_lock *h, rt_site site);
 void rt_history_hide_from_helgrind(void);
 
 /* preempt.c: the preemption points (a scheduler can later own them).

@@ -104,6 +104,37 @@ static void test_a_bug_line_in_an_oracles_history_counts(void)
 	CU_ASSERT_FALSE(graded(oracle_finding(87)));
 }
 
+/* The exercise of graded(), with the bug line's function named too. */
+static ck_exercise *exercise_with_function(void)
+{
+	ck_exercise *ex = rb_exercise("x", "raft/election.c", 88, expect_tsan_helgrind);
+	ex->bug_functions = ck_calloc(1, sizeof *ex->bug_functions);
+	ex->bug_functions[0].file = ck_strdup("raft/election.c");
+	ex->bug_functions[0].name = ck_strdup("g");
+	ex->nbug_functions = 1;
+	return ex;
+}
+
+/* A history site in the bug line's function (here, where the section was
+ * locked) points at the bug, but not on its line; a call stack's frame in
+ * that function is only a frame. */
+static void test_the_bug_function_in_a_history_counts_apart_from_lines(void)
+{
+	ck_target_result t;
+	rb_target(&t, "buggy/x", CK_BUGGY, exercise_with_function());
+	rb_add_finding(&t, oracle_finding(70), 1);
+	ck_finding race = rb_finding(CK_TSAN, "data-race", 1, "raft/election.c", 70, "g", "m");
+	rb_add_finding(&t, race, 1);
+	ck_grade(&t);
+	const ck_finding *in_history = &t.det[CK_INVARIANTS].findings.items[0];
+	CU_ASSERT_TRUE(in_history->points_at_bug);
+	CU_ASSERT_FALSE(in_history->on_bug_line);
+	CU_ASSERT_FALSE(t.det[CK_TSAN].findings.items[0].points_at_bug);
+	CU_ASSERT_EQUAL(ck_detected_at_bug(&t.det[CK_INVARIANTS]), 1);
+	CU_ASSERT_EQUAL(ck_detected_on_bug_line(&t.det[CK_INVARIANTS]), 0);
+	rb_target_free(&t);
+}
+
 static void test_no_metadata_means_nothing_points_at_a_bug(void)
 {
 	ck_target_result t;
@@ -322,6 +353,7 @@ static const char valid_exercise[] =
     "{\"id\": \"r1-vote-count-unlocked\", \"title\": \"Counting votes without the lock\",\n"
     " \"rule\": 1, \"grade\": 2, \"bug_class\": \"data race\",\n"
     " \"bug_lines\": [\"raft/election.c:88\", \"raft/election.c:95\"],\n"
+    " \"bug_functions\": [\"raft/election.c:start_election_locked\"],\n"
     " \"expected\": [\"tsan\", \"helgrind\"], \"scenarios\": \"3A\"}\n";
 
 /* Load text as an exercise.json; err receives the message, if any. */
@@ -354,6 +386,9 @@ static void test_exercise_loads_every_field(void)
 	CU_ASSERT_STRING_EQUAL(ex->bug_lines[0].file, "raft/election.c");
 	CU_ASSERT_EQUAL(ex->bug_lines[0].line, 88);
 	CU_ASSERT_EQUAL(ex->bug_lines[1].line, 95);
+	CU_ASSERT_EQUAL_FATAL(ex->nbug_functions, 1);
+	CU_ASSERT_STRING_EQUAL(ex->bug_functions[0].file, "raft/election.c");
+	CU_ASSERT_STRING_EQUAL(ex->bug_functions[0].name, "start_election_locked");
 	CU_ASSERT_TRUE(ex->expected[CK_TSAN]);
 	CU_ASSERT_TRUE(ex->expected[CK_HELGRIND]);
 	CU_ASSERT_FALSE(ex->expected[CK_STATIC]);
@@ -408,6 +443,10 @@ static void test_exercise_errors(void)
 			  "\"bug_class\":\"c\",\"bug_lines\":[],"
 			  "\"expected\":[\"tsan\",\"tsna\"]}",
 			  "expected[1] is not a detector");
+	assert_load_error("{\"id\":\"a\",\"title\":\"t\",\"rule\":1,\"grade\":1,"
+			  "\"bug_class\":\"c\",\"bug_lines\":[],"
+			  "\"bug_functions\":[\"become_candidate_locked\"],\"expected\":[]}",
+			  "bug_functions[0]");
 	assert_load_error("{\"id\":\"\",\"title\":\"t\"}", "\"id\" must be a non-empty string");
 	assert_load_error("{\"id\": \"a\",\n \"title\": }", "line 2");
 	assert_load_error("[1, 2]", "must hold one JSON object");
@@ -432,6 +471,8 @@ void add_grade_suite(void)
 		    test_first_peer_frame_of_any_stack_counts);
 	CU_add_test(s, "a caller frame on the bug line does not count",
 		    test_a_caller_frame_on_the_bug_line_does_not_count);
+	CU_add_test(s, "the bug's function in a history counts, apart from its lines",
+		    test_the_bug_function_in_a_history_counts_apart_from_lines);
 	CU_add_test(s, "no metadata: nothing points at a bug",
 		    test_no_metadata_means_nothing_points_at_a_bug);
 	CU_add_test(s, "programs compare by path suffix", test_programs_compare_by_path_suffix);

@@ -115,6 +115,51 @@ static void test_repeats_fold_but_threads_stay_apart(void)
 	rt_mutex_destroy(&mu);
 }
 
+/* A _locked helper, as the peer writes them: it asserts the lock first. */
+static int helper_line;
+static void step_locked(rt_mutex *mu)
+{
+	helper_line = __LINE__ + 1;
+	rt_assert_held(mu);
+}
+
+static void section(rt_mutex *mu, bool take_step)
+{
+	rt_mutex_lock(mu);
+	if (take_step) {
+		step_locked(mu);
+		step_locked(mu); /* the same function twice shows once */
+	}
+	rt_mutex_unlock(mu);
+}
+
+/* A section shows the _locked functions it ran; the one that ran a step
+ * does not fold into its idle neighbours at the same lines. */
+static void test_sections_show_the_functions_they_ran(void)
+{
+	rt_history_reset();
+	rt_mutex mu;
+	rt_mutex_init(&mu, "test.history_mu", PEER);
+	section(&mu, false);
+	section(&mu, true);
+	section(&mu, false);
+
+	rt_history *h = collect(PEER);
+	CU_ASSERT_EQUAL_FATAL(h->n, 2);
+	const rt_history_entry *stepped = &h->entries[0], *idle = &h->entries[1];
+	CU_ASSERT_EQUAL_FATAL(stepped->nthrough, 1);
+	CU_ASSERT_EQUAL(stepped->through[0].line, helper_line);
+	CU_ASSERT_STRING_EQUAL(stepped->through[0].func, "step_locked");
+	CU_ASSERT_EQUAL(stepped->repeats, 0);
+	CU_ASSERT_EQUAL(idle->nthrough, 0);
+	CU_ASSERT_EQUAL(idle->repeats, 1);
+	char text[2048];
+	rt_history_format(h, text, sizeof text);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, ", through step_locked() "));
+	free(h);
+	rt_mutex_destroy(&mu);
+}
+
 /* The apply queue's lock is made in platform/: the peer's history is about
  * the peer's own locks. */
 static void test_locks_of_trusted_code_keep_no_history(void)
@@ -164,6 +209,7 @@ static void test_finding_line_carries_peers_index_and_history(void)
 	CU_ASSERT_EQUAL_FATAL(json_array_size(history), 1);
 	json_t *acquire = json_object_get(json_array_get(history, 0), "acquire");
 	CU_ASSERT_EQUAL(json_integer_value(json_object_get(acquire, "line")), lock_line);
+	CU_ASSERT_TRUE(json_is_array(json_object_get(json_array_get(history, 0), "through")));
 	CU_ASSERT_PTR_NOT_NULL(
 	    strstr(json_string_value(json_object_get(f, "details")), "test.history_mu held until"));
 	json_decref(f);
@@ -181,6 +227,8 @@ void add_oracle_history_suite(void)
 		    test_section_still_held_shows_as_not_released);
 	CU_add_test(s, "repeats fold, but two threads of one name stay apart",
 		    test_repeats_fold_but_threads_stay_apart);
+	CU_add_test(s, "a section shows the _locked functions it ran",
+		    test_sections_show_the_functions_they_ran);
 	CU_add_test(s, "locks made by trusted code keep no history",
 		    test_locks_of_trusted_code_keep_no_history);
 	CU_add_test(s, "a finding line carries the peers, the index and the history",

@@ -2,7 +2,8 @@
 # Keep the lessons and the decks true to the code. Checks:
 #
 #   1. every lesson exists in English (lessons/en/), in Chinese (lessons/zh/)
-#      and as a deck (slides/), and lessons/README.md links both texts;
+#      and as a deck in each language (slides/, slides/zh/), and
+#      lessons/README.md links both texts;
 #   2. quoted code matches the source. A quote is a fenced block right after
 #          <!-- quote: PATH -->                 the whole file
 #          <!-- quote: PATH NAME -->            function NAME's definition
@@ -46,11 +47,11 @@ problem() {
 	problems=$((problems + 1))
 }
 
-# ---- 1. Both languages and a deck for every lesson ---------------------------
+# ---- 1. Both languages and both decks for every lesson -----------------------
 
-lessons=$( (ls lessons/en lessons/zh slides 2>/dev/null) | grep -E '^[0-9]{2}-[a-z0-9-]+\.md$' | sort -u)
+lessons=$( (ls lessons/en lessons/zh slides slides/zh 2>/dev/null) | grep -E '^[0-9]{2}-[a-z0-9-]+\.md$' | sort -u)
 for f in $lessons; do
-	for dir in lessons/en lessons/zh slides; do
+	for dir in lessons/en lessons/zh slides slides/zh; do
 		[ -f "$dir/$f" ] || problem "$dir/$f is missing (the lesson exists elsewhere)"
 	done
 	for lang in en zh; do
@@ -122,7 +123,7 @@ rewrite() {
 	' "$1" >"$tmp/rewritten" && cat "$tmp/rewritten" >"$1"
 }
 
-docs=$(ls lessons/en/*.md lessons/zh/*.md slides/*.md 2>/dev/null)
+docs=$(ls lessons/en/*.md lessons/zh/*.md slides/*.md slides/zh/*.md 2>/dev/null)
 quotes=0
 for doc in $docs; do
 	blocks "$doc" quote
@@ -267,4 +268,4 @@ if [ "$problems" -ne 0 ]; then
 	echo "lessons docs: $problems problem(s)"
 	exit 1
 fi
-echo "lessons docs: $(wc -w <<<"$lessons") lessons in both languages with decks, $quotes quotes match the source, $outputs outputs match a fresh run"
+echo "lessons docs: $(wc -w <<<"$lessons") lessons in both languages with decks in both, $quotes quotes match the source, $outputs outputs match a fresh run"

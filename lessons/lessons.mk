@@ -6,7 +6,11 @@
 #                  lessons themselves (lessons/check-docs.sh): code quoted from
 #                  raft/ and lessons/code/ matches the source, quoted output
 #                  matches a fresh run, both languages and every deck exist.
-#   make slides    one HTML file and one PDF per deck in slides/ (build/slides/)
+#   make slides    one HTML file and one PDF per deck: the English decks in
+#                  slides/ into build/slides/, the Chinese in slides/zh/ into
+#                  build/slides/zh/
+#   make test-slides  open every deck of both languages in headless Chromium
+#                  and check it (slides/test-decks.js)
 #
 # An example that includes rt/rt.h is linked with the runtime and the
 # platform, and the watchdog, as tests/programs are; the others are plain
@@ -50,6 +54,9 @@ lessons: lessons-docs ## Build and run the lessons' examples, check each behaves
 # ---- Slides --------------------------------------------------------------------
 
 SLIDE_DECKS := $(sort $(wildcard slides/[0-9]*.md))
+# The Chinese decks: one per English deck, same file name; their font is
+# Debian's fonts-noto-cjk (scripts/deps.sh).
+SLIDE_DECKS_ZH := $(sort $(wildcard slides/zh/[0-9]*.md))
 SLIDE_OUT := build/slides
 MARP := node_modules/.bin/marp
 SLIDE_TOOL := node_modules/.installed
@@ -58,27 +65,28 @@ CHROMIUM := $(shell command -v chromium || command -v chromium-browser)
 $(SLIDE_TOOL): package.json package-lock.json
 	@scripts/deps.sh slides
 
-# One Marp run per format converts every deck (slides/*.md): starting the
+# One Marp run per format converts every deck (slides/*.md, and slides/zh/*.md
+# into $(SLIDE_OUT)/zh/: --input-dir takes subdirectories too): starting the
 # browser once for all the PDFs is most of the time saved.
 MARP_FLAGS := --no-config-file --theme-set slides/theme.css --html
 
-$(SLIDE_OUT)/.html: $(SLIDE_DECKS) slides/theme.css $(SLIDE_TOOL)
+$(SLIDE_OUT)/.html: $(SLIDE_DECKS) $(SLIDE_DECKS_ZH) slides/theme.css $(SLIDE_TOOL)
 	@mkdir -p $(@D)
 	@echo "  MARP $(SLIDE_OUT)/*.html"
 	$(Q)$(MARP) --input-dir slides $(MARP_FLAGS) -o $(SLIDE_OUT)
 	@touch $@
 
-$(SLIDE_OUT)/.pdf: $(SLIDE_DECKS) slides/theme.css $(SLIDE_TOOL)
+$(SLIDE_OUT)/.pdf: $(SLIDE_DECKS) $(SLIDE_DECKS_ZH) slides/theme.css $(SLIDE_TOOL)
 	@mkdir -p $(@D)
 	@echo "  MARP $(SLIDE_OUT)/*.pdf"
 	$(Q)CHROME_PATH=$(CHROMIUM) $(MARP) --input-dir slides $(MARP_FLAGS) --pdf -o $(SLIDE_OUT)
 	@touch $@
 
-slides: $(SLIDE_OUT)/.html $(SLIDE_OUT)/.pdf ## The decks in slides/ as HTML and PDF (build/slides/)
-	@echo "slides: $(words $(SLIDE_DECKS)) decks in $(SLIDE_OUT)/, HTML and PDF"
+slides: $(SLIDE_OUT)/.html $(SLIDE_OUT)/.pdf ## The decks as HTML and PDF: English in build/slides/, Chinese in build/slides/zh/
+	@echo "slides: $(words $(SLIDE_DECKS)) English decks in $(SLIDE_OUT)/, $(words $(SLIDE_DECKS_ZH)) Chinese in $(SLIDE_OUT)/zh/, HTML and PDF"
 
-test-slides: $(SLIDE_OUT)/.html ## Open decks in headless Chromium: real content, the right number of slides
-	@node slides/test-decks.js $(CHROMIUM) $(SLIDE_OUT) $(SLIDE_DECKS)
+test-slides: $(SLIDE_OUT)/.html ## Open every deck (en, zh) in headless Chromium: real content, right slide count, no overflow
+	@node slides/test-decks.js $(CHROMIUM) $(SLIDE_OUT) $(SLIDE_DECKS) $(SLIDE_DECKS_ZH)
 
 # Lesson 05's measurement of mutex waits (see lessons/tools/lock_wait.c).
 build/lessons/lock_wait.so: lessons/tools/lock_wait.c

@@ -21,7 +21,10 @@ packages=(
 
 # The slides (slides/, make slides) need Node.js for Marp and Chromium for
 # the PDFs and the deck test. Node and npm come from Debian when missing.
-slide_packages=(chromium)
+slide_packages=(
+	chromium
+	fonts-noto-cjk  # Noto Sans CJK SC: the Chinese decks (slides/zh/) would show empty boxes without it
+)
 command -v node >/dev/null 2>&1 || slide_packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || slide_packages+=(npm)
 

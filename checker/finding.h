@@ -141,7 +141,8 @@ const char *ck_peer_relative(const char *file);
 const ck_frame *ck_first_peer_frame(const ck_stack *s);
 /* The title of the stack that holds a protocol oracle's history: the
  * sites of the critical sections that led to the finding (locked, the
- * _locked functions run, unlocked), oldest first. Grading reads every frame of it (grade.c). */
+ * _locked functions run, unlocked), oldest first. Grading reads every
+ * frame of it (grade.c). */
 #define CK_HISTORY_STACK_TITLE "history: critical sections, their sites"
 bool ck_stack_is_history(const ck_stack *s);
 

@@ -79,7 +79,8 @@ static void add_history_stack(ck_finding *f, const json_t *o)
 		add_site(s, acquire);
 		size_t k;
 		const json_t *through;
-		json_array_foreach(json_object_get(event, "through"), k, through) add_site(s, through);
+		json_array_foreach(json_object_get(event, "through"), k, through)
+		    add_site(s, through);
 		const json_t *release = json_object_get(event, "release");
 		if (json_is_object(release))
 			add_site(s, release);

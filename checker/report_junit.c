@@ -125,7 +125,8 @@ static char *failure_message(const ck_target_result *t, ck_detector d, ck_verdic
 	if (v == CK_MISSED && n == 0)
 		return ck_strdup_printf("%s did not report the bug", name);
 	if (v == CK_MISSED)
-		return ck_strdup_printf("%s reported %zu finding(s), none at a bug line or its function", name, n);
+		return ck_strdup_printf(
+		    "%s reported %zu finding(s), none at a bug line or its function", name, n);
 	if (t->exercise != NULL && (t->variant == CK_BUGGY || t->variant == CK_PROGRAM))
 		return ck_strdup_printf(
 		    "%s was not expected to report, but reported %zu finding(s)", name, n);

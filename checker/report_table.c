@@ -203,8 +203,9 @@ static void print_verdict_line(FILE *out, bool colour, const ck_target_result *t
 	else if (v == CK_MISSED && r->findings.n == 0)
 		fprintf(out, " %s missed the bug: no findings\n", name);
 	else if (v == CK_MISSED)
-		fprintf(out, " %s missed the bug: %zu finding(s), none at a bug line or its function\n", name,
-			r->findings.n);
+		fprintf(out,
+			" %s missed the bug: %zu finding(s), none at a bug line or its function\n",
+			name, r->findings.n);
 	else if (v == CK_UNEXPECTED)
 		fprintf(out, " %s: %zu unexpected finding(s)\n", name, r->findings.n);
 	else {

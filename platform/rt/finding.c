@@ -83,7 +83,8 @@ static char *details_text(const char *details, const rt_history *h)
 {
 	if (h == NULL || h->n == 0)
 		return details ? strdup(details) : NULL;
-	size_t len = (details ? strlen(details) + 1 : 0) + 64 + (size_t)h->n * (512 + RT_THROUGH_MAX * 256);
+	size_t per_event = 512 + RT_THROUGH_MAX * 256; /* a section and its through-sites */
+	size_t len = (details ? strlen(details) + 1 : 0) + 64 + (size_t)h->n * per_event;
 	char *text = malloc(len);
 	if (text == NULL)
 		return NULL;

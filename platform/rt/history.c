@@ -127,6 +127,11 @@ void rt_history_cs(const rt_mutex *mu, const rt_held_lock *h, rt_site release)
 	atomic_store_explicit(&r->valid, h->seq, memory_order_release);
 }
 
+static bool same_site(rt_site a, rt_site b)
+{
+	return a.line == b.line && a.file == b.file;
+}
+
 /* Called by the thread that holds h, so no other writer; the history
  * reads it racily, like the rest of a held section (read_held). */
 void rt_history_through(rt_held_lock *h, rt_site site)
@@ -134,7 +139,7 @@ void rt_history_through(rt_held_lock *h, rt_site site)
 	if (h->seq == 0 || h->nthrough == RT_THROUGH_MAX)
 		return;
 	for (int i = 0; i < h->nthrough; i++)
-		if (h->through[i].line == site.line && h->through[i].file == site.file)
+		if (same_site(h->through[i], site))
 			return;
 	h->through[h->nthrough] = site;
 	h->nthrough++;
@@ -270,11 +275,6 @@ static void sort_by_seq(rt_history_entry *e, int n)
 	}
 }
 
-static bool same_site(rt_site a, rt_site b)
-{
-	return a.line == b.line && a.file == b.file;
-}
-
 /* The same lines and the same functions on the way: a ticker's idle
  * sections fold together, the one that started an election does not. */
 static bool same_section(const rt_history_entry *a, const rt_history_entry *b)
@@ -364,8 +364,9 @@ static void format_through(const rt_history_entry *e, char *buf, size_t len)
 	buf[0] = '\0';
 	for (int i = 0; i < e->nthrough && used < len; i++) {
 		const rt_site *s = &e->through[i];
-		int w = snprintf(buf + used, len - used, "%s %s() %s:%d", i == 0 ? ", through" : ",",
-				 func_or(s), s->file ? s->file : "?", s->line);
+		int w =
+		    snprintf(buf + used, len - used, "%s %s() %s:%d", i == 0 ? ", through" : ",",
+			     func_or(s), s->file ? s->file : "?", s->line);
 		if (w < 0)
 			break;
 		used += (size_t)w;

@@ -13,8 +13,8 @@
  *     across two critical sections; another thread getting in between is
  *     the whole bug. Correct code almost never does it (it lets go of a
  *     lock to wait for something), so here the thread steps aside more
- *     often and for longer: up to a heartbeat interval, with four times
- *     the noise probability. A thread that locks and unlocks in a tight
+ *     often and for longer: up to a second, with four times the noise
+ *     probability. A thread that locks and unlocks in a tight
  *     loop would crawl, so it pauses at most once per half second.
  *
  * Each decision is a seeded coin from the thread's own random stream, so
@@ -33,11 +33,15 @@
 
 /* A re-acquire this soon after the release (logical) counts as quick. */
 #define QUICK_REACQUIRE_US 2000
-/* How long a thread may step aside at a split point (logical): up to a
- * heartbeat interval, so that whole events (a vote request, an
- * AppendEntries, a Start) can land between the two critical sections, as
- * they do when the OS deschedules a thread at the wrong moment. */
-#define SPLIT_PAUSE_MAX_US 100000
+/* How long a thread may step aside at a split point (logical): up to
+ * about two election timeouts, so that whole events can land between the
+ * two critical sections, as they do when the OS deschedules a thread at
+ * the wrong moment. A heartbeat interval lets in a vote request, an
+ * AppendEntries or a Start; only a longer gap lets the peers that granted
+ * a vote time out, stand in a newer term and reach the paused thread
+ * with it, which is what a half-made candidate or a leader-to-be in the
+ * gap must survive. */
+#define SPLIT_PAUSE_MAX_US 1000000
 /* How much likelier than other noise points a split point fires, and
  * how long after one pause the same thread may pause again. */
 #define SPLIT_NOISE_FACTOR 4

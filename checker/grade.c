@@ -94,6 +94,28 @@ static const ck_frame *first_frame_under_test(const ck_stack *s, const ck_exerci
 	return NULL;
 }
 
+/* A _locked function takes no lock of its own: it runs on its caller's
+ * (the project's naming rule, raft/raft_internal.h). Reached without the
+ * lock, it is where the report lands (its unlocked read, its
+ * rt_assert_held), but the mistake is the call: so the callers out to the
+ * first function that is not _locked count as well. */
+static bool runs_on_callers_lock(const ck_frame *f)
+{
+	size_t n = f->function != NULL ? strlen(f->function) : 0;
+	return n > 7 && strcmp(f->function + n - 7, "_locked") == 0;
+}
+
+static bool caller_on_bug_line(const ck_stack *s, const ck_frame *first, const ck_exercise *ex)
+{
+	if (first == NULL)
+		return false;
+	for (size_t k = (size_t)(first - s->frames);
+	     k + 1 < s->nframes && runs_on_callers_lock(&s->frames[k]); k++)
+		if (frame_on_bug_line(&s->frames[k + 1], ex))
+			return true;
+	return false;
+}
+
 /* A history site in the function that holds a bug line: the section ran
  * that function (it was locked, unlocked or passed an rt_assert_held
  * there). A step left out of a _locked function has no line of its own
@@ -121,7 +143,8 @@ static at_bug where_it_points(const ck_finding *f, const ck_exercise *ex, bool p
 	at_bug best = NOT_AT_BUG;
 	for (size_t i = 0; i < f->nstacks; i++) {
 		const ck_stack *s = &f->stacks[i];
-		if (frame_on_bug_line(first_frame_under_test(s, ex, peer_tree), ex))
+		const ck_frame *first = first_frame_under_test(s, ex, peer_tree);
+		if (frame_on_bug_line(first, ex) || caller_on_bug_line(s, first, ex))
 			return AT_BUG_LINE;
 		/* A history is not a call stack: each of its sites is a place the
 		 * peer took or released the lock, or entered a _locked function,

@@ -326,6 +326,8 @@ static void report_cleanup_hang(void)
 	fflush(stdout);
 	rt_finding_info info = {.detector = "watchdog", .kind = "hang",
 				.rule = RULE_OTHER, .peer = FINDING_NO_PEER, .term = FINDING_NO_TERM, .site = RT_HERE};
+	/* Point at the line where a leftover peer thread waits, if one does. */
+	rt_leftover_site(&info.site);
 	rt_finding_details(&info, table ? table : "",
 			   "%d thread(s) did not finish within %d ms after raft_kill; a "
 			   "killed peer's threads must notice and return",

@@ -179,6 +179,27 @@ bool rt_stuck_site(rt_site *site)
 	return true;
 }
 
+/* After every peer was killed, a peer thread still alive is stuck in a
+ * wait nobody will end: its line is the one to fix (the harness's own
+ * threads, peer -1, are not the peer's). */
+bool rt_leftover_site(rt_site *site)
+{
+	int longest = -1;
+	int64_t now = rt_now_ms(), longest_ms = -1;
+	for (int s = 0; s < RT_MAX_THREADS; s++) {
+		if (!live(s) || rt_threads[s].peer < 0 || wait_kind_of(s) == RT_WAIT_NONE)
+			continue;
+		if (now - rt_threads[s].wait_since_ms > longest_ms) {
+			longest_ms = now - rt_threads[s].wait_since_ms;
+			longest = s;
+		}
+	}
+	if (longest < 0 || rt_threads[longest].wait_site.file == NULL)
+		return false;
+	*site = rt_threads[longest].wait_site;
+	return true;
+}
+
 rt_mutex_stall rt_longest_mutex_wait(void)
 {
 	rt_mutex_stall longest = {.ms = 0, .slot = -1};

@@ -190,6 +190,9 @@ bool rt_dump_threads(FILE *out, char *cycle, size_t cycle_len);
 /* Where a thread is stuck: the wait of a thread in a wait-for cycle, else
  * the longest mutex wait. False if no thread waits in either way. */
 bool rt_stuck_site(rt_site *site);
+/* Where a peer's thread that outlived its peer is stuck: the longest wait
+ * of any kind among live peer threads. False if none of them waits. */
+bool rt_leftover_site(rt_site *site);
 /* The longest wait for a mutex of any live thread: how long in logical ms,
  * which thread (slot, -1 if none waits) and since when. The same slot and
  * since_ms on two looks mean one wait seen twice. */

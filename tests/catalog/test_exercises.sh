@@ -48,7 +48,7 @@ for id in "${ids[@]}"; do
 	fi
 	caught=0
 	for seed in $(seq 1 $MAX_SEEDS); do
-		if "$CHECK" -q -d "$detector" -s "$seed-$seed" "$tree/buggy" >"$tree/buggy.check.log" 2>&1; then
+		if "$CHECK" -d "$detector" -s "$seed-$seed" "$tree/buggy" >"$tree/buggy.check.log" 2>&1; then
 			caught=$seed
 			break
 		fi
@@ -60,7 +60,7 @@ for id in "${ids[@]}"; do
 		failed=$((failed + 1))
 		continue
 	fi
-	if ! "$CHECK" -q -d static,tsan,lockdep,invariants,watchdog --no-hunt -s 1 "$tree/fixed" \
+	if ! "$CHECK" -d static,tsan,lockdep,invariants,watchdog --no-hunt -s 1 "$tree/fixed" \
 		>"$tree/fixed.check.log" 2>&1; then
 		echo "FAIL $id: the fixed tree is not clean on seed 1 (log: $tree/fixed.check.log)"
 		failed=$((failed + 1))
@@ -70,7 +70,7 @@ for id in "${ids[@]}"; do
 	passed=$((passed + 1))
 done
 if [ $# -eq 0 ]; then
-	if "$CHECK" -q -d lockdep,invariants,watchdog -s 1 --variant reference . \
+	if "$CHECK" -d lockdep,invariants,watchdog -s 1 --variant reference . \
 		>build/exercises/reference-hunt.log 2>&1; then
 		echo "ok   the reference: clean under the hunt, seed 1"
 		passed=$((passed + 1))

@@ -71,6 +71,29 @@ static void test_a_caller_frame_on_the_bug_line_does_not_count(void)
 	CU_ASSERT_FALSE(graded(f));
 }
 
+/* ...unless the frame is a _locked function, which runs on its caller's
+ * lock: then the call is the mistake, and the callers out to the first
+ * function that is not _locked count. */
+static void test_the_caller_of_a_locked_function_counts(void)
+{
+	ck_finding f = rb_finding(CK_LOCKDEP, "missing-lock", 1, "/b/raft/persist.c", 21,
+				  "persist_locked", "m");
+	ck_frame frames[] = {{"persist_locked", "/b/raft/persist.c", 21},
+			     {"save_vote_locked", "/b/raft/election.c", 60},
+			     {"serve", "/b/raft/election.c", 88},
+			     {"dispatch", "/b/raft/election.c", 140}};
+	rb_add_stack(&f, "Stack", 4, frames);
+	CU_ASSERT_TRUE(graded(f));
+
+	ck_finding beyond = rb_finding(CK_LOCKDEP, "missing-lock", 1, "/b/raft/persist.c", 21,
+				       "persist_locked", "m");
+	ck_frame further[] = {{"persist_locked", "/b/raft/persist.c", 21},
+			      {"serve", "/b/raft/election.c", 70},
+			      {"dispatch", "/b/raft/election.c", 88}};
+	rb_add_stack(&beyond, "Stack", 3, further);
+	CU_ASSERT_FALSE(graded(beyond));
+}
+
 /* An oracle's finding as the harness prints it: its own site in the
  * harness, and a history whose second section was taken at line `relock`
  * of raft/election.c. */
@@ -469,6 +492,8 @@ void add_grade_suite(void)
 	CU_add_test(s, "other line or file is not the bug", test_other_line_or_file_is_not_the_bug);
 	CU_add_test(s, "first peer frame of any stack counts",
 		    test_first_peer_frame_of_any_stack_counts);
+	CU_add_test(s, "the caller of a _locked function counts",
+		    test_the_caller_of_a_locked_function_counts);
 	CU_add_test(s, "a caller frame on the bug line does not count",
 		    test_a_caller_frame_on_the_bug_line_does_not_count);
 	CU_add_test(s, "the bug's function in a history counts, apart from its lines",

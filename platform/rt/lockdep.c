@@ -196,9 +196,9 @@ void rt_might_block_at(const char *what, rt_site site)
 {
 	rt_thread_rec *self = rt_self();
 	/* A thread that let go of a lock to do something that may wait is
-	 * doing what it should, whether or not this one waits: taking the
-	 * lock again afterwards is no split point (preempt.c). */
-	self->waited_since_release = true;
+	 * doing what it should, even if this time it did not wait: its split
+	 * point pauses only briefly (preempt.c). */
+	self->may_have_waited_since_release = true;
 	if (self->nheld == 0)
 		return;
 	rt_held_lock *h = &self->held[self->nheld - 1];

@@ -8,9 +8,8 @@
  *     waiter has woken up. With the run's noise probability it steps
  *     aside briefly.
  *   - A split point: a thread takes again the lock it released moments
- *     ago, and has called nothing since that may wait (no sleep,
- *     condition, RPC or queue, even one that did not have to wait: the
- *     applier lets go of the lock to put entries on a queue with room). That is a write sequence, or a check and its act, split
+ *     ago, and has waited for nothing since (no sleep, condition, RPC or
+ *     queue). That is a write sequence, or a check and its act, split
  *     across two critical sections; another thread getting in between is
  *     the whole bug. Correct code almost never does it (it lets go of a
  *     lock to wait for something), so here the thread steps aside more
@@ -43,11 +42,16 @@
  * with it, which is what a half-made candidate or a leader-to-be in the
  * gap must survive. */
 #define SPLIT_PAUSE_MAX_US 1000000
-/* The harness's own threads (the tester, its Start threads) pause up to a
- * heartbeat interval only: the tester measures the test's time limits on
- * its own clock, and a second's pause there makes the test, not the peer,
- * miss them. A split inside raft_start still gets its window. */
-#define SPLIT_PAUSE_HARNESS_MAX_US 100000
+/* Two kinds of split point pause up to a heartbeat interval only:
+ *   - the harness's own threads (the tester, its Start threads): the
+ *     tester measures the test's time limits on its own clock, and a
+ *     second's pause there makes the test, not the peer, miss them (a
+ *     split inside raft_start still gets its window);
+ *   - a thread that let go of the lock to call something that may wait
+ *     (a queue put that found room): it did what it should, and the OS
+ *     may well preempt it during such a call, but for no longer than
+ *     that call could take. */
+#define SPLIT_PAUSE_SHORT_MAX_US 100000
 /* How much likelier than other noise points a split point fires, and
  * how long after one pause the same thread may pause again. */
 #define SPLIT_NOISE_FACTOR 4
@@ -82,6 +86,7 @@ void rt_preempt_released(rt_mutex *mu)
 	self->last_released = mu;
 	self->last_release_us = rt_now_us();
 	self->waited_since_release = false;
+	self->may_have_waited_since_release = false;
 }
 
 int64_t rt_preempt_reacquire(rt_mutex *mu)
@@ -95,7 +100,9 @@ int64_t rt_preempt_reacquire(rt_mutex *mu)
 	if (!split || now - self->split_pause_end_us < SPLIT_PAUSE_GAP_US ||
 	    !coin(rt_global_noise * SPLIT_NOISE_FACTOR))
 		return 0;
-	int64_t max_us = self->peer >= 0 ? SPLIT_PAUSE_MAX_US : SPLIT_PAUSE_HARNESS_MAX_US;
+	int64_t max_us = self->peer >= 0 && !self->may_have_waited_since_release
+				 ? SPLIT_PAUSE_MAX_US
+				 : SPLIT_PAUSE_SHORT_MAX_US;
 	int64_t pause_us = rt_rand_range(200, max_us);
 	self->split_pause_end_us = now + pause_us;
 	return scaled_ns(pause_us);

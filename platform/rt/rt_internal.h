@@ -51,6 +51,9 @@ typedef struct rt_thread_rec {
 	const rt_mutex *last_released;
 	int64_t last_release_us;
 	bool waited_since_release;
+	/* Whether it has called anything that may wait (rt_might_block)
+	 * since, even if the call did not have to wait. */
+	bool may_have_waited_since_release;
 	/* When this thread's last split-point pause ended (logical). */
 	int64_t split_pause_end_us;
 

@@ -13,9 +13,10 @@
  *     across two critical sections; another thread getting in between is
  *     the whole bug. Correct code almost never does it (it lets go of a
  *     lock to wait for something), so here the thread steps aside more
- *     often and for longer: up to a second, with four times the noise
- *     probability. A thread that locks and unlocks in a tight
- *     loop would crawl, so it pauses at most once per half second.
+ *     often and for longer: up to a second (a heartbeat interval for the
+ *     harness's threads, and after a call that may wait), with four
+ *     times the noise probability. A thread that locks and unlocks in a
+ *     tight loop would crawl, so it pauses at most once per half second.
  *
  * Each decision is a seeded coin from the thread's own random stream, so
  * it is repeated with the seed (the OS scheduler adds its own). Only the

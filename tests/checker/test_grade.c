@@ -76,21 +76,21 @@ static void test_a_caller_frame_on_the_bug_line_does_not_count(void)
  * function that is not _locked count. */
 static void test_the_caller_of_a_locked_function_counts(void)
 {
-	ck_finding f = rb_finding(CK_LOCKDEP, "missing-lock", 1, "/b/raft/persist.c", 21,
+	ck_finding f = rb_finding(CK_TSAN, "data-race", 1, "/b/raft/persist.c", 21,
 				  "persist_locked", "m");
 	ck_frame frames[] = {{"persist_locked", "/b/raft/persist.c", 21},
 			     {"save_vote_locked", "/b/raft/election.c", 60},
 			     {"serve", "/b/raft/election.c", 88},
 			     {"dispatch", "/b/raft/election.c", 140}};
-	rb_add_stack(&f, "Stack", 4, frames);
+	rb_add_stack(&f, "Previous read of size 8 by thread T3", 4, frames);
 	CU_ASSERT_TRUE(graded(f));
 
-	ck_finding beyond = rb_finding(CK_LOCKDEP, "missing-lock", 1, "/b/raft/persist.c", 21,
+	ck_finding beyond = rb_finding(CK_TSAN, "data-race", 1, "/b/raft/persist.c", 21,
 				       "persist_locked", "m");
 	ck_frame further[] = {{"persist_locked", "/b/raft/persist.c", 21},
 			      {"serve", "/b/raft/election.c", 70},
 			      {"dispatch", "/b/raft/election.c", 88}};
-	rb_add_stack(&beyond, "Stack", 3, further);
+	rb_add_stack(&beyond, "Previous read of size 8 by thread T3", 3, further);
 	CU_ASSERT_FALSE(graded(beyond));
 }
 

@@ -81,6 +81,45 @@ static void test_reacquire_after_a_wait_is_not_a_split(void)
 	rt_mutex_destroy(&mu);
 }
 
+/* The longest pause a split point drew in n tries, in real ns. */
+static int64_t longest_split_pause(rt_mutex *mu, int peer, bool called_blocking, int n)
+{
+	rt_thread_rec *self = rt_self();
+	int saved_peer = self->peer;
+	self->peer = peer;
+	int64_t longest = 0;
+	for (int i = 0; i < n; i++) {
+		rt_mutex_lock(mu);
+		rt_mutex_unlock(mu);
+		if (called_blocking)
+			rt_might_block("a queue put that found room");
+		self->last_release_us = INT64_MAX / 2; /* "just now", as above */
+		self->split_pause_end_us = INT64_MIN / 2;
+		int64_t pause = rt_preempt_reacquire(mu);
+		if (pause > longest)
+			longest = pause;
+	}
+	self->peer = saved_peer;
+	return longest;
+}
+
+/* A peer's thread that let go of the lock for nothing may pause up to a
+ * second; the harness's threads, and a thread that let go to call
+ * something that may wait, a heartbeat interval at most. */
+static void test_split_pause_lengths(void)
+{
+	rt_mutex mu;
+	rt_mutex_init(&mu, "test.preempt_mu", 0);
+	noise_always();
+	int64_t heartbeat_ns = (int64_t)(100000 * 1e3 * rt_global_scale);
+	/* 200 draws from 0.2-1000 ms all under 100 ms: odds of 1 in 10^200. */
+	CU_ASSERT_TRUE(longest_split_pause(&mu, 0, false, 200) > heartbeat_ns);
+	CU_ASSERT_TRUE(longest_split_pause(&mu, 0, true, 200) <= heartbeat_ns);
+	CU_ASSERT_TRUE(longest_split_pause(&mu, -1, false, 200) <= heartbeat_ns);
+	noise_restore();
+	rt_mutex_destroy(&mu);
+}
+
 static void test_no_noise_no_preemption(void)
 {
 	rt_mutex mu;
@@ -123,6 +162,8 @@ void add_preempt_suite(void)
 		    test_quick_reacquire_steps_aside);
 	CU_add_test(s, "a re-acquire after waiting for something is not a split",
 		    test_reacquire_after_a_wait_is_not_a_split);
+	CU_add_test(s, "a split pauses long only in a peer's thread that called nothing",
+		    test_split_pause_lengths);
 	CU_add_test(s, "without noise, no preemption", test_no_noise_no_preemption);
 	CU_add_test(s, "locks made by trusted code are not preempted",
 		    test_locks_of_trusted_code_are_not_preempted);

@@ -341,10 +341,9 @@ static void end_hunt_of_seed(const ck_run *r, const ck_job_list *all)
 	}
 }
 
-void ck_collect_run(ck_job *j, void *arg)
+/* Everything one run reported, for r's target. */
+static void collect_for(ck_job *j, ck_run *r)
 {
-	ck_run *r = j->ctx;
-	run_reports = 0;
 	/* 127: the run's program could not be started; there is nothing to
 	 * read but the reason, which its own collector reports. */
 	bool ran = ck_job_exit_code(j) != 127;
@@ -371,17 +370,28 @@ void ck_collect_run(ck_job *j, void *arg)
 	}
 	if (j->timed_out)
 		record_timeout(j, r);
-	if (r->kind == CK_RUN_HUNT && run_reports > 0)
+}
+
+void ck_collect_run(ck_job *j, void *arg)
+{
+	ck_run *r = j->ctx;
+	run_reports = 0;
+	collect_for(j, r);
+	size_t reports = run_reports;
+	/* The same run, planned for other targets too (share.h). */
+	for (size_t i = 0; i < r->nsharers; i++)
+		collect_for(j, r->sharers[i]);
+	if (r->kind == CK_RUN_HUNT && reports > 0)
 		end_hunt_of_seed(r, arg);
 	/* The progress line (-v) says how each run ended. */
 	if (j->timed_out)
 		snprintf(j->outcome, sizeof j->outcome, "stopped after %.0f s", j->timeout_s);
 	else if (j->cancelled)
 		snprintf(j->outcome, sizeof j->outcome, "%zu report%s; stopped: its seed's hunt was over",
-			 run_reports, run_reports == 1 ? "" : "s");
-	else if (run_reports > 0)
-		snprintf(j->outcome, sizeof j->outcome, "%zu report%s", run_reports,
-			 run_reports == 1 ? "" : "s");
+			 reports, reports == 1 ? "" : "s");
+	else if (reports > 0)
+		snprintf(j->outcome, sizeof j->outcome, "%zu report%s", reports,
+			 reports == 1 ? "" : "s");
 	else
 		snprintf(j->outcome, sizeof j->outcome, "clean");
 }

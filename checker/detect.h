@@ -37,8 +37,13 @@ typedef struct ck_run {
 	ck_run_kind kind;
 	uint64_t seed;
 	const ck_hunt_lane *lane; /* a hunt run's lane, else NULL */
-	char *logs; /* the target's log directory */
+	const char *scenarios;	  /* the runner's -run, or NULL (static, a program) */
+	char *logs; /* the target's log directory: where the run's files are */
 	const ck_options *options;
+	/* The same run planned for other targets (share.h): collected for
+	 * each of them too. Their logs are this run's. */
+	struct ck_run **sharers;
+	size_t nsharers;
 } ck_run;
 
 /* Append the target's runs to *jobs (growing it; *njobs counts). A
@@ -59,7 +64,7 @@ typedef struct ck_job_list {
  * of that target and seed are cancelled (arg, a ck_job_list, or NULL). */
 void ck_collect_run(ck_job *job, void *arg);
 
-/* The job's ck_run, freed. */
+/* The job's ck_run and its sharers, freed. */
 void ck_run_free(ck_job *job);
 
 #endif

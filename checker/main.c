@@ -6,6 +6,7 @@
  *   build.c     building with the Makefile plan.c     which runs to make
  *   run.c       running them, N at a time  collect.c   reading what they found
  *   progress.c  the progress line          report*.c   the outputs (report.h)
+ *   share.c     a run planned for several targets with the same sources, made once
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@
 #include "race_names.h"
 #include "report.h"
 #include "run.h"
+#include "share.h"
 #include "target.h"
 #include "tools.h"
 
@@ -86,11 +88,13 @@ static int run_detectors(ck_target *targets, size_t n, const ck_options *o, ck_p
 	for (size_t i = 0; i < n; i++)
 		if (targets[i].result->build_error == NULL)
 			ck_plan_target(&targets[i], o, &tools, &jobs, &njobs);
+	if (o->share)
+		ck_share_same_runs(jobs, &njobs);
 	if (o->verbose)
 		print_commands(jobs, njobs);
 	ck_progress_phase(progress, "check");
 	ck_job_list all = {jobs, njobs};
-	int rc = ck_run_jobs(jobs, njobs, o->jobs, progress, ck_collect_run, &all);
+	int rc = ck_run_jobs(jobs, njobs, o->jobs, o->hunt_jobs, progress, ck_collect_run, &all);
 	for (size_t i = 0; i < njobs; i++) {
 		ck_run_free(jobs[i]);
 		ck_job_free(jobs[i]);

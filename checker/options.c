@@ -49,6 +49,12 @@ static void usage(FILE *out)
 		"                        four lanes of scenarios side by side, each stopping at\n"
 		"                        its first failure (default %g; see checker/README.md)\n"
 		"      --no-hunt         no hunt runs: the invariants hear only from the others\n"
+		"      --hunt-jobs N     hunt runs at a time, within -j (default: the number of\n"
+		"                        CPUs): each keeps most of a CPU busy, and more of them\n"
+		"                        slow the peers past the scenarios' time limits\n"
+		"      --no-share        run every target's runs, even where two targets have\n"
+		"                        the same peer sources (by default such a run is made\n"
+		"                        once and counts for both)\n"
 		"      --variant V       reference, buggy, fixed or submission, for every TARGET\n"
 		"                        (default: a file named 'variant' in the target; else the\n"
 		"                        project root is the reference, a tree with exercise.json\n"
@@ -187,6 +193,8 @@ enum {
 	OPT_NOISE,
 	OPT_HUNT_NOISE,
 	OPT_NO_HUNT,
+	OPT_NO_SHARE,
+	OPT_HUNT_JOBS,
 	OPT_VARIANT,
 	OPT_PROGRAM,
 	OPT_JSON,
@@ -208,6 +216,8 @@ static const struct option long_options[] = {
     {"noise", required_argument, NULL, OPT_NOISE},
     {"hunt-noise", required_argument, NULL, OPT_HUNT_NOISE},
     {"no-hunt", no_argument, NULL, OPT_NO_HUNT},
+    {"no-share", no_argument, NULL, OPT_NO_SHARE},
+    {"hunt-jobs", required_argument, NULL, OPT_HUNT_JOBS},
     {"variant", required_argument, NULL, OPT_VARIANT},
     {"program", required_argument, NULL, OPT_PROGRAM},
     {"json", required_argument, NULL, OPT_JSON},
@@ -228,11 +238,13 @@ static void set_defaults(ck_options *o)
 			  .timeout_s = 300,
 			  .noise = CK_DEFAULT_NOISE,
 			  .hunt_noise = CK_HUNT_NOISE,
+			  .share = true,
 			  .variant = -1};
 	for (int d = 0; d < CK_NDETECTORS; d++)
 		o->detectors[d] = true;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	o->jobs = cpus > 0 ? (int)cpus : 1;
+	o->hunt_jobs = o->jobs;
 	o->colour = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
 }
 
@@ -274,6 +286,12 @@ static void apply(int c, const char *arg, ck_options *o)
 		break;
 	case OPT_NO_HUNT:
 		o->hunt_noise = 0;
+		break;
+	case OPT_NO_SHARE:
+		o->share = false;
+		break;
+	case OPT_HUNT_JOBS:
+		o->hunt_jobs = (int)parse_long("--hunt-jobs", arg, 1, 256);
 		break;
 	case OPT_VARIANT:
 		o->variant = parse_variant(arg);

@@ -29,9 +29,11 @@ typedef struct ck_options {
 	uint64_t seed_first, seed_last;
 	int helgrind_seeds; /* Helgrind runs only the first this many seeds; 0: all */
 	int jobs;
+	int hunt_jobs; /* hunt runs at a time, among the jobs (they keep a CPU busy) */
 	double timeout_s; /* per run; Helgrind runs get CK_HELGRIND_TIMEOUT_FACTOR x */
 	double noise;	  /* schedule noise for the TSan and plain runs */
 	double hunt_noise; /* the hunt's (hunt.h); 0: no hunt */
+	bool share;	   /* make a run once for targets with the same sources (share.h) */
 	const char *json_path;
 	const char *junit_path;
 	int variant; /* a ck_variant, or -1: decide per target */

@@ -46,7 +46,8 @@ static void push_job(ck_job ***jobs, size_t *n, ck_job *j)
 
 /* Every job has the same bookkeeping: label, output files, ctx. */
 static ck_job *new_job(ck_target *t, const ck_options *o, ck_run_kind kind,
-		       const ck_hunt_lane *lane, uint64_t seed, const char *logs)
+		       const ck_hunt_lane *lane, const char *scenarios, uint64_t seed,
+		       const char *logs)
 {
 	ck_job *j = ck_calloc(1, sizeof *j);
 	ck_run *r = ck_calloc(1, sizeof *r);
@@ -54,6 +55,7 @@ static ck_job *new_job(ck_target *t, const ck_options *o, ck_run_kind kind,
 		      .kind = kind,
 		      .seed = seed,
 		      .lane = lane,
+		      .scenarios = scenarios,
 		      .logs = ck_strdup(logs),
 		      .options = o};
 	j->ctx = r;
@@ -107,7 +109,7 @@ static void plan_static(ck_target *t, const ck_options *o, const ck_tools *tools
 	size_t nsources = 0;
 	while (sources[nsources] != NULL)
 		nsources++;
-	ck_job *j = new_job(t, o, CK_RUN_STATIC, NULL, 0, logs);
+	ck_job *j = new_job(t, o, CK_RUN_STATIC, NULL, NULL, 0, logs);
 	free(j->argv);
 	j->argv = strv(12 + nsources);
 	static const char *const flags[] = {
@@ -136,7 +138,7 @@ static void plan_static(ck_target *t, const ck_options *o, const ck_tools *tools
 static void plan_tsan(ck_target *t, const ck_options *o, const ck_tools *tools, uint64_t seed,
 		      const char *logs, double estimate, ck_job ***jobs, size_t *n)
 {
-	ck_job *j = new_job(t, o, CK_RUN_TSAN, NULL, seed, logs);
+	ck_job *j = new_job(t, o, CK_RUN_TSAN, NULL, t->run, seed, logs);
 	add_arg(j->argv, ck_target_binary(t, "tsan"));
 	add_program_args(j, t, t->run, seed, o->noise, 0);
 	j->env = strv(2);
@@ -155,7 +157,7 @@ static void plan_tsan(ck_target *t, const ck_options *o, const ck_tools *tools, 
 static void plan_helgrind(ck_target *t, const ck_options *o, const ck_tools *tools, uint64_t seed,
 			  const char *logs, double estimate, ck_job ***jobs, size_t *n)
 {
-	ck_job *j = new_job(t, o, CK_RUN_HELGRIND, NULL, seed, logs);
+	ck_job *j = new_job(t, o, CK_RUN_HELGRIND, NULL, t->helgrind_run, seed, logs);
 	unsigned long long s = (unsigned long long)seed;
 	add_arg(j->argv, ck_strdup(tools->valgrind));
 	add_arg(j->argv, ck_strdup("--tool=helgrind"));
@@ -177,7 +179,7 @@ static void plan_helgrind(ck_target *t, const ck_options *o, const ck_tools *too
 static void plan_plain(ck_target *t, const ck_options *o, uint64_t seed, const char *logs,
 		       double estimate, ck_job ***jobs, size_t *n)
 {
-	ck_job *j = new_job(t, o, CK_RUN_PLAIN, NULL, seed, logs);
+	ck_job *j = new_job(t, o, CK_RUN_PLAIN, NULL, t->run, seed, logs);
 	add_arg(j->argv, ck_target_binary(t, "plain"));
 	add_program_args(j, t, t->run, seed, o->noise, 0);
 	j->estimate_s = estimate;
@@ -190,11 +192,12 @@ static void plan_hunt(ck_target *t, const ck_options *o, const ck_hunt_lane *lan
 		      uint64_t seed, const char *logs, double estimate, ck_job ***jobs,
 		      size_t *n)
 {
-	ck_job *j = new_job(t, o, CK_RUN_HUNT, lane, seed, logs);
+	ck_job *j = new_job(t, o, CK_RUN_HUNT, lane, lane->scenarios, seed, logs);
 	add_arg(j->argv, ck_target_binary(t, "plain"));
 	add_program_args(j, t, lane->scenarios, seed, o->hunt_noise, 0);
 	add_arg(j->argv, ck_strdup("-failfast"));
 	j->estimate_s = estimate;
+	j->busy = true; /* the hunt's noise spins: o->hunt_jobs at a time */
 	push_job(jobs, n, j);
 }
 
@@ -300,11 +303,19 @@ void ck_plan_target(ck_target *t, const ck_options *o, const ck_tools *tools, ck
 	free(logs);
 }
 
+static void free_run(ck_run *r)
+{
+	if (r == NULL)
+		return;
+	for (size_t i = 0; i < r->nsharers; i++)
+		free_run(r->sharers[i]);
+	free(r->sharers);
+	free(r->logs);
+	free(r);
+}
+
 void ck_run_free(ck_job *job)
 {
-	ck_run *r = job->ctx;
-	if (r != NULL)
-		free(r->logs);
-	free(r);
+	free_run(job->ctx);
 	job->ctx = NULL;
 }

@@ -84,6 +84,11 @@ typedef struct ck_target_result {
 	ck_exercise *exercise; /* NULL when no metadata */
 	char *build_error;     /* compiler output if the build failed */
 	ck_detector_result det[CK_NDETECTORS];
+	/* Runs that were the same run as another target's (share.h), made
+	 * once for both; and those targets, as given. */
+	int shared_runs;
+	char **shared_with;
+	size_t nshared_with;
 } ck_target_result;
 
 typedef struct ck_report {

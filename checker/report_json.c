@@ -181,6 +181,13 @@ static json_t *target_json(const ck_target_result *t, bool student)
 		json_object_set_new(o, "exercise", exercise_json(t->exercise));
 	if (t->build_error != NULL)
 		json_object_set_new(o, "build_error", string_or_null(t->build_error));
+	if (t->shared_runs > 0 && !student) {
+		json_t *with = json_array();
+		for (size_t i = 0; i < t->nshared_with; i++)
+			json_array_append_new(with, string_or_null(t->shared_with[i]));
+		json_object_set_new(o, "shared_runs", json_integer(t->shared_runs));
+		json_object_set_new(o, "shared_with", with);
+	}
 	json_object_set_new(o, "detectors", detectors);
 	return o;
 }

@@ -286,9 +286,37 @@ static void print_details(const ck_report *r, FILE *out, bool colour)
 	}
 }
 
+/* A run made once for several targets counts for each (share.h); the
+ * reader is told, since those targets' results are not independent. */
+static void print_shared(const ck_report *r, FILE *out)
+{
+	bool first = true;
+	for (size_t i = 0; i < r->ntargets; i++) {
+		const ck_target_result *t = &r->targets[i];
+		if (t->shared_runs == 0)
+			continue;
+		if (first)
+			fputs("\nThe same runs, made once (the same peer sources, kind of run, seed "
+			      "and scenarios):\n",
+			      out);
+		first = false;
+		char *name = ck_clean_text(t->target, CK_TEXT_LINE);
+		fprintf(out, "  %s: %d run%s, made for", name, t->shared_runs,
+			t->shared_runs == 1 ? "" : "s");
+		free(name);
+		for (size_t k = 0; k < t->nshared_with; k++) {
+			char *with = ck_clean_text(t->shared_with[k], CK_TEXT_LINE);
+			fprintf(out, "%s %s", k == 0 ? "" : ",", with);
+			free(with);
+		}
+		fputc('\n', out);
+	}
+}
+
 /* The table first (the overview), then the details. */
 void ck_print_table(const ck_report *r, FILE *out, bool colour)
 {
 	print_grid(r, out, colour);
 	print_details(r, out, colour);
+	print_shared(r, out);
 }

@@ -124,6 +124,7 @@ static size_t *longest_first(ck_job **jobs, size_t n)
 typedef struct pool {
 	ck_job **running;
 	int nrunning;
+	int nbusy; /* running jobs that keep a CPU busy (ck_job.busy) */
 	ck_progress *progress;
 	ck_job_done_fn done;
 	void *arg;
@@ -136,6 +137,7 @@ static void finish(pool *p, int slot, int status)
 	j->status = status;
 	j->elapsed_s = clock_s(CLOCK_MONOTONIC) - j->started_s;
 	kill(-j->pid, SIGKILL);
+	p->nbusy -= j->busy;
 	p->running[slot] = p->running[--p->nrunning];
 	j->outcome[0] = '\0';
 	p->done(j, p->arg);
@@ -213,19 +215,39 @@ static void kill_all(pool *p)
 	p->nrunning = 0;
 }
 
-int ck_run_jobs(ck_job **jobs, size_t n, int parallel, ck_progress *progress, ck_job_done_fn done,
-		void *arg)
+/* The next job to start, in order, or NULL: a busy one only while fewer
+ * than busy_parallel run, others passing it meanwhile. *first is the
+ * first place of order not yet taken. */
+static ck_job *next_job(const pool *p, ck_job **jobs, const size_t *order, size_t n,
+			bool *taken, size_t *first, int busy_parallel)
+{
+	while (*first < n && taken[*first])
+		(*first)++;
+	for (size_t i = *first; i < n; i++) {
+		ck_job *j = jobs[order[i]];
+		if (taken[i] || (j->busy && busy_parallel > 0 && p->nbusy >= busy_parallel))
+			continue;
+		taken[i] = true;
+		return j;
+	}
+	return NULL;
+}
+
+int ck_run_jobs(ck_job **jobs, size_t n, int parallel, int busy_parallel, ck_progress *progress,
+		ck_job_done_fn done, void *arg)
 {
 	size_t *order = longest_first(jobs, n);
+	bool *taken = ck_calloc(n > 0 ? n : 1, sizeof *taken);
 	pool p = {.running = ck_calloc((size_t)parallel, sizeof(ck_job *)),
 		  .progress = progress,
 		  .done = done,
 		  .arg = arg};
 	ck_progress_begin(progress, jobs, n, parallel);
-	size_t next = 0;
-	while (!interrupted && (next < n || p.nrunning > 0)) {
-		while (p.nrunning < parallel && next < n) {
-			ck_job *j = jobs[order[next++]];
+	size_t first = 0;
+	while (!interrupted && (first < n || p.nrunning > 0)) {
+		ck_job *j = NULL;
+		while (p.nrunning < parallel &&
+		       (j = next_job(&p, jobs, order, n, taken, &first, busy_parallel)) != NULL) {
 			if (j->cancelled) {
 				snprintf(j->outcome, sizeof j->outcome, "skipped");
 				ck_progress_finished(progress, j);
@@ -233,19 +255,24 @@ int ck_run_jobs(ck_job **jobs, size_t n, int parallel, ck_progress *progress, ck
 			}
 			start(j);
 			p.running[p.nrunning++] = j;
+			p.nbusy += j->busy;
 			ck_progress_started(progress, j);
 		}
 		reap(&p);
 		stop_cancelled(&p);
 		double wait_s = enforce_timeouts(&p);
 		ck_progress_tick(progress, p.nrunning, running_credit(&p));
-		if (p.nrunning > 0 && (next >= n || p.nrunning >= parallel))
+		/* Nothing more could start: wait for one to end. */
+		if (p.nrunning > 0 && (p.nrunning >= parallel || j == NULL))
 			wait_for_event(wait_s);
+		while (first < n && taken[first])
+			first++;
 	}
 	if (interrupted)
 		kill_all(&p);
 	ck_progress_end(progress);
 	free(p.running);
+	free(taken);
 	free(order);
 	return interrupted ? -1 : 0;
 }

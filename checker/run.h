@@ -22,6 +22,8 @@ typedef struct ck_job {
 	double timeout_s;
 	char *label;	   /* for the progress line: "reference tsan seed 3" */
 	double estimate_s; /* expected duration: longest jobs start first */
+	bool busy;	   /* keeps a CPU busy most of its time (a hunt run, whose noise
+			    * spins): at most busy_parallel such jobs run at once */
 	void *ctx;	   /* the caller's */
 
 	/* Set by a done() callback for another job, when this one can no
@@ -43,11 +45,12 @@ typedef struct ck_job {
 /* Called after each job ends, in the checker's only thread. */
 typedef void (*ck_job_done_fn)(ck_job *job, void *arg);
 
-/* Run jobs[0..n), longest estimate first, at most `parallel` at a time,
+/* Run jobs[0..n), longest estimate first, at most `parallel` at a time
+ * and at most `busy_parallel` busy ones among them (0: no such limit),
  * calling done() as each ends. Returns 0, or -1 if the checker was
  * interrupted (SIGINT/SIGTERM): every running group is then killed. */
-int ck_run_jobs(ck_job **jobs, size_t n, int parallel, struct ck_progress *progress,
-		ck_job_done_fn done, void *arg);
+int ck_run_jobs(ck_job **jobs, size_t n, int parallel, int busy_parallel,
+		struct ck_progress *progress, ck_job_done_fn done, void *arg);
 
 /* The exit code, or 128 + signal; for messages and decisions. */
 int ck_job_exit_code(const ck_job *job);

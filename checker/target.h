@@ -29,6 +29,9 @@ typedef struct ck_target {
 	const char *helgrind_run;	     /* scenarios under Helgrind */
 	ck_seed_tally *seeds[CK_NDETECTORS]; /* the seeds each detector has seen */
 	size_t nseeds[CK_NDETECTORS];
+	/* Targets with the same peer sources have the same number (share.c);
+	 * 0 until it is known. */
+	int sources_class;
 } ck_target;
 
 /* Resolve every TARGET and --program into targets and report entries

@@ -33,19 +33,21 @@ check-all: build/checker/rrl-check ## The whole catalog, buggy and fixed, every 
 	@checker/check-all.sh $(CHECK_ALL_ARGS) $(EXS)
 
 # docs/matrix.md from a check-all run made here (its JSON stays in
-# build/check-all.json), or from the JSON of an earlier one (MATRIX_JSON=).
-# The document states the command and the check's date.
+# build/check-all.json), or from the JSON of earlier ones (MATRIX_JSON="a.json
+# b.json": slices of the catalog, checked one after another; an exercise in
+# two is taken from the later). The document states the commands, the checks'
+# dates and which exercises no report holds.
 MATRIX_OUT ?= docs/matrix.md
-MATRIX_COMMAND = make matrix$(if $(MATRIX_JSON), MATRIX_JSON=$(MATRIX_JSON))$(if $(SEEDS), SEEDS=$(SEEDS))$(if \
+MATRIX_COMMAND = make matrix$(if $(MATRIX_JSON), MATRIX_JSON="$(MATRIX_JSON)")$(if $(SEEDS), SEEDS=$(SEEDS))$(if \
 	$(HELGRIND_SEEDS), HELGRIND_SEEDS=$(HELGRIND_SEEDS))$(if $(JOBS), JOBS=$(JOBS))$(if $(EXS), EXS="$(EXS)")
-matrix: build/checker/rrl-check build/checker/rrl-matrix ## docs/matrix.md from a check-all run (SEEDS=, HELGRIND_SEEDS=, JOBS=, EXS=), or from its JSON (MATRIX_JSON=)
+matrix: build/checker/rrl-check build/checker/rrl-matrix ## docs/matrix.md from a check-all run (SEEDS=, HELGRIND_SEEDS=, JOBS=, EXS=), or from their JSON (MATRIX_JSON="a.json b.json")
 ifeq ($(MATRIX_JSON),)
 	@rm -f build/check-all.json
 	@checker/check-all.sh $(CHECK_ALL_RUNS) $(if $(JUNIT),--junit '$(JUNIT)') --json build/check-all.json $(EXS) || \
 		[ -f build/check-all.json ]
-	build/checker/rrl-matrix --command '$(MATRIX_COMMAND)' -o $(MATRIX_OUT) build/check-all.json
+	build/checker/rrl-matrix --command '$(MATRIX_COMMAND)' --catalog buggy -o $(MATRIX_OUT) build/check-all.json
 else
-	build/checker/rrl-matrix --command '$(MATRIX_COMMAND)' -o $(MATRIX_OUT) '$(MATRIX_JSON)'
+	build/checker/rrl-matrix --command '$(MATRIX_COMMAND)' --catalog buggy -o $(MATRIX_OUT) $(MATRIX_JSON)
 endif
 
 .PHONY: test-catalog

@@ -18,5 +18,6 @@ void add_parse_findings_suite(void);
 void add_collect_suite(void);
 void add_matrix_suite(void);
 void add_race_names_suite(void);
+void add_run_suite(void);
 
 #endif

@@ -26,6 +26,7 @@ int main(void)
 	add_collect_suite();
 	add_matrix_suite();
 	add_race_names_suite();
+	add_run_suite();
 
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();

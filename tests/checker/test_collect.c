@@ -52,13 +52,19 @@ static void free_target(ck_target *t)
 }
 
 /* Hand one finished run to the collector, as ck_run_jobs does: kind and
- * seed, its logs directory, and how it ended (an exit code, or stopped by
- * the checker). */
-static void collect_from(ck_target *t, const char *logs, ck_run_kind kind, uint64_t seed,
-			 int exit_code, bool timed_out)
+ * seed, its logs directory, how it ended (an exit code, or stopped by the
+ * checker), and the target it was also planned for, if any (share.h). */
+static void collect_shared(ck_target *t, ck_target *also, const char *logs, ck_run_kind kind,
+			   uint64_t seed, int exit_code, bool timed_out)
 {
 	ck_run *r = ck_calloc(1, sizeof *r);
 	*r = (ck_run){.target = t, .kind = kind, .seed = seed, .logs = ck_strdup(logs)};
+	ck_run twin = {.target = also, .kind = kind, .seed = seed, .logs = r->logs};
+	ck_run *sharers[] = {&twin};
+	if (also != NULL) {
+		r->sharers = sharers;
+		r->nsharers = 1;
+	}
 	ck_job *j = ck_calloc(1, sizeof *j);
 	const char *name = ck_run_kind_name(kind);
 	j->stdout_path =
@@ -76,6 +82,12 @@ static void collect_from(ck_target *t, const char *logs, ck_run_kind kind, uint6
 	free(r->logs);
 	free(r);
 	ck_job_free(j);
+}
+
+static void collect_from(ck_target *t, const char *logs, ck_run_kind kind, uint64_t seed,
+			 int exit_code, bool timed_out)
+{
+	collect_shared(t, NULL, logs, kind, seed, exit_code, timed_out);
 }
 
 /* A recorded run of tree (fixtures/runs/<tree>/). */
@@ -277,6 +289,29 @@ static void test_a_finding_two_runs_report_is_kept_once(void)
 	free_target(&t);
 }
 
+/* A run made once for two trees of the same sources (share.h) counts for
+ * both: the seed, TSan's races and lockdep's findings, the same in each. */
+static void test_a_shared_run_counts_for_both_targets(void)
+{
+	ck_target t, twin;
+	ck_target_result res, twin_res;
+	make_target(&t, &res, every_detector);
+	make_target(&twin, &twin_res, every_detector);
+	char *logs = fixture_path("runs/vote");
+	collect_shared(&t, &twin, logs, CK_RUN_TSAN, 7, 1, false);
+	free(logs);
+	static const ck_detector both[] = {CK_TSAN, CK_LOCKDEP};
+	for (size_t i = 0; i < 2; i++) {
+		ck_detector d = both[i];
+		CU_ASSERT_EQUAL(twin_res.det[d].runs, 1);
+		CU_ASSERT_EQUAL(twin_res.det[d].detected, 1);
+		CU_ASSERT_TRUE(twin_res.det[d].findings.n > 0);
+		CU_ASSERT_EQUAL(twin_res.det[d].findings.n, res.det[d].findings.n);
+	}
+	free_target(&t);
+	free_target(&twin);
+}
+
 /* A detector not asked for hears nothing, and counts no run. */
 static void test_a_detector_not_asked_for_is_not_fed(void)
 {
@@ -409,6 +444,8 @@ void add_collect_suite(void)
 		    test_a_finding_two_runs_report_is_kept_once);
 	CU_add_test(s, "a detector not asked for is not fed",
 		    test_a_detector_not_asked_for_is_not_fed);
+	CU_add_test(s, "a run made once for two trees counts for both",
+		    test_a_shared_run_counts_for_both_targets);
 	CU_add_test(s, "a crash in a TSan run is an invariants finding",
 		    test_a_crash_in_a_tsan_run_is_an_invariants_finding);
 	CU_add_test(s, "a FAIL line without its RRL-FINDING line stands in for it",

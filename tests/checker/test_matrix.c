@@ -88,18 +88,29 @@ static json_t *catalog(void)
 	return report(results);
 }
 
-/* The Markdown for r (consumed). */
-static char *matrix_of(json_t *r, int *rc)
+/* The Markdown for the n reports in r (consumed), with the options o
+ * (NULL: a command and no catalog). */
+static char *matrix_of_all(json_t **r, size_t n, const ck_matrix_options *o, int *rc)
 {
 	char *text = NULL;
 	size_t len = 0;
 	FILE *m = open_memstream(&text, &len);
 	char err[256] = "";
-	ck_matrix_options o = {.command = "make matrix SEEDS=20", .source = "build/check-all.json"};
-	*rc = ck_matrix_write(r, &o, m, err, sizeof err);
+	static const char *const sources[] = {"build/check-all.json", "build/slice-2.json"};
+	ck_matrix_input in[2];
+	for (size_t i = 0; i < n; i++)
+		in[i] = (ck_matrix_input){r[i], sources[i]};
+	ck_matrix_options plain = {.command = "make matrix SEEDS=20"};
+	*rc = ck_matrix_write(in, n, o ? o : &plain, m, err, sizeof err);
 	fclose(m);
-	json_decref(r);
+	for (size_t i = 0; i < n; i++)
+		json_decref(r[i]);
 	return text;
+}
+
+static char *matrix_of(json_t *r, int *rc)
+{
+	return matrix_of_all(&r, 1, NULL, rc);
 }
 
 /* The line of text that starts with prefix, or "" (malloc'd). */
@@ -136,6 +147,7 @@ static void test_states_command_date_and_seeds(void)
 	CU_ASSERT_EQUAL(rc, 0);
 	HAS(md, "# The detection matrix");
 	HAS(md, "- Made by: `make matrix SEEDS=20`");
+	HAS(md, "- From: `build/check-all.json`");
 	HAS(md, "- The check: `build/checker/rrl-check -s 20 --helgrind-seeds 5");
 	HAS(md, "- Date: 2025-12-02 17:05:09 UTC; the check took 62 min");
 	HAS(md, "- Seeds: 1–20 for tsan");
@@ -282,6 +294,59 @@ static void test_not_a_catalog_report(void)
 	free(md);
 }
 
+/* A second check, of a slice: split measured again (its fixed tree
+ * now dirty), and a new exercise whose fixed runs were shared. */
+static json_t *second_slice(void)
+{
+	json_t *results = json_array();
+	json_t *b[6] = {clean(1),  clean(20), clean(5),
+			clean(20), det("caught", 20, 20, 20, 2.0), clean(20)};
+	json_array_append_new(results,
+			      tree("split", "buggy", 2, json_pack("[s]", "invariants"), b));
+	json_t *f[6] = {clean(1), clean(20), clean(5), clean(20), det("unexpected", 20, 1, 0, 9),
+			clean(20)};
+	json_array_append_new(results,
+			      tree("split", "fixed", 2, json_pack("[s]", "invariants"), f));
+	json_t *nb[6] = {clean(1), det("caught", 20, 20, 20, 1.0), clean(5), clean(20),
+			 clean(20), clean(20)};
+	json_array_append_new(results, tree("new", "buggy", 1, json_pack("[s]", "tsan"), nb));
+	json_t *nf[6] = {clean(1), clean(20), clean(5), clean(20), clean(20), clean(20)};
+	json_t *fixed = tree("new", "fixed", 1, json_pack("[s]", "tsan"), nf);
+	json_object_set_new(fixed, "shared_runs", json_integer(80));
+	json_array_append_new(results, fixed);
+	json_t *r = report(results);
+	json_object_set_new(json_object_get(r, "check"), "started",
+			    json_string("2025-12-03T09:00:00"));
+	return r;
+}
+
+static void test_slices_make_one_matrix(void)
+{
+	json_t *r[2] = {catalog(), second_slice()};
+	static const char *const ids[] = {"missing", "new", "other", "race-one", "split"};
+	ck_matrix_options o = {.command = "make matrix", .catalog = ids, .ncatalog = 5};
+	int rc;
+	char *md = matrix_of_all(r, 2, &o, &rc);
+	CU_ASSERT_EQUAL(rc, 0);
+	/* Each check is cited; other has no fixed tree, so it is not measured. */
+	HAS(md, "- From 2 checks, each over a slice of the catalog");
+	HAS(md, "     - From: `build/slice-2.json`");
+	HAS(md, "     - Date: 2025-12-03 09:00:00 UTC");
+	HAS(md, "- Measured: 3 of the catalog's 5 exercises, buggy and fixed; not yet: `missing`, "
+		"`other`");
+	/* The later check's split replaces the first's. */
+	char *row = line_starting(md, "| split | 2 |");
+	HAS(row, "| **20/20** ◀ 2.0 s |");
+	free(row);
+	char *fixed = section(md, "## Fixed variants");
+	row = line_starting(fixed, "| split |");
+	CU_ASSERT_STRING_EQUAL(row, "| split | clean | clean | clean | clean | **1/20 ✗** | clean |");
+	free(row);
+	HAS(fixed, "Fixed variants with the same peer sources as another tree of their check: 1 ");
+	free(fixed);
+	free(md);
+}
+
 void add_matrix_suite(void)
 {
 	CU_pSuite s = CU_add_suite("the detection matrix", NULL, NULL);
@@ -297,4 +362,6 @@ void add_matrix_suite(void)
 	CU_add_test(s, "seeds at the bug counted from the findings",
 		    test_at_bug_counted_from_findings);
 	CU_add_test(s, "a report with no exercise is refused", test_not_a_catalog_report);
+	CU_add_test(s, "slices of the catalog make one matrix, the later check counting",
+		    test_slices_make_one_matrix);
 }

@@ -25,11 +25,16 @@ json_t *result_for(json_t *report, const char *suffix);
 char *copy_of_raft(void);
 /* rm -rf dir and rrl-check's build of it, and free the path. */
 void remove_copy(char *dir);
+/* Give the copy in dir a candidate that keeps its term (the increment in
+ * become_candidate_locked deleted): its elections never end. False, with
+ * a message, when the line to delete is gone. */
+bool keep_the_candidates_term(const char *dir);
 
 void add_programs_suite(void);
 void add_cli_suite(void);
 void add_trees_suite(void);
 void add_student_suite(void);
 void add_check_all_suite(void);
+void add_share_suite(void);
 
 #endif

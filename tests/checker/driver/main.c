@@ -16,6 +16,7 @@ int main(void)
 	add_cli_suite();
 	add_check_all_suite();
 	add_trees_suite();
+	add_share_suite();
 	add_programs_suite();
 	add_student_suite();
 	CU_basic_set_mode(CU_BRM_VERBOSE);

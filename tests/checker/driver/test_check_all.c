@@ -110,15 +110,16 @@ static void test_matrix_states_its_command(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(output, "--json build/check-all.json get-state"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(output,
 				      "build/checker/rrl-matrix --command 'make matrix SEEDS=4 "
-				      "HELGRIND_SEEDS=2 EXS=\"get-state\"' -o docs/matrix.md "
-				      "build/check-all.json"));
-	char *from_json[] = {"make", "-n", "--no-print-directory", "matrix", "MATRIX_JSON=old.json",
-			     NULL};
+				      "HELGRIND_SEEDS=2 EXS=\"get-state\"' --catalog buggy -o "
+				      "docs/matrix.md build/check-all.json"));
+	/* Slices checked earlier, one report each. */
+	char *from_json[] = {"make", "-n", "--no-print-directory", "matrix",
+			     "MATRIX_JSON=one.json two.json", NULL};
 	CU_ASSERT_EQUAL_FATAL(run(from_json), 0);
 	CU_ASSERT_PTR_NULL(strstr(output, "check-all.sh"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(output,
-				      "rrl-matrix --command 'make matrix MATRIX_JSON=old.json' -o "
-				      "docs/matrix.md 'old.json'"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(output, "rrl-matrix --command 'make matrix "
+					      "MATRIX_JSON=\"one.json two.json\"' --catalog buggy "
+					      "-o docs/matrix.md one.json two.json"));
 }
 
 void add_check_all_suite(void)

@@ -63,33 +63,6 @@ static void test_a_copy_of_a_trusted_header_is_refused(void)
 	remove_copy(dir);
 }
 
-/* raft_bugs/candidate_keeps_term.patch, made here without patch(1):
- * delete the increment of current_term in become_candidate_locked. */
-static bool keep_the_candidates_term(const char *dir)
-{
-	char *path = ck_strdup_printf("%s/raft/role.c", dir);
-	char *text = ck_read_file(path);
-	char *fn = text ? strstr(text, "\nvoid become_candidate_locked(") : NULL;
-	char *line = fn ? strstr(fn, "\trf->current_term++;\n") : NULL;
-	bool ok = line != NULL;
-	if (ok) {
-		memmove(line, line + strlen("\trf->current_term++;\n"),
-			strlen(line + strlen("\trf->current_term++;\n")) + 1);
-		FILE *f = fopen(path, "w");
-		ok = f != NULL && fputs(text, f) >= 0;
-		if (f != NULL)
-			ok = fclose(f) == 0 && ok;
-	} else {
-		fprintf(stderr,
-			"\n  %s: become_candidate_locked no longer has 'rf->current_term++;'; "
-			"update this test and raft_bugs/candidate_keeps_term.patch\n",
-			path);
-	}
-	free(text);
-	free(path);
-	return ok;
-}
-
 /* Issue 6: a failed scenario in a TSan run counted as clean, because only
  * the plain runs were read for the invariants. */
 static void test_a_failed_check_under_tsan_is_an_invariants_finding(void)

@@ -221,13 +221,13 @@ static void kill_all(pool *p)
 static ck_job *next_job(const pool *p, ck_job **jobs, const size_t *order, size_t n,
 			bool *taken, size_t *first, int busy_parallel)
 {
-	while (*first < n && taken[*first])
-		(*first)++;
 	for (size_t i = *first; i < n; i++) {
 		ck_job *j = jobs[order[i]];
 		if (taken[i] || (j->busy && busy_parallel > 0 && p->nbusy >= busy_parallel))
 			continue;
 		taken[i] = true;
+		while (*first < n && taken[*first])
+			(*first)++;
 		return j;
 	}
 	return NULL;
@@ -265,8 +265,6 @@ int ck_run_jobs(ck_job **jobs, size_t n, int parallel, int busy_parallel, ck_pro
 		/* Nothing more could start: wait for one to end. */
 		if (p.nrunning > 0 && (p.nrunning >= parallel || j == NULL))
 			wait_for_event(wait_s);
-		while (first < n && taken[first])
-			first++;
 	}
 	if (interrupted)
 		kill_all(&p);

@@ -5,6 +5,7 @@
 # (make matrix).
 #
 # Usage: checker/check-all.sh [options] [ID...]      (default: every exercise)
+#   ID is both of the exercise's trees; ID/buggy or ID/fixed only that one
 #   --seeds N            seeds 1..N for the static, TSan and plain runs (default 20)
 #   --helgrind-seeds N   Helgrind on the first N of them only (default 5): a
 #                        Helgrind run costs about 35 s, on the exercise's
@@ -53,21 +54,26 @@ if [ ${#ids[@]} -eq 0 ]; then
 fi
 [ ${#ids[@]} -gt 0 ] || die "no exercises in buggy/"
 
-targets=()
+targets=() exercises=()
 for id in "${ids[@]}"; do
-	targets+=("build/exercises/$id/buggy" "build/exercises/$id/fixed")
+	case $id in
+	*/buggy | */fixed) targets+=("build/exercises/$id") ;;
+	*/*) die "'$id': an exercise id, or id/buggy or id/fixed" ;;
+	*) targets+=("build/exercises/$id/buggy" "build/exercises/$id/fixed") ;;
+	esac
+	exercises+=("${id%/*}")
 done
 check=(build/checker/rrl-check -s "$seeds" --helgrind-seeds "$helgrind_seeds" -j "$jobs"
 	"${reports[@]}" "${extra[@]}" "${targets[@]}")
 if $dry_run; then
-	echo "scripts/exercise.sh materialise ${ids[*]}"
+	echo "scripts/exercise.sh materialise ${exercises[*]}"
 	echo "${check[*]}"
 	exit 0
 fi
 
 # Fresh trees: a patch that no longer applies stops everything here.
-scripts/exercise.sh materialise "${ids[@]}"
+scripts/exercise.sh materialise "${exercises[@]}"
 make -s --no-print-directory build/checker/rrl-check
-echo "check-all: ${#ids[@]} exercise(s), buggy and fixed; seeds 1-$seeds" \
+echo "check-all: ${#targets[@]} tree(s) of ${#ids[@]} exercise(s); seeds 1-$seeds" \
 	"(Helgrind 1-$helgrind_seeds); $jobs runs at a time" >&2
 exec "${check[@]}"

@@ -526,8 +526,8 @@ static void write_heading(FILE *out, const ck_matrix_input *in, size_t nin, cons
 		describe_check(out, &in[0], "- ");
 	} else {
 		fprintf(out,
-			"- From %zu checks, each over a slice of the catalog (an exercise in two "
-			"is taken from the later):\n",
+			"- From %zu checks, each over a slice of the catalog (a tree in two is "
+			"taken from the later):\n",
 			nin);
 		for (size_t i = 0; i < nin; i++) {
 			fprintf(out, "  %zu.\n", i + 1);

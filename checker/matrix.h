@@ -25,7 +25,8 @@ typedef struct ck_matrix_input {
 
 /* Write the matrix of the reports to out as Markdown. A long catalog may
  * be checked in slices, a check-all run each: their rows are put
- * together, and an exercise in two of them is taken from the later.
+ * together, and a tree (an exercise's buggy or fixed one) in two of
+ * them is taken from the later.
  * Returns 0, or -1 with a message in err (size errlen) when a report is
  * not rrl-check's JSON or none holds an exercise. */
 int ck_matrix_write(const ck_matrix_input *in, size_t n, const ck_matrix_options *o, FILE *out,

@@ -55,7 +55,7 @@ static double seconds_left(const ck_progress *p, double credit)
 		left = 0;
 	if (elapsed > 5 && done > 0)
 		return elapsed * left / done;
-	return left / (p->parallel > 0 ? p->parallel : 1);
+	return left;
 }
 
 static void clear_line(ck_progress *p)
@@ -97,15 +97,24 @@ static void draw(ck_progress *p, double credit)
 	p->last_draw_s = now_s();
 }
 
-void ck_progress_begin(ck_progress *p, ck_job **jobs, size_t n, int parallel)
+double ck_progress_wall_share(const ck_progress *p, const ck_job *job, double seconds)
+{
+	int places = p->parallel;
+	if (job->busy && p->busy_parallel > 0 && p->busy_parallel < places)
+		places = p->busy_parallel;
+	return seconds / (places > 0 ? places : 1);
+}
+
+void ck_progress_begin(ck_progress *p, ck_job **jobs, size_t n, int parallel, int busy_parallel)
 {
 	p->total = n;
 	p->done = 0;
 	p->parallel = parallel;
+	p->busy_parallel = busy_parallel;
 	p->work_total = 0;
 	p->work_done = 0;
 	for (size_t i = 0; i < n; i++)
-		p->work_total += jobs[i]->estimate_s;
+		p->work_total += ck_progress_wall_share(p, jobs[i], jobs[i]->estimate_s);
 	p->started_s = now_s();
 	p->last_draw_s = p->tty ? 0 : p->started_s; /* a log's first line after a minute */
 	p->current[0] = '\0';
@@ -119,7 +128,7 @@ void ck_progress_started(ck_progress *p, const ck_job *job)
 void ck_progress_finished(ck_progress *p, const ck_job *job)
 {
 	p->done++;
-	p->work_done += job->estimate_s;
+	p->work_done += ck_progress_wall_share(p, job, job->estimate_s);
 	if (!p->enabled || !p->every_run)
 		return;
 	clear_line(p);

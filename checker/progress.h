@@ -18,8 +18,10 @@ typedef struct ck_progress {
 	bool every_run;	   /* a line per finished run (-v) */
 	const char *phase; /* "build", "check" */
 	size_t total, done;
-	int parallel;
-	double work_total; /* the runs' estimates, summed (seconds) */
+	int parallel;	   /* runs at a time */
+	int busy_parallel; /* busy runs at a time, in a phase of their own */
+	double work_total; /* the runs' estimates, each divided by its phase's
+			    * places, summed: seconds of wall time */
 	double work_done;
 	double started_s;
 	double last_draw_s;
@@ -30,11 +32,15 @@ typedef struct ck_progress {
 
 void ck_progress_init(ck_progress *p, bool enabled, bool tty, bool every_run);
 /* A new set of runs; ck_run_jobs calls these four. */
-void ck_progress_begin(ck_progress *p, struct ck_job **jobs, size_t n, int parallel);
+void ck_progress_begin(ck_progress *p, struct ck_job **jobs, size_t n, int parallel,
+		       int busy_parallel);
 void ck_progress_started(ck_progress *p, const struct ck_job *job);
 void ck_progress_finished(ck_progress *p, const struct ck_job *job);
-/* Redraw if due; running = runs going on now, credit = estimated seconds
- * of work they have already done. */
+/* The wall time `seconds` of job's work takes, shared with the other
+ * runs of its phase (see ck_run_jobs). */
+double ck_progress_wall_share(const ck_progress *p, const struct ck_job *job, double seconds);
+/* Redraw if due; running = runs going on now, credit = their wall shares
+ * of the work they have already done. */
 void ck_progress_tick(ck_progress *p, int running, double credit);
 void ck_progress_end(ck_progress *p);
 /* Set the word shown before the counts ("build", "check"). */

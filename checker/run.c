@@ -104,16 +104,23 @@ static void start(ck_job *j)
 	j->pid = pid;
 }
 
-/* The longest runs (Helgrind) start first, so they do not end up
- * running alone at the end while the other CPUs idle. */
-static size_t *longest_first(ck_job **jobs, size_t n)
+/* Does job a start before job b? The waiting runs before the busy ones
+ * (two phases, see ck_run_jobs), and within each the longest (Helgrind)
+ * first, so they do not end up running alone while the other CPUs idle. */
+static bool starts_before(const ck_job *a, const ck_job *b)
 {
-	size_t *order = ck_calloc(n, sizeof *order);
+	if (a->busy != b->busy)
+		return !a->busy;
+	return a->estimate_s > b->estimate_s;
+}
+
+static size_t *start_order(ck_job **jobs, size_t n)
+{
+	size_t *order = ck_calloc(n > 0 ? n : 1, sizeof *order);
 	for (size_t i = 0; i < n; i++)
 		order[i] = i;
 	for (size_t i = 1; i < n; i++)
-		for (size_t k = i;
-		     k > 0 && jobs[order[k]]->estimate_s > jobs[order[k - 1]]->estimate_s; k--) {
+		for (size_t k = i; k > 0 && starts_before(jobs[order[k]], jobs[order[k - 1]]); k--) {
 			size_t tmp = order[k];
 			order[k] = order[k - 1];
 			order[k - 1] = tmp;
@@ -180,7 +187,7 @@ static double running_credit(const pool *p)
 	for (int i = 0; i < p->nrunning; i++) {
 		const ck_job *j = p->running[i];
 		double ran = now - j->started_s;
-		credit += ran < j->estimate_s ? ran : j->estimate_s;
+		credit += ck_progress_wall_share(p->progress, j, ran < j->estimate_s ? ran : j->estimate_s);
 	}
 	return credit;
 }
@@ -215,15 +222,22 @@ static void kill_all(pool *p)
 	p->nrunning = 0;
 }
 
-/* The next job to start, in order, or NULL: a busy one only while fewer
- * than busy_parallel run, others passing it meanwhile. *first is the
- * first place of order not yet taken. */
+/* May a busy job start now? Only once no waiting run is left running
+ * (the order put them all first), and while fewer than busy_parallel
+ * busy ones run. */
+static bool busy_may_start(const pool *p, int busy_parallel)
+{
+	return p->nrunning == p->nbusy && (busy_parallel <= 0 || p->nbusy < busy_parallel);
+}
+
+/* The next job to start, in order, or NULL. *first is the first place of
+ * order not yet taken. */
 static ck_job *next_job(const pool *p, ck_job **jobs, const size_t *order, size_t n,
 			bool *taken, size_t *first, int busy_parallel)
 {
 	for (size_t i = *first; i < n; i++) {
 		ck_job *j = jobs[order[i]];
-		if (taken[i] || (j->busy && busy_parallel > 0 && p->nbusy >= busy_parallel))
+		if (taken[i] || (j->busy && !busy_may_start(p, busy_parallel)))
 			continue;
 		taken[i] = true;
 		while (*first < n && taken[*first])
@@ -236,13 +250,13 @@ static ck_job *next_job(const pool *p, ck_job **jobs, const size_t *order, size_
 int ck_run_jobs(ck_job **jobs, size_t n, int parallel, int busy_parallel, ck_progress *progress,
 		ck_job_done_fn done, void *arg)
 {
-	size_t *order = longest_first(jobs, n);
+	size_t *order = start_order(jobs, n);
 	bool *taken = ck_calloc(n > 0 ? n : 1, sizeof *taken);
 	pool p = {.running = ck_calloc((size_t)parallel, sizeof(ck_job *)),
 		  .progress = progress,
 		  .done = done,
 		  .arg = arg};
-	ck_progress_begin(progress, jobs, n, parallel);
+	ck_progress_begin(progress, jobs, n, parallel, busy_parallel);
 	size_t first = 0;
 	while (!interrupted && (first < n || p.nrunning > 0)) {
 		ck_job *j = NULL;

@@ -23,7 +23,8 @@ typedef struct ck_job {
 	char *label;	   /* for the progress line: "reference tsan seed 3" */
 	double estimate_s; /* expected duration: longest jobs start first */
 	bool busy;	   /* keeps a CPU busy most of its time (a hunt run, whose noise
-			    * spins): at most busy_parallel such jobs run at once */
+			    * spins): such jobs run after all others, at most
+			    * busy_parallel at once */
 	void *ctx;	   /* the caller's */
 
 	/* Set by a done() callback for another job, when this one can no
@@ -45,10 +46,13 @@ typedef struct ck_job {
 /* Called after each job ends, in the checker's only thread. */
 typedef void (*ck_job_done_fn)(ck_job *job, void *arg);
 
-/* Run jobs[0..n), longest estimate first, at most `parallel` at a time
- * and at most `busy_parallel` busy ones among them (0: no such limit),
- * calling done() as each ends. Returns 0, or -1 if the checker was
- * interrupted (SIGINT/SIGTERM): every running group is then killed. */
+/* Run jobs[0..n) in two phases, calling done() as each ends. First the
+ * jobs that are not busy, longest estimate first, at most `parallel` at a
+ * time. Then, once all of them have ended, the busy ones, at most
+ * `busy_parallel` at a time (0: `parallel`) and with the machine to
+ * themselves: a busy job's time checks are what a loaded machine breaks.
+ * Returns 0, or -1 if the checker was interrupted (SIGINT/SIGTERM): every
+ * running group is then killed. */
 int ck_run_jobs(ck_job **jobs, size_t n, int parallel, int busy_parallel,
 		struct ck_progress *progress, ck_job_done_fn done, void *arg);
 

@@ -92,6 +92,21 @@ static void test_options_reach_the_checker(void)
 			   "build/exercises/get-state/fixed\n"));
 }
 
+/* A tree of an exercise alone: a slice that re-checks only fixed rows. */
+static void test_one_tree_of_an_exercise(void)
+{
+	char *argv[] = {"checker/check-all.sh", "-n", "get-state/fixed", "vote-call", NULL};
+	CU_ASSERT_EQUAL_FATAL(run(argv), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(output, "scripts/exercise.sh materialise get-state vote-call\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(output, " build/exercises/get-state/fixed "
+					      "build/exercises/vote-call/buggy "
+					      "build/exercises/vote-call/fixed\n"));
+	CU_ASSERT_PTR_NULL(strstr(output, "get-state/buggy"));
+	char *bad[] = {"checker/check-all.sh", "-n", "get-state/solution", NULL};
+	CU_ASSERT_EQUAL(run(bad), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(output, "id/buggy or id/fixed"));
+}
+
 static void test_unknown_option_refused(void)
 {
 	char *argv[] = {"checker/check-all.sh", "--seed", "3", NULL};
@@ -128,6 +143,7 @@ void add_check_all_suite(void)
 	    CU_add_suite("make check-all and make matrix: the commands", NULL, free_output);
 	CU_add_test(s, "defaults: 20 seeds, Helgrind 5, 3 runs per CPU, every exercise",
 		    test_defaults_every_exercise_buggy_and_fixed);
+	CU_add_test(s, "ID/fixed or ID/buggy checks that tree only", test_one_tree_of_an_exercise);
 	CU_add_test(s, "options reach rrl-check", test_options_reach_the_checker);
 	CU_add_test(s, "an unknown option is refused", test_unknown_option_refused);
 	CU_add_test(s, "make matrix states the command that made it",

@@ -23,13 +23,20 @@
 #      raft/F.c;
 #   4. relative links resolve, and each lesson points at an exercise
 #      (../../buggy/ID/README.md) or names a real bug (R4-03); a real bug
-#      whose exercise has landed (its exercise.json "source") must be linked.
+#      whose exercise has landed (its exercise.json "source") must be linked;
+#   5. measured figures match docs/matrix.md. Between
+#          <!-- matrix: rule N -->  and  <!-- matrix end -->
+#      stand the header of the matrix's table of buggy variants and its rows
+#      for rule N's exercises, exactly as there; between
+#          <!-- matrix: design -->  and  <!-- matrix end -->
+#      its table of the design's predictions against the measurement.
 #
 # Usage: lessons/check-docs.sh [--update] OUT_DIR   (OUT_DIR: the examples' outputs)
 #
 # --update rewrites every quote that differs from the source with the source
 # (then read the text around it: it may describe the old code). It changes
-# nothing else: output blocks must be re-run and pasted by hand.
+# nothing else: output blocks must be re-run and pasted by hand. It also
+# rewrites the matrix's rows (5) from docs/matrix.md.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 update=
@@ -264,8 +271,86 @@ for meta in buggy/*/exercise.json; do
 	done
 done
 
+# A rule's lesson links every exercise of that rule; a lesson that links an
+# exercise does not say it has none.
+for meta in buggy/*/exercise.json; do
+	[ -f "$meta" ] || continue
+	id=$(basename "$(dirname "$meta")")
+	rule=$(jq -r '.rule' "$meta")
+	for doc in lessons/en/[0-9][0-9]-rule-"$rule".md lessons/zh/[0-9][0-9]-rule-"$rule".md; do
+		[ -f "$doc" ] || continue
+		grep -q "](../../buggy/$id/README.md)" "$doc" ||
+			problem "$doc: does not link exercise $id, which breaks rule $rule"
+	done
+done
+for doc in lessons/en/*.md lessons/zh/*.md; do
+	grep -q '](../../buggy/[a-z0-9-]*/README.md)' "$doc" &&
+		grep -qiE 'no exercise for this lesson|还没有(对应的)?练习题' "$doc" &&
+		problem "$doc: links an exercise, yet says the lesson has none"
+done
+
+# ---- 5. Measured figures ---------------------------------------------------------
+
+# matrix_rows WHAT: for "rule N", the header of docs/matrix.md's buggy table
+# and its rows whose rule column is N; for "design", the table of the
+# design's predictions against the measurement.
+matrix_rows() {
+	local section='## Buggy variants' rule=${1#rule }
+	[ "$1" = design ] && section="## The design's table against the measurement" rule=
+	awk -v section="$section" -v rule="$rule" '
+	/^## / { inside = ($0 == section) }
+	inside && /^\|/ {
+		if (++row <= 2 || rule == "") { print; next }
+		split($0, cell, "|"); gsub(/ /, "", cell[3])
+		if (cell[3] == rule) print
+	}' docs/matrix.md
+}
+
+# replace_between DOC AT SOURCE: the lines after line AT of DOC, up to the
+# next "<!-- matrix end -->", become those of SOURCE.
+replace_between() {
+	awk -v at="$2" -v src="$3" '
+	NR == at { print; while ((getline l < src) > 0) print l; skip = 1; next }
+	skip && /^<!-- matrix end -->$/ { skip = 0 }
+	skip { next }
+	{ print }
+	' "$1" >"$tmp/rewritten" && cat "$tmp/rewritten" >"$1"
+}
+
+figures=0
+for doc in $docs; do
+	grep -nE '^<!-- matrix: (rule [0-9]|design) -->$' "$doc" | sort -rn | while IFS=: read -r at marker; do
+		what=${marker#<!-- matrix: } what=${what% -->}
+		awk -v at="$at" 'NR > at && /^<!-- matrix end -->$/ { exit } NR > at { print }' "$doc" >"$tmp/quoted"
+		sed -n "$at,\$p" "$doc" | grep -q '^<!-- matrix end -->$' ||
+			{ echo "$doc:$at: a matrix marker without <!-- matrix end --> after it" >>"$tmp/figure-problems"; continue; }
+		matrix_rows "$what" >"$tmp/measured"
+		[ "$(wc -l <"$tmp/measured")" -gt 2 ] ||
+			{ echo "$doc:$at: docs/matrix.md has no rows for $what" >>"$tmp/figure-problems"; continue; }
+		diff -q "$tmp/measured" "$tmp/quoted" >/dev/null && continue
+		if [ -n "$update" ]; then
+			replace_between "$doc" "$at" "$tmp/measured"
+			echo "lessons: updated $doc:$at: the rows for $what of docs/matrix.md"
+		else
+			{
+				echo "$doc:$at: the rows for $what differ from docs/matrix.md (lessons/check-docs.sh --update):"
+				diff "$tmp/quoted" "$tmp/measured" | head -6 | sed 's/^/    /'
+			} >>"$tmp/figure-problems"
+		fi
+	done
+	figures=$((figures + $(grep -cE '^<!-- matrix: (rule [0-9]|design) -->$' "$doc")))
+done
+if [ -s "$tmp/figure-problems" ]; then
+	while IFS= read -r line; do
+		case $line in
+		"    "*) echo "$line" ;;
+		*) problem "$line" ;;
+		esac
+	done <"$tmp/figure-problems"
+fi
+
 if [ "$problems" -ne 0 ]; then
 	echo "lessons docs: $problems problem(s)"
 	exit 1
 fi
-echo "lessons docs: $(wc -w <<<"$lessons") lessons in both languages with decks in both, $quotes quotes match the source, $outputs outputs match a fresh run"
+echo "lessons docs: $(wc -w <<<"$lessons") lessons in both languages with decks in both, $quotes quotes match the source, $outputs outputs match a fresh run, $figures tables match docs/matrix.md"

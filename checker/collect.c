@@ -260,6 +260,28 @@ static void findings_from_fail_lines(const char *out, uint64_t seed, ck_findings
 	}
 }
 
+/* A hunt pauses threads at its split points for up to a second at a
+ * time, so a test's check that something happened in time (too-slow) says
+ * as much about the hunt as about the peers: the hunt judges safety, the
+ * other runs judge time. Removes such findings from *all; returns how many
+ * there were (a test stops at its first). */
+static int drop_too_slow(ck_findings *all)
+{
+	size_t kept = 0;
+	int dropped = 0;
+	for (size_t i = 0; i < all->n; i++) {
+		if (all->items[i].detector == CK_INVARIANTS &&
+		    strcmp(all->items[i].kind, "too-slow") == 0) {
+			ck_finding_free(&all->items[i]);
+			dropped++;
+		} else {
+			all->items[kept++] = all->items[i];
+		}
+	}
+	all->n = kept;
+	return dropped;
+}
+
 /* Lockdep, the invariants and the watchdog, from any run but the static
  * one: the RRL-FINDING lines on stderr, and a tree's FAIL lines or a
  * program's crash. Each enabled detector counts the run's seed, whether
@@ -277,6 +299,8 @@ static void collect_program_findings(ck_job *j, ck_run *r)
 		char *out = ck_read_file(j->stdout_path);
 		findings_from_fail_lines(out, r->seed, &all);
 		free(out);
+		if (r->kind == CK_RUN_HUNT)
+			t->result->hunt_too_slow += drop_too_slow(&all);
 	} else if (WIFSIGNALED(j->status) && !j->timed_out) {
 		char *msg =
 		    ck_strdup_printf("the program crashed: %s", strsignal(WTERMSIG(j->status)));

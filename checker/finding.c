@@ -328,14 +328,16 @@ static bool peer_frames_within(const ck_finding *a, const ck_finding *b)
 	return true;
 }
 
-/* A failed check is known by its file, test function and message, not by
- * its line: gcc and clang give a check whose call spans lines different
- * line numbers, and the plain build is gcc's, the TSan build clang's. A
- * test stops at its first failed check, so nothing else is lost. */
+/* A failed check (check-failed or too-slow) is known by its file, test
+ * function and message, not by its line: gcc and clang give a check whose
+ * call spans lines different line numbers, and the plain build is gcc's,
+ * the TSan build clang's. A test stops at its first failed check, so
+ * nothing else is lost. */
 static bool same_failed_check(const ck_finding *a, const ck_finding *b)
 {
-	return a->detector == CK_INVARIANTS && b->detector == CK_INVARIANTS &&
-	       same_string(a->kind, "check-failed") && same_string(b->kind, "check-failed") &&
+	bool test_check = same_string(a->kind, "check-failed") || same_string(a->kind, "too-slow");
+	return a->detector == CK_INVARIANTS && b->detector == CK_INVARIANTS && test_check &&
+	       same_string(a->kind, b->kind) &&
 	       same_string(a->where.file, b->where.file) &&
 	       same_string(a->where.function, b->where.function) &&
 	       same_string(a->message, b->message);

@@ -89,6 +89,9 @@ typedef struct ck_target_result {
 	int shared_runs;
 	char **shared_with;
 	size_t nshared_with;
+	/* Hunt runs that a test's time check ended (a too-slow finding): not
+	 * judged, since the hunt's own pauses take part of that time. */
+	int hunt_too_slow;
 } ck_target_result;
 
 typedef struct ck_report {

@@ -188,6 +188,8 @@ static json_t *target_json(const ck_target_result *t, bool student)
 		json_object_set_new(o, "shared_runs", json_integer(t->shared_runs));
 		json_object_set_new(o, "shared_with", with);
 	}
+	if (t->hunt_too_slow > 0)
+		json_object_set_new(o, "hunt_too_slow", json_integer(t->hunt_too_slow));
 	json_object_set_new(o, "detectors", detectors);
 	return o;
 }

@@ -286,6 +286,26 @@ static void print_details(const ck_report *r, FILE *out, bool colour)
 	}
 }
 
+/* Hunt runs that a time check ended were not judged (collect.c): the
+ * reader is told how many, since a lane stopped there looked no further. */
+static void print_hunt_too_slow(const ck_report *r, FILE *out)
+{
+	bool first = true;
+	for (size_t i = 0; i < r->ntargets; i++) {
+		const ck_target_result *t = &r->targets[i];
+		if (t->hunt_too_slow == 0)
+			continue;
+		if (first)
+			fputs("\nHunt runs ended by a test's time check, not judged (the hunt's pauses "
+			      "take part of that time):\n",
+			      out);
+		first = false;
+		char *name = ck_clean_text(t->target, CK_TEXT_LINE);
+		fprintf(out, "  %s: %d\n", name, t->hunt_too_slow);
+		free(name);
+	}
+}
+
 /* A run made once for several targets counts for each (share.h); the
  * reader is told, since those targets' results are not independent. */
 static void print_shared(const ck_report *r, FILE *out)
@@ -319,4 +339,5 @@ void ck_print_table(const ck_report *r, FILE *out, bool colour)
 	print_grid(r, out, colour);
 	print_details(r, out, colour);
 	print_shared(r, out);
+	print_hunt_too_slow(r, out);
 }

@@ -39,7 +39,9 @@ static __attribute__((noreturn)) void fail_with(const rt_finding_info *info, con
 	}
 	/* A failed check points at its line; an invariant the harness saw
 	 * broken while the test ran has no line of the test to point at. */
-	if (strcmp(info->kind, "check-failed") != 0 && info->site.file != NULL &&
+	bool test_check =
+	    strcmp(info->kind, "check-failed") == 0 || strcmp(info->kind, CFG_TOO_SLOW) == 0;
+	if (!test_check && info->site.file != NULL &&
 	    strncmp(info->site.file, "harness/", 8) == 0)
 		printf("    invariant broken: %s\n", msg);
 	else
@@ -139,7 +141,7 @@ int cfg_check_one_leader_at(config *cfg, rt_site site)
 		if (newest_leader >= 0)
 			return newest_leader;
 	}
-	cfg_fail_at(site, "check-failed", FINDING_NO_PEER, FINDING_NO_TERM,
+	cfg_fail_at(site, CFG_TOO_SLOW, FINDING_NO_PEER, FINDING_NO_TERM,
 		    "expected one leader, got none (no connected server became leader "
 		    "within ten tries of about 0.5 s)");
 }
@@ -240,7 +242,7 @@ bool cfg_wait_at(config *cfg, int64_t index, int n, int64_t start_term, uint64_t
 	}
 	int nd = cfg_n_committed_at(cfg, index, value, site);
 	if (nd < n)
-		cfg_fail_at(site, "check-failed", -1, start_term,
+		cfg_fail_at(site, CFG_TOO_SLOW, -1, start_term,
 			    "only %d server(s) applied index %lld; wanted %d", nd,
 			    (long long)index, n);
 	return true;
@@ -300,14 +302,14 @@ int64_t cfg_one_at(config *cfg, const void *cmd, size_t len, int expected_server
 			rt_sleep_ms(20);
 		}
 		if (!retry)
-			cfg_fail_at(site, "check-failed", FINDING_NO_PEER, FINDING_NO_TERM,
+			cfg_fail_at(site, CFG_TOO_SLOW, FINDING_NO_PEER, FINDING_NO_TERM,
 				    "one(%s) failed to reach agreement: a leader put it at "
 				    "index %lld, but after 2 s %d server(s) had applied that "
 				    "index, not the %d wanted (no retry)",
 				    describe_cmd(what, sizeof(what), cmd, len), (long long)index,
 				    nd, expected_servers);
 	}
-	cfg_fail_at(site, "check-failed", FINDING_NO_PEER, FINDING_NO_TERM,
+	cfg_fail_at(site, CFG_TOO_SLOW, FINDING_NO_PEER, FINDING_NO_TERM,
 		    "one(%s) failed to reach agreement in 10 s: wanted %d server(s) to "
 		    "apply it; at best %d applied the index a leader gave it",
 		    describe_cmd(what, sizeof(what), cmd, len), expected_servers, best);

@@ -2,7 +2,7 @@
  * The test runner: runs the scenario tests the way `go test` does.
  *
  *   raft-tests [-run REGEX] [-seed N] [-count N] [-v] [-scale X]
- *              [-noise P] [-failfast] [-list] [-h]
+ *              [-noise P] [-failfast] [-parallel N] [-list] [-h]
  *
  * Every test runs in a child process of its own, so that a test that
  * crashes, hangs or races cannot disturb the next one, and so that its exit
@@ -18,6 +18,10 @@
  * The parent only forks, waits, reads the clock and kills: it never starts
  * a thread or touches the runtime. It also gives each test a hard time
  * limit, for a hang the watchdog cannot stop.
+ *
+ * With -parallel N, up to N tests run at once. The tests mostly wait on
+ * their timers, so two of them share a CPU well; each one's output goes to
+ * a file of its own and is printed, whole, when the test ends.
  */
 #include <errno.h>
 #include <limits.h>
@@ -69,6 +73,7 @@ typedef struct options {
 	double scale;
 	double noise;
 	bool failfast;
+	long parallel; /* tests at a time */
 	bool list;
 } options;
 
@@ -92,6 +97,8 @@ static void usage(FILE *out)
 		"               below 1 runs faster, above 1 gives slow detectors more time\n"
 		"  -noise P     probability of a schedule-noise point firing (default 0)\n"
 		"  -failfast    stop after the first test that fails\n"
+		"  -parallel N  run up to N tests at a time, each printing its output when\n"
+		"               it ends (default 1: one at a time, output as it comes)\n"
 		"  -list        print the names of the matching tests and exit\n"
 		"  -h           print this help\n"
 		"\n"
@@ -149,7 +156,7 @@ static uint64_t seed_from_clock(void)
 /* Read the flags. Accepts -flag value, -flag=value and --flag. */
 static void parse_args(int argc, char **argv, options *o)
 {
-	*o = (options){.count = 1, .scale = DEFAULT_SCALE};
+	*o = (options){.count = 1, .parallel = 1, .scale = DEFAULT_SCALE};
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i];
 		if (arg[0] != '-' || arg[1] == '\0')
@@ -162,7 +169,7 @@ static void parse_args(int argc, char **argv, options *o)
 #define IS(flag) (name_len == strlen(flag) && strncmp(name, flag, name_len) == 0)
 		bool boolean = IS("v") || IS("failfast") || IS("list") || IS("h") || IS("help");
 		bool with_value = IS("run") || IS("seed") || IS("count") || IS("scale") ||
-				  IS("noise");
+				  IS("noise") || IS("parallel");
 		if (!boolean && !with_value)
 			bad_flags("unknown flag -%.*s", (int)name_len, name);
 		if (boolean) {
@@ -196,6 +203,11 @@ static void parse_args(int argc, char **argv, options *o)
 			o->scale = parse_double("scale", value, 0.01, 100);
 		} else if (IS("noise")) {
 			o->noise = parse_double("noise", value, 0, 1);
+		} else if (IS("parallel")) {
+			uint64_t parallel = parse_uint("parallel", value);
+			if (parallel < 1 || parallel > 64)
+				bad_flags("invalid value \"%s\" for -parallel: want 1 to 64", value);
+			o->parallel = (long)parallel;
 		}
 #undef IS
 	}
@@ -306,45 +318,143 @@ static verdict judge(int status, bool killed, double limit_s)
 	return v;
 }
 
-/* Run one test in a child process; the parent waits, with a hard limit. */
-static verdict run_test(const test_case *tc, const options *o, uint64_t seed, double *secs)
+/* A test running in a child process of its own. */
+typedef struct running_test {
+	const test_case *tc;
+	uint64_t seed;
+	pid_t pid;
+	double started_s;
+	double limit_s; /* the hard limit, in real seconds */
+	FILE *out;	/* its output, when tests run side by side; else NULL */
+} running_test;
+
+/* Start one test in a child process. With capture, its stdout and stderr
+ * go to a file of its own, so that tests side by side do not mix lines. */
+static void start_test(running_test *r, const test_case *tc, const options *o, uint64_t seed,
+		       bool capture)
 {
 	/* Budget plus a generous grace: the watchdog should always act first. */
 	double budget_s = (double)budget_of(tc) / 1000.0 * o->scale;
-	double limit_s = budget_s * 1.5 + 30;
-
+	*r = (running_test){.tc = tc, .seed = seed, .limit_s = budget_s * 1.5 + 30};
+	if (capture && (r->out = tmpfile()) == NULL) {
+		perror("tmpfile");
+		exit(1);
+	}
 	fflush(stdout);
 	fflush(stderr);
-	double t0 = now_s();
-	pid_t pid = fork();
-	if (pid < 0) {
+	r->started_s = now_s();
+	r->pid = fork();
+	if (r->pid < 0) {
 		perror("fork");
 		exit(1);
 	}
-	if (pid == 0)
-		run_in_child(tc, o, seed);
-
-	int status = 0;
-	bool killed = false;
-	for (;;) {
-		pid_t r = waitpid(pid, &status, WNOHANG);
-		if (r == pid)
-			break;
-		if (r < 0 && errno != EINTR) {
-			perror("waitpid");
-			exit(1);
+	if (r->pid == 0) {
+		if (capture) {
+			dup2(fileno(r->out), STDOUT_FILENO);
+			dup2(fileno(r->out), STDERR_FILENO);
 		}
-		if (now_s() - t0 > limit_s) {
-			kill(pid, SIGKILL);
-			waitpid(pid, &status, 0);
-			killed = true;
-			break;
+		run_in_child(tc, o, seed);
+	}
+}
+
+/* Wait until one of the n running tests ends, or passes its hard limit
+ * and is killed. Returns its place in running; *v and *secs say how it
+ * ended. */
+static int wait_for_one(running_test *running, int n, verdict *v, double *secs)
+{
+	for (;;) {
+		for (int i = 0; i < n; i++) {
+			running_test *r = &running[i];
+			int status = 0;
+			pid_t got = waitpid(r->pid, &status, WNOHANG);
+			if (got < 0 && errno != EINTR) {
+				perror("waitpid");
+				exit(1);
+			}
+			bool over = got == 0 && now_s() - r->started_s > r->limit_s;
+			if (over) {
+				kill(r->pid, SIGKILL);
+				waitpid(r->pid, &status, 0);
+			}
+			if (got == r->pid || over) {
+				*secs = now_s() - r->started_s;
+				*v = judge(status, over, r->limit_s);
+				return i;
+			}
 		}
 		struct timespec nap = {.tv_sec = 0, .tv_nsec = 5 * 1000 * 1000};
 		nanosleep(&nap, NULL);
 	}
-	*secs = now_s() - t0;
-	return judge(status, killed, limit_s);
+}
+
+/* A captured output, printed whole, then closed (which deletes it). */
+static void print_captured(FILE *out)
+{
+	char buf[8192];
+	size_t n;
+	fflush(stdout);
+	rewind(out);
+	while ((n = fread(buf, 1, sizeof buf, out)) > 0)
+		fwrite(buf, 1, n, stdout);
+	fclose(out);
+}
+
+/* What the run has counted so far. */
+typedef struct tally {
+	int passed, failed;
+	char failed_names[512];
+} tally;
+
+/* A test has ended: its output, if captured, and its verdict. */
+static void report(const running_test *r, const verdict *v, double secs, const options *o,
+		   tally *t)
+{
+	if (r->out != NULL)
+		print_captured(r->out);
+	if (v->passed) {
+		t->passed++;
+		if (o->verbose)
+			printf("--- PASS: %s (%.2fs)\n", r->tc->name, secs);
+		return;
+	}
+	t->failed++;
+	printf("--- FAIL: %s (%.2fs) (seed %llu)\n", r->tc->name, secs,
+	       (unsigned long long)r->seed);
+	printf("    %s\n", v->why);
+	printf("    to repeat: %s -run '^%s$' -seed %llu -scale %g -noise %g\n", prog, r->tc->name,
+	       (unsigned long long)r->seed, o->scale, o->noise);
+	size_t used = strlen(t->failed_names);
+	snprintf(t->failed_names + used, sizeof(t->failed_names) - used, "%s%s", used ? " " : "",
+		 r->tc->name);
+}
+
+/* Where the run is in its tests: round k of -count, then suite and test. */
+typedef struct cursor {
+	long k;
+	size_t suite;
+	const test_case *tc;
+} cursor;
+
+/* The next selected test and its seed, or NULL when every one has run. */
+static const test_case *next_test(const options *o, cursor *c, uint64_t *seed)
+{
+	const size_t nsuites = sizeof(suites) / sizeof(suites[0]);
+	while (c->k < o->count) {
+		if (c->tc == NULL)
+			c->tc = suites[c->suite];
+		for (; c->tc->name != NULL; c->tc++) {
+			if (selected(o, c->tc)) {
+				*seed = o->seed + (uint64_t)c->k;
+				return c->tc++;
+			}
+		}
+		c->tc = NULL;
+		if (++c->suite == nsuites) {
+			c->suite = 0;
+			c->k++;
+		}
+	}
+	return NULL;
 }
 
 /* Free what parse_args allocated, so a leak check at exit sees nothing. */
@@ -387,49 +497,38 @@ int main(int argc, char **argv)
 	       (unsigned long long)o.seed, o.scale, o.noise, (unsigned long long)o.seed);
 	double t0 = now_s();
 	run_start_ns = (int64_t)(t0 * 1e9);
-	int passed = 0, failed = 0;
-	char failed_names[512] = "";
-	for (long k = 0; k < o.count && !(o.failfast && failed > 0); k++) {
-		uint64_t seed = o.seed + (uint64_t)k;
-		for (size_t s = 0; s < sizeof(suites) / sizeof(suites[0]); s++) {
-			for (const test_case *tc = suites[s]; tc->name != NULL; tc++) {
-				if (o.failfast && failed > 0)
-					break;
-				if (!selected(&o, tc))
-					continue;
-				if (o.verbose)
-					printf("=== RUN   %s\n", tc->name);
-				double secs;
-				verdict v = run_test(tc, &o, seed, &secs);
-				if (v.passed) {
-					passed++;
-					if (o.verbose)
-						printf("--- PASS: %s (%.2fs)\n", tc->name, secs);
-					continue;
-				}
-				failed++;
-				printf("--- FAIL: %s (%.2fs) (seed %llu)\n", tc->name, secs,
-				       (unsigned long long)seed);
-				printf("    %s\n", v.why);
-				printf("    to repeat: %s -run '^%s$' -seed %llu -scale %g -noise %g\n",
-				       prog, tc->name, (unsigned long long)seed, o.scale, o.noise);
-				size_t used = strlen(failed_names);
-				snprintf(failed_names + used, sizeof(failed_names) - used, "%s%s",
-					 used ? " " : "", tc->name);
-			}
+	tally t = {.passed = 0};
+	running_test running[64];
+	int nrunning = 0;
+	cursor c = {.k = 0};
+	for (;;) {
+		const test_case *tc;
+		uint64_t seed;
+		while (nrunning < o.parallel && !(o.failfast && t.failed > 0) &&
+		       (tc = next_test(&o, &c, &seed)) != NULL) {
+			if (o.verbose)
+				printf("=== RUN   %s\n", tc->name);
+			start_test(&running[nrunning++], tc, &o, seed, o.parallel > 1);
 		}
+		if (nrunning == 0)
+			break;
+		verdict v;
+		double secs;
+		int i = wait_for_one(running, nrunning, &v, &secs);
+		report(&running[i], &v, secs, &o, &t);
+		running[i] = running[--nrunning];
 	}
 
 	double total = now_s() - t0;
 	free_options(&o);
-	if (failed == 0) {
+	if (t.failed == 0) {
 		printf("PASS\n");
-		printf("ok  \t%s\t%.2fs\t%d passed (seed %llu, scale %.2f)\n", prog, total, passed,
+		printf("ok  \t%s\t%.2fs\t%d passed (seed %llu, scale %.2f)\n", prog, total, t.passed,
 		       (unsigned long long)o.seed, o.scale);
 		return 0;
 	}
 	printf("FAIL\n");
 	printf("FAIL\t%s\t%.2fs\t%d passed, %d failed: %s (seed %llu, scale %.2f)\n", prog, total,
-	       passed, failed, failed_names, (unsigned long long)o.seed, o.scale);
+	       t.passed, t.failed, t.failed_names, (unsigned long long)o.seed, o.scale);
 	return 1;
 }

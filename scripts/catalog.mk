@@ -23,7 +23,8 @@ exercises: ## Materialise every exercise under build/exercises/ (fails if a patc
 
 # The whole catalog, buggy and fixed, under every detector: one rrl-check
 # over all the trees (checker/check-all.sh). SEEDS= (default 20),
-# HELGRIND_SEEDS= (default 5), JOBS=, JSON=, JUNIT=, EXS="id ..." (default all).
+# HELGRIND_SEEDS= (default 5), JOBS=, JSON=, JUNIT=, EXS="id ..." (default all;
+# id/buggy or id/fixed is that tree alone).
 CHECK_ALL_RUNS = $(if $(SEEDS),--seeds $(SEEDS)) $(if $(HELGRIND_SEEDS),--helgrind-seeds $(HELGRIND_SEEDS)) \
 	$(if $(JOBS),-j $(JOBS))
 CHECK_ALL_ARGS = $(CHECK_ALL_RUNS) $(if $(JSON),--json '$(JSON)') $(if $(JUNIT),--junit '$(JUNIT)')
@@ -34,8 +35,8 @@ check-all: build/checker/rrl-check ## The whole catalog, buggy and fixed, every 
 
 # docs/matrix.md from a check-all run made here (its JSON stays in
 # build/check-all.json), or from the JSON of earlier ones (MATRIX_JSON="a.json
-# b.json": slices of the catalog, checked one after another; an exercise in
-# two is taken from the later). The document states the commands, the checks'
+# b.json": slices of the catalog, checked one after another; a tree in two is
+# taken from the later). The document states the commands, the checks'
 # dates and which exercises no report holds.
 MATRIX_OUT ?= docs/matrix.md
 MATRIX_COMMAND = make matrix$(if $(MATRIX_JSON), MATRIX_JSON="$(MATRIX_JSON)")$(if $(SEEDS), SEEDS=$(SEEDS))$(if \

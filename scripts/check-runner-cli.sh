@@ -2,6 +2,7 @@
 # The scenario runner's -run: a pattern that selects no test, or is not a
 # regular expression, is an error (exit 2 and a message), never a PASS;
 # `make scenarios RUN=...` passes that on. A pattern that does select runs.
+# -parallel N runs N tests side by side.
 # Usage: scripts/check-runner-cli.sh RUNNER   (MAKE= names the make to use)
 set -uo pipefail
 runner=$1
@@ -33,8 +34,17 @@ if [ "$("$runner" -list -run '^TestInitialElection3A$' | wc -l)" -ne 1 ]; then
 	echo "runner-cli: FAIL: -list -run '^TestInitialElection3A\$' lists more than that test"
 	failed=1
 fi
+expect 2 'for -parallel' "$runner" -parallel 0
+# Two tests side by side: both start before either ends, each passes.
+out=$("$runner" -v -parallel 2 -run '^Test(InitialElection|ReElection)3A$' -seed 1 2>&1)
+if ! grep -q '2 passed' <<<"$out" ||
+	[ "$(grep -m2 -E '^(=== RUN|--- PASS)' <<<"$out" | grep -c '^=== RUN')" -ne 2 ]; then
+	echo "runner-cli: FAIL: -parallel 2 did not run two tests side by side:"
+	sed 's/^/    /' <<<"$out"
+	failed=1
+fi
 # make reports a failed recipe with exit status 2.
 expect 2 'matches no test' "$make" --no-print-directory scenarios RUN=NoSuchTest
 
-[ "$failed" -eq 0 ] && echo "runner-cli: ok (a -run that selects nothing exits 2, also through make)"
+[ "$failed" -eq 0 ] && echo "runner-cli: ok (a -run that selects nothing exits 2, also through make; -parallel 2 runs two tests at once)"
 exit "$failed"

@@ -412,6 +412,43 @@ static void test_a_fail_line_without_its_finding_line_stands_in(void)
 	free_target(&t);
 }
 
+/* A time check that failed in a hunt run is the hunt's own pauses as much
+ * as the peers': not judged there, only counted. Any other run judges it. */
+#define TOO_SLOW_LINE                                                                              \
+	"RRL-FINDING {\"detector\":\"invariants\",\"kind\":\"too-slow\",\"rule\":0,\"peer\":null," \
+	"\"term\":null,\"file\":\"tests/test_3b.c\",\"line\":48,\"function\":\"test_basic_agree\","   \
+	"\"message\":\"one(100) failed to reach agreement: a leader put it at index 1, but "        \
+	"after 2 s 2 server(s) had applied that index, not the 3 wanted (no retry)\","             \
+	"\"thread\":\"main\",\"seed\":3,\"t\":2.49,\"wall_s\":0.62}\n"
+
+static void test_a_time_check_is_not_judged_in_a_hunt_run(void)
+{
+	const char *fail = FAIL_LINE("TestBasicAgree3B", "a check failed (exit status 1)");
+	ck_target t;
+	ck_target_result res;
+	make_target(&t, &res, every_detector);
+	char *dir = handmade_run("hunt", 3, fail, TOO_SLOW_LINE);
+	collect_from(&t, dir, CK_RUN_HUNT, 3, 1, false);
+	CU_ASSERT_EQUAL(res.det[CK_INVARIANTS].runs, 1);
+	CU_ASSERT_EQUAL(res.det[CK_INVARIANTS].detected, 0);
+	CU_ASSERT_EQUAL(res.det[CK_INVARIANTS].findings.n, 0);
+	CU_ASSERT_EQUAL(res.hunt_too_slow, 1);
+	remove_run(dir);
+
+	ck_target t2;
+	ck_target_result res2;
+	make_target(&t2, &res2, every_detector);
+	dir = handmade_run("plain", 3, fail, TOO_SLOW_LINE);
+	collect_from(&t2, dir, CK_RUN_PLAIN, 3, 1, false);
+	const ck_finding *f = NULL;
+	CU_ASSERT_EQUAL(findings_of(&t2, CK_INVARIANTS, "too-slow", &f), 1);
+	CU_ASSERT_EQUAL(res2.det[CK_INVARIANTS].detected, 1);
+	CU_ASSERT_EQUAL(res2.hunt_too_slow, 0);
+	remove_run(dir);
+	free_target(&t2);
+	free_target(&t);
+}
+
 /* A TSan run the checker had to stop is a hang: the watchdog's, from the
  * TSan run. */
 static void test_a_stopped_tsan_run_is_a_watchdog_finding(void)
@@ -450,6 +487,8 @@ void add_collect_suite(void)
 		    test_a_crash_in_a_tsan_run_is_an_invariants_finding);
 	CU_add_test(s, "a FAIL line without its RRL-FINDING line stands in for it",
 		    test_a_fail_line_without_its_finding_line_stands_in);
+	CU_add_test(s, "a time check is not judged in a hunt run, and is in a plain one",
+		    test_a_time_check_is_not_judged_in_a_hunt_run);
 	CU_add_test(s, "a stopped TSan run is a watchdog finding of that run",
 		    test_a_stopped_tsan_run_is_a_watchdog_finding);
 }

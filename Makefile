@@ -230,8 +230,8 @@ static: ## clang thread-safety analysis: raft/ must be clean, the fixture must b
 helgrind: build/plain/raft-tests ## The scenario suite under Helgrind (XML), time stretched
 	@scripts/helgrind.sh build/plain/raft-tests $(RUNNER_FLAGS)
 
-tsan-seeds: build/tsan/raft-tests ## The whole suite under TSan for 20 seeds (SEEDS=N)
-	@scripts/tsan-seeds.sh build/tsan/raft-tests $(or $(SEEDS),20)
+tsan-seeds: build/tsan/raft-tests ## The whole suite under TSan for 20 seeds, as make scenarios runs it (SEEDS=N, PARALLEL=)
+	@scripts/tsan-seeds.sh build/tsan/raft-tests $(or $(SEEDS),20) $(PARALLEL)
 
 test: unit asan static checker-unit scenarios runner-cli check-programs test-catalog lessons ## Unit tests (TSan, ASan), static analysis, the 3A-3C suite under TSan, the checker's tests, the exercise pairs, the lessons' examples
 

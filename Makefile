@@ -190,11 +190,12 @@ unit: build/tsan/unit-tests ## CUnit unit tests, under TSan
 		build/tsan/unit-tests
 
 # The tests mostly wait on their timers: one per CPU side by side keeps
-# the suite's wall time down (docs/measurements.md).
-PARALLEL ?= $(shell nproc)
+# the suite's wall time down (docs/measurements.md). Not named PARALLEL,
+# which GNU parallel reads from the environment for its own options.
+TESTS_AT_ONCE ?= $(shell nproc)
 
-scenarios: build/tsan/raft-tests ## The 3A-3C scenario suite under TSan, PARALLEL tests at a time (RUN=, SEED=, COUNT=, PARALLEL=)
-	TSAN_OPTIONS="$(TSAN_OPTIONS_TESTS)" build/tsan/raft-tests $(RUNNER_FLAGS) -parallel $(PARALLEL)
+scenarios: build/tsan/raft-tests ## The 3A-3C scenario suite under TSan, TESTS_AT_ONCE tests at a time (RUN=, SEED=, COUNT=, TESTS_AT_ONCE=)
+	TSAN_OPTIONS="$(TSAN_OPTIONS_TESTS)" build/tsan/raft-tests $(RUNNER_FLAGS) -parallel $(TESTS_AT_ONCE)
 
 # Memory errors stop the program at the first one (halt_on_error), and so
 # does undefined behaviour (-fno-sanitize-recover in FLAGS_asan). Leaks are
@@ -230,8 +231,8 @@ static: ## clang thread-safety analysis: raft/ must be clean, the fixture must b
 helgrind: build/plain/raft-tests ## The scenario suite under Helgrind (XML), time stretched
 	@scripts/helgrind.sh build/plain/raft-tests $(RUNNER_FLAGS)
 
-tsan-seeds: build/tsan/raft-tests ## The whole suite under TSan for 20 seeds, as make scenarios runs it (SEEDS=N, PARALLEL=)
-	@scripts/tsan-seeds.sh build/tsan/raft-tests $(or $(SEEDS),20) $(PARALLEL)
+tsan-seeds: build/tsan/raft-tests ## The whole suite under TSan for 20 seeds, as make scenarios runs it (SEEDS=N, TESTS_AT_ONCE=)
+	@scripts/tsan-seeds.sh build/tsan/raft-tests $(or $(SEEDS),20) $(TESTS_AT_ONCE)
 
 test: unit asan static checker-unit scenarios runner-cli check-programs test-catalog lessons ## Unit tests (TSan, ASan), static analysis, the 3A-3C suite under TSan, the checker's tests, the exercise pairs, the lessons' examples
 

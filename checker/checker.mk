@@ -15,7 +15,7 @@ CHECKER_MAIN_SRCS := $(filter-out $(CHECKER_LIB_SRCS) $(CHECKER_MATRIX_SRCS),\
 # Grading, exercise metadata and the three outputs (part of CHECKER_MAIN_SRCS;
 # also linked into the unit tests, which test them without the driver).
 CHECKER_REPORT_SRCS := checker/grade.c checker/exercise.c checker/hunt.c checker/report_json.c \
-	checker/report_junit.c checker/report_table.c checker/report_student.c \
+	checker/report_junit.c checker/report_sarif.c checker/report_table.c checker/report_student.c \
 	checker/finding_line.c checker/clean_text.c
 # The driver's own tests: they run rrl-check as a user would.
 CHECKER_DRIVER_TEST_SRCS := $(sort $(wildcard tests/checker/driver/*.c))
@@ -73,14 +73,15 @@ checker-unit: build/checker/unit-tests build/checker/fixtures/field_race ## The 
 	build/checker/unit-tests
 
 # 10 seeds by default: the reference must be clean under every detector.
-CHECK_OUTPUTS = $(if $(SEEDS),-s $(SEEDS)) $(if $(JSON),--json '$(JSON)') $(if $(JUNIT),--junit '$(JUNIT)')
+CHECK_REPORTS = $(if $(JSON),--json '$(JSON)') $(if $(JUNIT),--junit '$(JUNIT)') \
+	$(if $(SARIF),--sarif '$(SARIF)')
+CHECK_OUTPUTS = $(if $(SEEDS),-s $(SEEDS)) $(CHECK_REPORTS)
 
 # With EX=id: the exercise's copy in work/id/ (or its buggy peer), graded as a
 # submission, so the report says nothing a student should not see yet.
-check: build/checker/rrl-check ## Every detector on the reference, 10 seeds; EX=id checks your copy of an exercise (SEEDS=, JSON=, JUNIT=)
+check: build/checker/rrl-check ## Every detector on the reference, 10 seeds; EX=id checks your copy of an exercise (SEEDS=, JSON=, JUNIT=, SARIF=)
 ifeq ($(EX),)
-	build/checker/rrl-check -s $(or $(SEEDS),10) $(if $(JSON),--json '$(JSON)') \
-		$(if $(JUNIT),--junit '$(JUNIT)') .
+	build/checker/rrl-check -s $(or $(SEEDS),10) $(CHECK_REPORTS) .
 else
 	@scripts/exercise.sh check '$(EX)' $(CHECK_OUTPUTS)
 endif

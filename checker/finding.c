@@ -248,7 +248,25 @@ void ck_findings_init(ck_findings *list)
 	*list = (ck_findings){0};
 }
 
-/* A finding owns every string and stack in it; zeroed after, so a
+static void frame_free(ck_frame *f)
+{
+	free(f->function);
+	free(f->file);
+}
+
+static void event_free(ck_event *e)
+{
+	free(e->thread);
+	free(e->note);
+	free(e->lock);
+	frame_free(&e->acquire);
+	frame_free(&e->release);
+	for (size_t i = 0; i < e->nthrough; i++)
+		frame_free(&e->through[i]);
+	free(e->through);
+}
+
+/* A finding owns every string, stack and event in it; zeroed after, so a
  * second free is harmless. */
 void ck_finding_free(ck_finding *f)
 {
@@ -270,6 +288,9 @@ void ck_finding_free(ck_finding *f)
 	free(f->variable);
 	free(f->details);
 	free(f->seeds);
+	for (size_t i = 0; i < f->nhistory; i++)
+		event_free(&f->history[i]);
+	free(f->history);
 	*f = (ck_finding){0};
 }
 

@@ -68,6 +68,25 @@ typedef struct ck_stack {
 			  * "" none, NULL not reported (Helgrind's XML says not) */
 } ck_stack;
 
+/* One event of a protocol oracle's history (docs/findings.md, "The
+ * history"): a critical section a peer's thread ran, or a note the
+ * harness made. The HTML report draws them as a timeline, one column per
+ * thread; the SARIF as a thread flow. */
+typedef struct ck_event {
+	uint64_t seq;	   /* one global order: smaller happened before */
+	double t;	   /* logical seconds since the start; < 0 unknown */
+	int peer;	   /* -1 unknown */
+	char *thread;	   /* the thread's name, "election ticker"; NULL unknown */
+	long thread_id;	   /* tells apart threads of one name; 0 unknown */
+	char *note;	   /* a note's text; NULL for a critical section */
+	char *lock;	   /* a critical section's lock class, "raft.mu" */
+	ck_frame acquire;  /* where the section began */
+	ck_frame release;  /* where it ended; file NULL: still held */
+	ck_frame *through; /* the _locked functions it ran */
+	size_t nthrough;
+	int repeats; /* earlier sections the thread ran at the same two lines */
+} ck_event;
+
 typedef struct ck_finding {
 	ck_detector detector;
 	char *kind;	  /* detector-specific, lower-case with dashes:
@@ -91,6 +110,8 @@ typedef struct ck_finding {
 	bool on_bug_line;   /* ...and it does so with a bug line, not only its function */
 	int occurrences;    /* how many reports were folded into this one */
 	unsigned found_in;  /* the kinds of run that reported it: CK_FOUND_IN bits */
+	ck_event *history;  /* what led to it, oldest first (program findings) */
+	size_t nhistory;
 } ck_finding;
 
 /* A growable list of findings. */

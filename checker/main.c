@@ -173,7 +173,8 @@ static int write_outputs(ck_report *report, const ck_options *o)
 	int rc = 0;
 	/* With a report on stdout ("-"), the table goes to stderr. */
 	bool stdout_taken = (o->json_path && strcmp(o->json_path, "-") == 0) ||
-			    (o->junit_path && strcmp(o->junit_path, "-") == 0);
+			    (o->junit_path && strcmp(o->junit_path, "-") == 0) ||
+			    (o->sarif_path && strcmp(o->sarif_path, "-") == 0);
 	if (!o->quiet && o->student)
 		ck_print_student(report, stdout_taken ? stderr : stdout, o->colour);
 	else if (!o->quiet)
@@ -181,6 +182,8 @@ static int write_outputs(ck_report *report, const ck_options *o)
 	if (o->json_path != NULL && ck_write_json(report, o->json_path) != 0)
 		rc = -1;
 	if (o->junit_path != NULL && ck_write_junit(report, o->junit_path) != 0)
+		rc = -1;
+	if (o->sarif_path != NULL && ck_write_sarif(report, o->sarif_path) != 0)
 		rc = -1;
 	return rc;
 }
@@ -204,6 +207,7 @@ int main(int argc, char **argv)
 	char *cwd = getcwd(NULL, 0);
 	o.json_path = absolute(o.json_path, cwd);
 	o.junit_path = absolute(o.junit_path, cwd);
+	o.sarif_path = absolute(o.sarif_path, cwd);
 	if (chdir(root) != 0) {
 		perror("rrl-check: cannot enter the project root");
 		return 2;

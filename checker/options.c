@@ -65,6 +65,7 @@ static void usage(FILE *out)
 		"                        it found, with no rule, bug line or expected result\n"
 		"      --json FILE       write the results as JSON ('-' for stdout)\n"
 		"      --junit FILE      write the results as JUnit XML, for CI\n"
+		"      --sarif FILE      write the findings as SARIF 2.1.0, for code scanning\n"
 		"      --no-color        no colours in the table\n"
 		"  -q, --quiet           no table and no progress; only errors\n"
 		"  -v, --verbose         a progress line for every run, and the commands\n"
@@ -200,6 +201,7 @@ enum {
 	OPT_PROGRAM,
 	OPT_JSON,
 	OPT_JUNIT,
+	OPT_SARIF,
 	OPT_NO_COLOR,
 	OPT_HELGRIND_SEEDS,
 	OPT_STUDENT
@@ -223,6 +225,7 @@ static const struct option long_options[] = {
     {"program", required_argument, NULL, OPT_PROGRAM},
     {"json", required_argument, NULL, OPT_JSON},
     {"junit", required_argument, NULL, OPT_JUNIT},
+    {"sarif", required_argument, NULL, OPT_SARIF},
     {"no-color", no_argument, NULL, OPT_NO_COLOR},
     {"no-colour", no_argument, NULL, OPT_NO_COLOR},
     {"quiet", no_argument, NULL, 'q'},
@@ -305,6 +308,9 @@ static void apply(int c, const char *arg, ck_options *o)
 		break;
 	case OPT_JUNIT:
 		o->junit_path = arg;
+		break;
+	case OPT_SARIF:
+		o->sarif_path = arg;
 		break;
 	case OPT_NO_COLOR:
 		o->colour = false;

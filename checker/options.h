@@ -36,6 +36,7 @@ typedef struct ck_options {
 	bool share;	   /* make a run once for targets with the same sources (share.h) */
 	const char *json_path;
 	const char *junit_path;
+	const char *sarif_path;
 	int variant; /* a ck_variant, or -1: decide per target */
 	bool student; /* the student's report: nothing that gives the answer away */
 	bool colour;

@@ -87,6 +87,58 @@ static void add_history_stack(ck_finding *f, const json_t *o)
 	}
 }
 
+/* A site object, {"file","line","function"}, as a frame; an absent or
+ * null site is the empty frame. */
+static ck_frame site_frame(const json_t *site)
+{
+	const json_t *line = json_object_get(site, "line");
+	return (ck_frame){.function = ck_strdup(string_field(site, "function")),
+			  .file = ck_strdup(string_field(site, "file")),
+			  .line = json_is_integer(line) ? (int)json_integer_value(line) : 0};
+}
+
+static double number_field(const json_t *o, const char *key, double missing)
+{
+	const json_t *v = json_object_get(o, key);
+	return json_is_number(v) ? json_number_value(v) : missing;
+}
+
+/* The history itself, every event as it was (the stack above keeps only
+ * the sites, for grading): who ran what, in which order. */
+static void add_history_events(ck_finding *f, const json_t *o)
+{
+	const json_t *history = json_object_get(o, "history");
+	if (!json_is_array(history) || json_array_size(history) == 0)
+		return;
+	f->history = ck_calloc(json_array_size(history), sizeof *f->history);
+	size_t i;
+	const json_t *event;
+	json_array_foreach(history, i, event)
+	{
+		if (!json_is_object(event))
+			continue;
+		ck_event *e = &f->history[f->nhistory++];
+		e->seq = (uint64_t)number_field(event, "seq", 0);
+		e->t = number_field(event, "t", -1);
+		e->peer = (int)number_field(event, "peer", -1);
+		e->thread = ck_strdup(string_field(event, "thread"));
+		e->thread_id = (long)number_field(event, "thread_id", 0);
+		e->note = ck_strdup(string_field(event, "note"));
+		e->lock = ck_strdup(string_field(event, "lock"));
+		e->acquire = site_frame(json_object_get(event, "acquire"));
+		e->release = site_frame(json_object_get(event, "release"));
+		e->repeats = (int)number_field(event, "repeats", 0);
+		const json_t *through = json_object_get(event, "through");
+		if (json_is_array(through) && json_array_size(through) > 0) {
+			e->through = ck_calloc(json_array_size(through), sizeof *e->through);
+			size_t k;
+			const json_t *site;
+			json_array_foreach(through, k, site) e->through[e->nthrough++] =
+			    site_frame(site);
+		}
+	}
+}
+
 /* One JSON object, one finding; false if it lacks what every finding line
  * has. */
 static bool read_object(const json_t *o, ck_findings *out)
@@ -121,6 +173,7 @@ static bool read_object(const json_t *o, ck_findings *out)
 	f.details = ck_strdup(string_field(o, "details"));
 	add_raw_stack(&f, o);
 	add_history_stack(&f, o);
+	add_history_events(&f, o);
 	ck_findings_add_unique(out, f);
 	return true;
 }

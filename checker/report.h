@@ -80,6 +80,7 @@ const char *ck_verdict_name(ck_verdict v);
 
 typedef struct ck_target_result {
 	char *target; /* path or name as the user gave it */
+	char *path;   /* absolute: the tree, or the program's .c file */
 	ck_variant variant;
 	ck_exercise *exercise; /* NULL when no metadata */
 	char *build_error;     /* compiler output if the build failed */
@@ -126,6 +127,12 @@ int ck_exit_status(const ck_report *r);
 /* Outputs. Each returns 0, or -1 with a message on stderr. */
 int ck_write_json(const ck_report *r, const char *path);
 int ck_write_junit(const ck_report *r, const char *path);
+/* SARIF 2.1.0, for code scanning: report_sarif.c. */
+struct json_t;
+/* Write a jansson tree to path ("-": stdout) and free it; what names the
+ * report in messages. Shared by the JSON outputs (report_json.c). */
+int ck_dump_json(struct json_t *root, const char *path, const char *what, size_t flags);
+int ck_write_sarif(const ck_report *r, const char *path);
 void ck_print_table(const ck_report *r, FILE *out, bool colour);
 /* The student's report (r->student): see report_student.c. */
 void ck_print_student(const ck_report *r, FILE *out, bool colour);

@@ -223,19 +223,17 @@ static json_t *report_json(const ck_report *r)
 }
 
 /* "-" is stdout, as for most command-line tools; otherwise the file is
- * replaced. */
-int ck_write_json(const ck_report *r, const char *path)
+ * replaced. Takes root. */
+int ck_dump_json(json_t *root, const char *path, const char *what, size_t flags)
 {
-	json_t *root = report_json(r);
 	if (root == NULL) {
-		fprintf(stderr, "rrl-check: cannot build the JSON report (out of memory?)\n");
+		fprintf(stderr, "rrl-check: cannot build the %s (out of memory?)\n", what);
 		return -1;
 	}
-	size_t flags = JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(9);
 	bool to_stdout = strcmp(path, "-") == 0;
 	FILE *fp = to_stdout ? stdout : fopen(path, "w");
 	if (fp == NULL) {
-		fprintf(stderr, "rrl-check: cannot write the JSON report to %s: %s\n", path,
+		fprintf(stderr, "rrl-check: cannot write the %s to %s: %s\n", what, path,
 			strerror(errno));
 		json_decref(root);
 		return -1;
@@ -248,8 +246,14 @@ int ck_write_json(const ck_report *r, const char *path)
 	if (!to_stdout && fclose(fp) != 0)
 		rc = -1;
 	if (rc != 0)
-		fprintf(stderr, "rrl-check: writing the JSON report to %s failed: %s\n", path,
+		fprintf(stderr, "rrl-check: writing the %s to %s failed: %s\n", what, path,
 			strerror(errno));
 	json_decref(root);
 	return rc == 0 ? 0 : -1;
+}
+
+int ck_write_json(const ck_report *r, const char *path)
+{
+	return ck_dump_json(report_json(r), path, "JSON report",
+			    JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(9));
 }

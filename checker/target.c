@@ -252,6 +252,7 @@ ck_target *ck_targets_resolve(const ck_options *o, const char *root, ck_report *
 			fill_tree(t, o, arg, root);
 		else
 			fill_program(t, arg, root);
+		t->result->path = ck_strdup(t->path);
 		t->name = unique_name(sanitised_name(t->path, root, t->program), targets, i);
 		t->out = ck_strdup_printf("build/check/%s", t->name);
 	}

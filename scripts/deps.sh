@@ -17,6 +17,7 @@ packages=(
 	libdw-dev  # elfutils: the checker reads a binary's types to name a race's field
 	jq patch git
 	universal-ctags  # the function each bug line is in (scripts/exercise.sh)
+	python3-jsonschema python3-rfc3987  # the SARIF report is tested against its schema
 )
 
 # The slides (slides/, make slides) need Node.js for Marp and Chromium for

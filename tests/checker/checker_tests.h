@@ -19,5 +19,6 @@ void add_collect_suite(void);
 void add_matrix_suite(void);
 void add_race_names_suite(void);
 void add_run_suite(void);
+void add_sarif_suite(void);
 
 #endif

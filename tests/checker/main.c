@@ -27,6 +27,7 @@ int main(void)
 	add_matrix_suite();
 	add_race_names_suite();
 	add_run_suite();
+	add_sarif_suite();
 
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();

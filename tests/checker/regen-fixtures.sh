@@ -65,7 +65,11 @@ buggy_tree() {
 	if [ ! -d "$work/$name/raft" ]; then
 		mkdir -p "$work/$name"
 		cp -r raft "$work/$name/raft"
-		[ -z "$patch" ] || (cd "$work/$name" && patch -s -p1 <"$progs/raft_bugs/$patch")
+		case $patch in
+		"") ;;
+		*/*) (cd "$work/$name" && patch -s -p1 <"$root/$patch") ;; # a catalog exercise's
+		*) (cd "$work/$name" && patch -s -p1 <"$progs/raft_bugs/$patch") ;;
+		esac
 	fi
 	make --no-print-directory -s RAFT_DIR="$work/$name/raft" OUT="$work/$name/build" \
 		"$work/$name/build/$flavour/raft-tests" >/dev/null
@@ -144,6 +148,18 @@ parser_fixtures() {
 	"$work/rpc/build/plain/raft-tests" -run '^(TestInitialElection3A|TestReElection3A)$' -seed 11 \
 		>"$fx/findings_raft_rpc_lock.txt" 2>&1 || true
 	echo "  findings_raft_rpc_lock.txt"
+
+	# A protocol oracle's finding with its history: the lone-candidate
+	# exercise under the hunt's noise, until a seed shows it.
+	buggy_tree lone buggy/lone-candidate/bug.patch plain
+	local line=
+	for seed in $(seq 1 20); do
+		line=$("$work/lone/build/plain/raft-tests" -run '^TestReElection3A$' -noise 0.2 \
+			-seed "$seed" 2>&1 | grep '^RRL-FINDING .*"history":\[{' | head -1) && break
+	done
+	[ -n "$line" ] || { echo "regen: no oracle finding with a history in 20 seeds" >&2; exit 1; }
+	printf '%s\n' "$line" >"$fx/findings_oracle_history.txt"
+	echo "  findings_oracle_history.txt"
 }
 
 # field_race.c's reports, for the tests that name a race's field: paths

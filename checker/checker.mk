@@ -10,8 +10,10 @@ CHECKER_LIB_SRCS := checker/alloc.c checker/finding.c $(sort $(wildcard checker/
 CHECKER_TEST_SRCS := $(sort $(wildcard tests/checker/*.c))
 # The matrix generator, rrl-matrix (its own program).
 CHECKER_MATRIX_SRCS := checker/matrix.c checker/matrix_main.c
-CHECKER_MAIN_SRCS := $(filter-out $(CHECKER_LIB_SRCS) $(CHECKER_MATRIX_SRCS),\
-	$(sort $(wildcard checker/*.c)))
+# The sandbox a submission's builds and runs happen in, rrl-sandbox.
+CHECKER_SANDBOX_SRCS := checker/sandbox.c checker/sandbox_cgroup.c checker/sandbox_main.c
+CHECKER_MAIN_SRCS := $(filter-out $(CHECKER_LIB_SRCS) $(CHECKER_MATRIX_SRCS) \
+	$(CHECKER_SANDBOX_SRCS),$(sort $(wildcard checker/*.c)))
 # Grading, exercise metadata and the three outputs (part of CHECKER_MAIN_SRCS;
 # also linked into the unit tests, which test them without the driver).
 CHECKER_REPORT_SRCS := checker/grade.c checker/exercise.c checker/hunt.c checker/report_json.c \
@@ -34,6 +36,23 @@ build/checker/rrl-check: $(patsubst %.c,build/checker/obj/%.o,$(CHECKER_LIB_SRCS
 		$(CHECKER_MAIN_SRCS))
 	@$(if $(Q),echo "  LD [checker] $@")
 	$(Q)gcc $^ $(CHECKER_LIBS) -o $@
+
+build/checker/rrl-sandbox: $(patsubst %.c,build/checker/obj/%.o,$(CHECKER_SANDBOX_SRCS) \
+		checker/alloc.c)
+	@$(if $(Q),echo "  LD [checker] $@")
+	$(Q)gcc $^ $(CHECKER_LIBS) -o $@
+
+# The sandbox's tests: a program that misbehaves on purpose, and the
+# tests that run it under rrl-sandbox.
+build/checker/hostile: tests/sandbox/hostile.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC [checker] $@")
+	$(Q)gcc $(CSTD) $(WARN) -O1 $< -o $@
+
+build/checker/test-sandbox: tests/sandbox/test_sandbox.c | deps-check
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC [checker] $@")
+	$(Q)gcc $(CHECKER_CFLAGS) $< $(CHECKER_LIBS) $(UNIT_LIBS) -o $@
 
 build/checker/rrl-matrix: $(patsubst %.c,build/checker/obj/%.o,$(CHECKER_MATRIX_SRCS) \
 		checker/alloc.c checker/finding.c)
@@ -58,9 +77,9 @@ build/checker/test-driver: $(patsubst %.c,build/checker/obj/%.o,$(CHECKER_DRIVER
 
 include tests/programs/programs.mk
 
-.PHONY: checker checker-unit check check-programs
+.PHONY: checker checker-unit check check-programs test-sandbox
 
-checker: build/checker/rrl-check ## Build the checker, build/checker/rrl-check
+checker: build/checker/rrl-check build/checker/rrl-sandbox ## Build the checker, build/checker/rrl-check, and its sandbox, rrl-sandbox
 
 # The race-naming tests read the types of a fixture program's binary, built
 # here from the source its recorded reports were made from.
@@ -85,6 +104,9 @@ ifeq ($(EX),)
 else
 	@scripts/exercise.sh check '$(EX)' $(CHECK_OUTPUTS)
 endif
+
+test-sandbox: build/checker/rrl-sandbox build/checker/hostile build/checker/test-sandbox ## The sandbox contains a loop, a fork bomb, a flood, a write outside, a connect, a huge allocation (as root)
+	build/checker/test-sandbox
 
 check-programs: build/checker/rrl-check build/checker/test-driver programs ## rrl-check end to end: the small programs, the command line, changed copies of raft/
 	build/checker/test-driver

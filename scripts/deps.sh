@@ -18,6 +18,7 @@ packages=(
 	jq patch git
 	universal-ctags  # the function each bug line is in (scripts/exercise.sh)
 	python3-jsonschema python3-rfc3987  # the SARIF report is tested against its schema
+	bubblewrap  # rrl-sandbox: a submission's builds and runs
 )
 
 # The slides (slides/, make slides) need Node.js for Marp and Chromium for

@@ -265,8 +265,12 @@ static void test_command_that_cannot_start(void)
 int main(int argc, char **argv)
 {
 	if (geteuid() != 0) {
-		fprintf(stderr, "test-sandbox: run as root (the caps need a cgroup)\n");
-		return 2;
+		/* A developer's make test goes on; CI, which runs as root, may not
+		 * skip. */
+		const char *ci = getenv("CI");
+		fprintf(stderr, "test-sandbox: %s: the tests need root (the caps need a cgroup)\n",
+			ci && strcmp(ci, "true") == 0 ? "failed" : "skipped");
+		return ci && strcmp(ci, "true") == 0 ? 2 : 0;
 	}
 	if (mkdtemp(work) == NULL) {
 		perror("test-sandbox: mkdtemp");

@@ -19,12 +19,14 @@ CHECKER_MAIN_SRCS := $(filter-out $(CHECKER_LIB_SRCS) $(CHECKER_MATRIX_SRCS) \
 CHECKER_REPORT_SRCS := checker/grade.c checker/exercise.c checker/hunt.c checker/report_json.c \
 	checker/report_junit.c checker/report_sarif.c checker/report_table.c checker/report_student.c \
 	checker/finding_line.c checker/clean_text.c
+# What a submission may call and define (also linked into the unit tests).
+CHECKER_POLICY_SRCS := checker/policy.c checker/elf_symbols.c
 # The driver's own tests: they run rrl-check as a user would.
 CHECKER_DRIVER_TEST_SRCS := $(sort $(wildcard tests/checker/driver/*.c))
 
 CHECKER_CFLAGS := $(CSTD) $(WARN) -O2 -g -Ichecker \
-	$(shell pkg-config --cflags libxml-2.0 jansson libdw 2>/dev/null)
-CHECKER_LIBS := $(shell pkg-config --libs libxml-2.0 jansson libdw 2>/dev/null)
+	$(shell pkg-config --cflags libxml-2.0 jansson libdw libelf 2>/dev/null)
+CHECKER_LIBS := $(shell pkg-config --libs libxml-2.0 jansson libdw libelf 2>/dev/null)
 CHECKER_HEADERS := $(wildcard checker/*.h tests/checker/*.h tests/checker/driver/*.h)
 
 build/checker/obj/%.o: %.c $(CHECKER_HEADERS) | deps-check
@@ -66,7 +68,8 @@ CHECKER_COLLECT_SRCS := checker/collect.c checker/files.c checker/run.c checker/
 
 # The CUnit tests of tests/checker/ (parsers, grading, outputs, collecting).
 build/checker/unit-tests: $(patsubst %.c,build/checker/obj/%.o,$(CHECKER_LIB_SRCS) \
-		$(CHECKER_REPORT_SRCS) $(CHECKER_COLLECT_SRCS) checker/matrix.c $(CHECKER_TEST_SRCS))
+		$(CHECKER_REPORT_SRCS) $(CHECKER_COLLECT_SRCS) $(CHECKER_POLICY_SRCS) checker/matrix.c \
+		$(CHECKER_TEST_SRCS))
 	@$(if $(Q),echo "  LD [checker] $@")
 	$(Q)gcc $^ $(CHECKER_LIBS) $(UNIT_LIBS) -lm -o $@
 

@@ -20,5 +20,6 @@ void add_matrix_suite(void);
 void add_race_names_suite(void);
 void add_run_suite(void);
 void add_sarif_suite(void);
+void add_policy_suite(void);
 
 #endif

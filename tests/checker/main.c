@@ -28,6 +28,7 @@ int main(void)
 	add_race_names_suite();
 	add_run_suite();
 	add_sarif_suite();
+	add_policy_suite();
 
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();

@@ -13,7 +13,9 @@
 #include "alloc.h"
 #include "build.h"
 #include "files.h"
+#include "policy.h"
 #include "run.h"
+#include "sandboxed.h"
 
 #define BUILD_TIMEOUT_S 900
 #define BUILD_ESTIMATE_S 10
@@ -115,16 +117,43 @@ static char *compiler_message(const char *log_path, int exit_code)
 
 typedef struct build_ctx {
 	ck_target *target; /* NULL for the trusted build */
+	const ck_options *target_options;
 	bool trusted_failed;
 } build_ctx;
+
+/* A sandboxed submission that built is read before any of it runs; a
+ * breach of the policy is its build error, so nothing of it runs. */
+static void refuse_if_breaching(ck_target *t, ck_job *j)
+{
+	char *objects = ck_strdup_printf("%s/plain/obj/raft", t->out);
+	char *breaches = ck_policy_check_build(objects);
+	free(objects);
+	if (breaches == NULL)
+		return;
+	t->result->build_error = ck_strdup_printf(
+	    "refused before it ran: it breaks the submission policy (checker/README.md, \"What a "
+	    "submission may call\"):\n%s",
+	    breaches);
+	free(breaches);
+	snprintf(j->outcome, sizeof j->outcome, "REFUSED");
+}
 
 static void build_done(ck_job *j, void *arg)
 {
 	build_ctx *all = arg;
 	build_ctx *c = j->ctx;
 	int code = ck_job_exit_code(j);
-	if (code == 0 && !j->timed_out) {
+	char *limit = ck_sandbox_outcome(j);
+	if (code == 0 && !j->timed_out && limit == NULL) {
 		snprintf(j->outcome, sizeof j->outcome, "built");
+		if (c->target != NULL && ck_sandboxed(c->target_options, c->target))
+			refuse_if_breaching(c->target, j);
+		return;
+	}
+	if (limit != NULL && c->target != NULL) {
+		c->target->result->build_error = ck_strdup_printf("the build was stopped: %s", limit);
+		free(limit);
+		snprintf(j->outcome, sizeof j->outcome, "build FAILED");
 		return;
 	}
 	char *msg = j->timed_out
@@ -182,6 +211,15 @@ int ck_build_targets(ck_target *targets, size_t n, const ck_options *o, ck_progr
 			     ck_strdup_printf("%s/build.log", t->out), per_make > 0 ? per_make : 1);
 		add_goals(jobs[i], t, o);
 		ctx[i].target = t;
+		ctx[i].target_options = o;
+		if (ck_sandboxed(o, t)) {
+			char *status = ck_strdup_printf("%s/sandbox/build.json", t->out);
+			char *dir = ck_strdup_printf("%s/sandbox", t->out);
+			ck_mkdirs(dir);
+			ck_sandbox_wrap(jobs[i], o, t, t->out, status);
+			free(dir);
+			free(status);
+		}
 		jobs[i]->ctx = &ctx[i];
 	}
 	build_ctx all = {0};

@@ -64,6 +64,7 @@ build/checker/rrl-matrix: $(patsubst %.c,build/checker/obj/%.o,$(CHECKER_MATRIX_
 # Reading a finished run's output (collect.c) and what it needs: tested on
 # recorded runs (also part of CHECKER_MAIN_SRCS).
 CHECKER_COLLECT_SRCS := checker/collect.c checker/files.c checker/run.c checker/progress.c \
+	checker/sandboxed.c \
 	checker/race_names.c
 
 # The CUnit tests of tests/checker/ (parsers, grading, outputs, collecting).

@@ -23,6 +23,7 @@
 #include "detect.h"
 #include "files.h"
 #include "parsers.h"
+#include "sandboxed.h"
 
 /* The detectors every run but the static one feeds. */
 static const ck_detector program_detectors[] = {CK_LOCKDEP, CK_INVARIANTS, CK_WATCHDOG};
@@ -354,6 +355,27 @@ static void record_timeout(ck_job *j, ck_run *r)
 	}
 }
 
+/* A sandboxed run stopped at a limit other than time (memory, processes,
+ * output, CPU) did what no correct peer does: a watchdog finding, so it
+ * is never mistaken for clean; without the watchdog, an error. */
+static void record_limit(ck_job *j, ck_run *r, const char *why)
+{
+	ck_target_result *res = r->target->result;
+	char *msg = ck_strdup_printf("%s: %s", j->label, why);
+	if (r->kind != CK_RUN_STATIC && res->det[CK_WATCHDOG].enabled) {
+		ck_findings run;
+		ck_findings_init(&run);
+		ck_findings_push(&run, made_finding(CK_WATCHDOG, "resource-limit", 0, r->seed, msg));
+		absorb(r->target, CK_WATCHDOG, r, &run, j->elapsed_s);
+		return;
+	}
+	ck_detector d = r->kind == CK_RUN_STATIC ? CK_STATIC
+			: r->kind == CK_RUN_TSAN   ? CK_TSAN
+			: r->kind == CK_RUN_HELGRIND ? CK_HELGRIND
+						     : CK_INVARIANTS;
+	set_error(&res->det[d], msg);
+}
+
 /* A seed is detected once; its other lanes cannot change that. */
 static void end_hunt_of_seed(const ck_run *r, const ck_job_list *all)
 {
@@ -400,11 +422,18 @@ void ck_collect_run(ck_job *j, void *arg)
 {
 	ck_run *r = j->ctx;
 	run_reports = 0;
+	char *limit = ck_sandbox_outcome(j); /* first: it may mark j timed out */
 	collect_for(j, r);
+	if (limit != NULL)
+		record_limit(j, r, limit);
 	size_t reports = run_reports;
 	/* The same run, planned for other targets too (share.h). */
-	for (size_t i = 0; i < r->nsharers; i++)
+	for (size_t i = 0; i < r->nsharers; i++) {
 		collect_for(j, r->sharers[i]);
+		if (limit != NULL)
+			record_limit(j, r->sharers[i], limit);
+	}
+	free(limit);
 	if (r->kind == CK_RUN_HUNT && reports > 0)
 		end_hunt_of_seed(r, arg);
 	/* The progress line (-v) says how each run ended. */

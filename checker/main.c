@@ -24,6 +24,7 @@
 #include "race_names.h"
 #include "report.h"
 #include "run.h"
+#include "sandboxed.h"
 #include "share.h"
 #include "target.h"
 #include "tools.h"
@@ -208,10 +209,25 @@ int main(int argc, char **argv)
 	o.json_path = absolute(o.json_path, cwd);
 	o.junit_path = absolute(o.junit_path, cwd);
 	o.sarif_path = absolute(o.sarif_path, cwd);
+	for (size_t i = 0; i < o.nsandbox_hide; i++)
+		o.sandbox_hide[i] = (char *)absolute(o.sandbox_hide[i], cwd);
 	if (chdir(root) != 0) {
 		perror("rrl-check: cannot enter the project root");
 		return 2;
 	}
+	if (o.sandbox && access(CK_SANDBOX, X_OK) != 0) {
+		fprintf(stderr, "rrl-check: --sandbox needs %s; run 'make checker' first\n",
+			CK_SANDBOX);
+		return 2;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (ck_sandboxed(&o, &targets[i]) && !ck_sandbox_can_read(targets[i].path)) {
+			fprintf(stderr,
+				"rrl-check: --sandbox: the sandbox's user cannot read %s; "
+				"run 'chmod -R a+rX %s'\n",
+				targets[i].path, targets[i].path);
+			return 2;
+		}
 	ck_run_init();
 	ck_progress progress;
 	bool tty = isatty(STDERR_FILENO);

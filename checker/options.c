@@ -61,6 +61,10 @@ static void usage(FILE *out)
 		"                        project root is the reference, a tree with exercise.json\n"
 		"                        is buggy, anything else a submission)\n"
 		"      --program FILE    check a small pthread program from tests/programs/\n"
+		"      --sandbox         build and run each submission in rrl-sandbox, after checking\n"
+		"                        what its code calls (checker/README.md, \"The sandbox\")\n"
+		"      --sandbox-hide DIR  a directory a sandboxed submission may not read (the\n"
+		"                        other submissions); may be repeated\n"
 		"      --student         the student's report: each detector clean or the problems\n"
 		"                        it found, with no rule, bug line or expected result\n"
 		"      --json FILE       write the results as JSON ('-' for stdout)\n"
@@ -202,6 +206,8 @@ enum {
 	OPT_JSON,
 	OPT_JUNIT,
 	OPT_SARIF,
+	OPT_SANDBOX,
+	OPT_SANDBOX_HIDE,
 	OPT_NO_COLOR,
 	OPT_HELGRIND_SEEDS,
 	OPT_STUDENT
@@ -226,6 +232,8 @@ static const struct option long_options[] = {
     {"json", required_argument, NULL, OPT_JSON},
     {"junit", required_argument, NULL, OPT_JUNIT},
     {"sarif", required_argument, NULL, OPT_SARIF},
+    {"sandbox", no_argument, NULL, OPT_SANDBOX},
+    {"sandbox-hide", required_argument, NULL, OPT_SANDBOX_HIDE},
     {"no-color", no_argument, NULL, OPT_NO_COLOR},
     {"no-colour", no_argument, NULL, OPT_NO_COLOR},
     {"quiet", no_argument, NULL, 'q'},
@@ -311,6 +319,12 @@ static void apply(int c, const char *arg, ck_options *o)
 		break;
 	case OPT_SARIF:
 		o->sarif_path = arg;
+		break;
+	case OPT_SANDBOX:
+		o->sandbox = true;
+		break;
+	case OPT_SANDBOX_HIDE:
+		push(&o->sandbox_hide, &o->nsandbox_hide, (char *)arg);
 		break;
 	case OPT_NO_COLOR:
 		o->colour = false;

@@ -39,6 +39,9 @@ typedef struct ck_options {
 	const char *sarif_path;
 	int variant; /* a ck_variant, or -1: decide per target */
 	bool student; /* the student's report: nothing that gives the answer away */
+	bool sandbox; /* a submission's builds and runs in rrl-sandbox (sandboxed.h) */
+	char **sandbox_hide; /* directories a sandboxed job may not read */
+	size_t nsandbox_hide;
 	bool colour;
 	bool quiet;
 	bool verbose;

@@ -11,6 +11,7 @@
 #include "detect.h"
 #include "files.h"
 #include "hunt.h"
+#include "sandboxed.h"
 
 /* Rough real seconds per scenario, natively; only for ordering the runs
  * and the time-left estimate. Helgrind with time stretched 8x measured
@@ -38,8 +39,26 @@ static void add_arg(char **argv, char *arg)
 	argv[i] = arg;
 }
 
+/* A submission's run, in a sandboxed check, goes through rrl-sandbox: it
+ * may write its logs directory only (TSan's and Helgrind's reports), and
+ * the sandbox's status lands beside it, where the run cannot write. */
+static void sandbox_if_wanted(ck_job *j)
+{
+	ck_run *r = j->ctx;
+	if (!ck_sandboxed(r->options, r->target))
+		return;
+	char *dir = ck_strdup_printf("%s/sandbox", r->target->out);
+	ck_mkdirs(dir);
+	const char *base = strrchr(j->stdout_path, '/');
+	char *status = ck_strdup_printf("%s/%s.json", dir, base ? base + 1 : j->stdout_path);
+	ck_sandbox_wrap(j, r->options, r->target, r->logs, status);
+	free(status);
+	free(dir);
+}
+
 static void push_job(ck_job ***jobs, size_t *n, ck_job *j)
 {
+	sandbox_if_wanted(j);
 	*jobs = ck_realloc_array(*jobs, *n + 1, sizeof **jobs);
 	(*jobs)[(*n)++] = j;
 }

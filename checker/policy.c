@@ -214,3 +214,71 @@ done:
 	}
 	return b.text;
 }
+
+/* v grown by the paths pattern matches. */
+static void add_glob(char ***v, size_t *n, const char *pattern)
+{
+	char **found = ck_glob(pattern);
+	for (char **f = found; *f; f++) {
+		*v = ck_realloc_array(*v, *n + 1, sizeof **v);
+		(*v)[(*n)++] = ck_strdup(*f);
+	}
+	ck_free_strv(found);
+}
+
+/* Where the linker finds a library: gcc knows; the path it prints ends
+ * at the file, or is the bare name when it does not know it. */
+static char *library(const char *name)
+{
+	char *cmd = ck_strdup_printf("gcc -print-file-name=%s", name);
+	FILE *p = popen(cmd, "r");
+	free(cmd);
+	char line[4096] = "";
+	if (p == NULL || fgets(line, sizeof line, p) == NULL)
+		line[0] = '\0';
+	if (p != NULL)
+		pclose(p);
+	line[strcspn(line, "\n")] = '\0';
+	return line[0] == '/' ? realpath(line, NULL) : NULL;
+}
+
+static void free_paths(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+char *ck_policy_check_build(const char *objects_dir)
+{
+	ck_policy_input in = {.calls_file = "checker/submission-calls.txt", .objdump = "objdump"};
+	char *mine = ck_strdup_printf("%s/*.o", objects_dir);
+	add_glob(&in.submission, &in.nsubmission, mine);
+	free(mine);
+	add_glob(&in.api, &in.napi, "build/plain/obj/platform/*.o");
+	add_glob(&in.api, &in.napi, "build/plain/obj/platform/rt/*.o");
+	for (size_t i = 0; i < in.napi; i++) {
+		in.trusted = ck_realloc_array(in.trusted, in.ntrusted + 1, sizeof *in.trusted);
+		in.trusted[in.ntrusted++] = ck_strdup(in.api[i]);
+	}
+	add_glob(&in.trusted, &in.ntrusted, "build/plain/obj/harness/*.o");
+	add_glob(&in.trusted, &in.ntrusted, "build/plain/obj/tests/*.o");
+	const char *names[] = {"libc.so.6", "libm.so.6"};
+	for (size_t i = 0; i < 2; i++) {
+		char *path = library(names[i]);
+		if (path == NULL)
+			continue;
+		in.libraries = ck_realloc_array(in.libraries, in.nlibraries + 1, sizeof *in.libraries);
+		in.libraries[in.nlibraries++] = path;
+	}
+	char *verdict = in.nsubmission == 0 || in.napi == 0 || in.nlibraries == 0
+			    ? ck_strdup_printf("the grader found nothing to read: %zu objects in %s, "
+					       "%zu of the project's, %zu libraries",
+					       in.nsubmission, objects_dir, in.napi, in.nlibraries)
+			    : ck_policy_check(&in);
+	free_paths(in.submission, in.nsubmission);
+	free_paths(in.api, in.napi);
+	free_paths(in.trusted, in.ntrusted);
+	free_paths(in.libraries, in.nlibraries);
+	return verdict;
+}

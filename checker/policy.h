@@ -33,4 +33,11 @@ typedef struct ck_policy_input {
  * An input that cannot be read is a breach too (it is said why). */
 char *ck_policy_check(const ck_policy_input *in);
 
+/* The same for a tree the checker built (rrl-check --sandbox), run from
+ * the project root: the submission's objects in objects_dir
+ * (build/check/<name>/plain/obj/raft), the project's from the trusted
+ * build in build/plain/obj, the C library found through gcc, the calls
+ * allowed in checker/submission-calls.txt. */
+char *ck_policy_check_build(const char *objects_dir);
+
 #endif

@@ -311,5 +311,6 @@ void ck_job_free(ck_job *job)
 	free(job->stdout_path);
 	free(job->stderr_path);
 	free(job->label);
+	free(job->sandbox_status);
 	free(job);
 }

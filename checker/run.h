@@ -41,6 +41,7 @@ typedef struct ck_job {
 	int status;	  /* waitpid status */
 	bool timed_out;	  /* killed by the checker */
 	char outcome[80]; /* set by the done() callback: "clean", "2 findings" */
+	char *sandbox_status; /* rrl-sandbox's status file, when it ran in one (sandboxed.h) */
 } ck_job;
 
 /* Called after each job ends, in the checker's only thread. */

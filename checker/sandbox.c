@@ -111,7 +111,7 @@ static void set_limits(const sb_options *o, const sb_cgroup *cg)
 
 static char **bwrap_argv(const sb_options *o, char **command)
 {
-	size_t n = 0, cap = 40 + 3 * o->nhide;
+	size_t n = 0, cap = 40 + 3 * o->nhide + 3 * o->nread;
 	for (char **a = command; *a; a++)
 		cap++;
 	char **v = ck_calloc(cap, sizeof *v);
@@ -123,6 +123,11 @@ static char **bwrap_argv(const sb_options *o, char **command)
 	for (size_t i = 0; i < o->nhide; i++) {
 		v[n++] = "--tmpfs";
 		v[n++] = (char *)o->hide[i];
+	}
+	for (size_t i = 0; i < o->nread; i++) {
+		v[n++] = "--ro-bind";
+		v[n++] = (char *)o->read[i];
+		v[n++] = (char *)o->read[i];
 	}
 	if (o->write_dir != NULL) {
 		v[n++] = "--bind";

@@ -23,6 +23,9 @@ typedef struct sb_options {
 	const char *write_dir;	  /* the one directory it may write; NULL: none */
 	const char **hide;	  /* directories it may not even read (empty in the sandbox) */
 	size_t nhide;
+	const char **read;	  /* directories it may read even where they are hidden
+				   * (under /tmp, or under a hidden one) */
+	size_t nread;
 	double wall_s;		  /* killed after this long (0: no limit) */
 	long cpu_s;		  /* RLIMIT_CPU, per process (0: none) */
 	long memory_mb;		  /* memory cgroup cap (0: none) */

@@ -25,6 +25,7 @@ static void usage(FILE *to)
 		"\n"
 		"  -w, --write DIR      the one directory COMMAND may write\n"
 		"      --hide DIR       make DIR empty inside the sandbox (may be repeated)\n"
+		"  -r, --read DIR       let it read DIR even under /tmp or a hidden directory\n"
 		"  -t, --time S         kill everything after S seconds of wall-clock time\n"
 		"      --cpu S          CPU seconds per process (RLIMIT_CPU)\n"
 		"  -m, --memory MB      memory cap, with a cgroup (never an address-space limit:\n"
@@ -83,6 +84,7 @@ int main(int argc, char **argv)
 {
 	static const struct option longs[] = {
 	    {"write", required_argument, NULL, 'w'},  {"hide", required_argument, NULL, 'H'},
+	    {"read", required_argument, NULL, 'r'},
 	    {"time", required_argument, NULL, 't'},   {"cpu", required_argument, NULL, 'C'},
 	    {"memory", required_argument, NULL, 'm'}, {"procs", required_argument, NULL, 'P'},
 	    {"file-size", required_argument, NULL, 'F'},
@@ -94,7 +96,7 @@ int main(int argc, char **argv)
 	sb_options o = {.wall_s = 600, .procs = 4096, .file_mb = 256, .open_files = 1024};
 	const char *status_path = NULL;
 	int c;
-	while ((c = getopt_long(argc, argv, "+w:t:m:u:s:h", longs, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+w:r:t:m:u:s:h", longs, NULL)) != -1) {
 		switch (c) {
 		case 'w':
 			o.write_dir = existing_dir("--write", optarg);
@@ -102,6 +104,10 @@ int main(int argc, char **argv)
 		case 'H':
 			o.hide = ck_realloc_array(o.hide, o.nhide + 1, sizeof *o.hide);
 			o.hide[o.nhide++] = existing_dir("--hide", optarg);
+			break;
+		case 'r':
+			o.read = ck_realloc_array(o.read, o.nread + 1, sizeof *o.read);
+			o.read[o.nread++] = existing_dir("--read", optarg);
 			break;
 		case 't':
 			o.wall_s = (double)number("--time", optarg);
@@ -161,6 +167,9 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < o.nhide; i++)
 		free((char *)o.hide[i]);
 	free(o.hide);
+	for (size_t i = 0; i < o.nread; i++)
+		free((char *)o.read[i]);
+	free(o.read);
 	free((char *)o.write_dir);
 	return status;
 }

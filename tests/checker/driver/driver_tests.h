@@ -36,5 +36,6 @@ void add_trees_suite(void);
 void add_student_suite(void);
 void add_check_all_suite(void);
 void add_share_suite(void);
+void add_sandboxed_suite(void);
 
 #endif

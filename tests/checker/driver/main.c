@@ -21,6 +21,7 @@ int main(int argc, char **argv)
 	add_share_suite();
 	add_programs_suite();
 	add_student_suite();
+	add_sandboxed_suite();
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	if (argc > 1) {
 		CU_pSuite only = CU_get_suite(argv[1]);

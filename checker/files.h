@@ -23,5 +23,8 @@ bool ck_is_dir(const char *path);
  * message naming `what`, if another rrl-check holds it. Returns the lock's
  * file descriptor (close it to unlock), or -1 (errno set). */
 int ck_lock_dir(const char *dir, const char *what);
+/* Run argv (argv[0] looked up in PATH; no shell) and return what it
+ * printed on stdout, or NULL if it could not run or exited non-zero. */
+char *ck_command_output(char *const argv[]);
 
 #endif

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "alloc.h"
@@ -133,39 +132,26 @@ static void check_calls(const char *src, ck_elf_symbols *mine, ck_names *own,
  * submission reaches the kernel only through the functions it may call. */
 static const char *system_call_in(const char *objdump, const char *object)
 {
-	int pipefd[2];
-	if (pipe(pipefd) != 0)
-		return "the grader could not look (pipe)";
-	pid_t pid = fork();
-	if (pid == 0) {
-		dup2(pipefd[1], STDOUT_FILENO);
-		close(pipefd[0]);
-		close(pipefd[1]);
-		execlp(objdump, objdump, "-d", "--no-show-raw-insn", object, (char *)NULL);
-		_exit(127);
-	}
-	close(pipefd[1]);
-	FILE *f = fdopen(pipefd[0], "r");
+	char *argv[] = {(char *)objdump, "-d", "--no-show-raw-insn", (char *)object, NULL};
+	char *listing = ck_command_output(argv);
+	if (listing == NULL)
+		return "the grader could not look (objdump failed)";
 	const char *found = NULL;
-	char line[1024];
-	while (f != NULL && fgets(line, sizeof line, f) != NULL) {
+	for (char *line = strtok(listing, "\n"); line && !found; line = strtok(NULL, "\n")) {
 		/* "  1a:\tsyscall" : the mnemonic follows the address's tab. */
 		char *tab = strstr(line, ":\t");
-		if (tab == NULL || found != NULL)
+		if (tab == NULL)
 			continue;
 		char mnemonic[32] = "", operand[32] = "";
 		sscanf(tab + 2, "%31s %31s", mnemonic, operand);
-		if (strcmp(mnemonic, "syscall") == 0 || strcmp(mnemonic, "sysenter") == 0)
-			found = strcmp(mnemonic, "syscall") == 0 ? "syscall" : "sysenter";
+		if (strcmp(mnemonic, "syscall") == 0)
+			found = "syscall";
+		else if (strcmp(mnemonic, "sysenter") == 0)
+			found = "sysenter";
 		else if (strcmp(mnemonic, "int") == 0 && strcmp(operand, "$0x80") == 0)
 			found = "int $0x80";
 	}
-	if (f != NULL)
-		fclose(f);
-	int status = 0;
-	waitpid(pid, &status, 0);
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		return "the grader could not look (objdump failed)";
+	free(listing);
 	return found;
 }
 
@@ -230,16 +216,17 @@ static void add_glob(char ***v, size_t *n, const char *pattern)
  * at the file, or is the bare name when it does not know it. */
 static char *library(const char *name)
 {
-	char *cmd = ck_strdup_printf("gcc -print-file-name=%s", name);
-	FILE *p = popen(cmd, "r");
-	free(cmd);
-	char line[4096] = "";
-	if (p == NULL || fgets(line, sizeof line, p) == NULL)
-		line[0] = '\0';
-	if (p != NULL)
-		pclose(p);
-	line[strcspn(line, "\n")] = '\0';
-	return line[0] == '/' ? realpath(line, NULL) : NULL;
+	char *flag = ck_strdup_printf("-print-file-name=%s", name);
+	char *argv[] = {"gcc", flag, NULL};
+	char *out = ck_command_output(argv);
+	free(flag);
+	char *path = NULL;
+	if (out != NULL) {
+		out[strcspn(out, "\n")] = '\0';
+		path = out[0] == '/' ? realpath(out, NULL) : NULL;
+	}
+	free(out);
+	return path;
 }
 
 static void free_paths(char **v, size_t n)

@@ -2,7 +2,8 @@
  * The test runner: runs the scenario tests the way `go test` does.
  *
  *   raft-tests [-run REGEX] [-seed N] [-count N] [-v] [-scale X]
- *              [-noise P] [-failfast] [-parallel N] [-list] [-h]
+ *              [-noise P] [-failfast] [-parallel N] [-results-fd N]
+ *              [-findings-fd N] [-list] [-h]
  *
  * Every test runs in a child process of its own, so that a test that
  * crashes, hangs or races cannot disturb the next one, and so that its exit
@@ -19,11 +20,25 @@
  * a thread or touches the runtime. It also gives each test a hard time
  * limit, for a hang the watchdog cannot stop.
  *
+ * A test passes only if its process says so: it exits 0 after writing
+ * "done" on a pipe of its own once the test function has returned and
+ * every thread has stopped, so a test that ends the process early with
+ * status 0 fails.
+ *
+ * For a checker that cannot trust the code under test (rrl-check
+ * --sandbox), -results-fd N gives the verdicts a channel of their own: one
+ * JSON line per test on descriptor N, which each test process closes
+ * before the test starts, and -findings-fd N sends the finding lines to
+ * descriptor N instead of stderr. What a test prints cannot pass for
+ * either.
+ *
  * With -parallel N, up to N tests run at once. The tests mostly wait on
  * their timers, so two of them share a CPU well; each one's output goes to
  * a file of its own and is printed, whole, when the test ends.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
 #include <limits.h>
 #include <regex.h>
 #include <signal.h>
@@ -74,6 +89,8 @@ typedef struct options {
 	double noise;
 	bool failfast;
 	long parallel; /* tests at a time */
+	int results_fd;	 /* -results-fd: the verdicts as JSON lines; -1: none */
+	int findings_fd; /* -findings-fd: where finding lines go; 0: stderr */
 	bool list;
 } options;
 
@@ -99,6 +116,9 @@ static void usage(FILE *out)
 		"  -failfast    stop after the first test that fails\n"
 		"  -parallel N  run up to N tests at a time, each printing its output when\n"
 		"               it ends (default 1: one at a time, output as it comes)\n"
+		"  -results-fd N  also write each test's verdict, as a JSON line, to descriptor\n"
+		"               N (open when the runner starts; tests cannot write to it)\n"
+		"  -findings-fd N  write finding lines to descriptor N instead of stderr\n"
 		"  -list        print the names of the matching tests and exit\n"
 		"  -h           print this help\n"
 		"\n"
@@ -156,7 +176,7 @@ static uint64_t seed_from_clock(void)
 /* Read the flags. Accepts -flag value, -flag=value and --flag. */
 static void parse_args(int argc, char **argv, options *o)
 {
-	*o = (options){.count = 1, .parallel = 1, .scale = DEFAULT_SCALE};
+	*o = (options){.count = 1, .parallel = 1, .scale = DEFAULT_SCALE, .results_fd = -1};
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i];
 		if (arg[0] != '-' || arg[1] == '\0')
@@ -169,7 +189,8 @@ static void parse_args(int argc, char **argv, options *o)
 #define IS(flag) (name_len == strlen(flag) && strncmp(name, flag, name_len) == 0)
 		bool boolean = IS("v") || IS("failfast") || IS("list") || IS("h") || IS("help");
 		bool with_value = IS("run") || IS("seed") || IS("count") || IS("scale") ||
-				  IS("noise") || IS("parallel");
+				  IS("noise") || IS("parallel") || IS("results-fd") ||
+				  IS("findings-fd");
 		if (!boolean && !with_value)
 			bad_flags("unknown flag -%.*s", (int)name_len, name);
 		if (boolean) {
@@ -208,6 +229,12 @@ static void parse_args(int argc, char **argv, options *o)
 			if (parallel < 1 || parallel > 64)
 				bad_flags("invalid value \"%s\" for -parallel: want 1 to 64", value);
 			o->parallel = (long)parallel;
+		} else if (IS("results-fd") || IS("findings-fd")) {
+			uint64_t fd = parse_uint(IS("results-fd") ? "results-fd" : "findings-fd", value);
+			if (fd < 3 || fd > INT_MAX || fcntl((int)fd, F_GETFD) < 0)
+				bad_flags("-%.*s %s: want an open descriptor, 3 or above",
+					  (int)name_len, name, value);
+			*(IS("results-fd") ? &o->results_fd : &o->findings_fd) = (int)fd;
 		}
 #undef IS
 	}
@@ -260,12 +287,18 @@ static int64_t run_start_ns;
 /* In the child: run one test and end the process with its verdict. A
  * failing check never returns here; it exits with status 1 itself. */
 static void __attribute__((noreturn)) run_in_child(const test_case *tc, const options *o,
-						   uint64_t seed)
+						   uint64_t seed, int done_fd)
 {
 	/* Die with the parent, so an interrupted run leaves no test behind. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	rt_options ro = {
-	    .seed = seed, .noise = o->noise, .time_scale = o->scale, .run_start_ns = run_start_ns};
+	/* The verdicts are the parent's to write, never the test's. */
+	if (o->results_fd >= 0)
+		close(o->results_fd);
+	rt_options ro = {.seed = seed,
+			 .noise = o->noise,
+			 .time_scale = o->scale,
+			 .run_start_ns = run_start_ns,
+			 .findings_fd = o->findings_fd};
 	rt_init(&ro);
 	watchdog_start(tc->name, budget_of(tc));
 	tc->run();
@@ -274,6 +307,9 @@ static void __attribute__((noreturn)) run_in_child(const test_case *tc, const op
 	cfg_wait_for_threads();
 	watchdog_stop();
 	fflush(stdout);
+	/* The test ran to its end: only now may the exit status say so. */
+	ssize_t ignored = write(done_fd, "done", 4);
+	(void)ignored;
 	/* exit, not _exit: ThreadSanitizer turns the status into 66 if it
 	 * reported anything. */
 	exit(0);
@@ -285,8 +321,9 @@ typedef struct verdict {
 	char why[160];
 } verdict;
 
-/* Translate the child's wait status into a verdict. */
-static verdict judge(int status, bool killed, double limit_s)
+/* Translate the child's wait status into a verdict. finished: the child
+ * wrote "done" after the test had run to its end. */
+static verdict judge(int status, bool killed, bool finished, double limit_s)
 {
 	verdict v = {.passed = false};
 	if (killed) {
@@ -298,8 +335,11 @@ static verdict judge(int status, bool killed, double limit_s)
 			 strsignal(WTERMSIG(status)), WTERMSIG(status));
 	} else {
 		int code = WEXITSTATUS(status);
-		v.passed = code == 0;
-		if (code == 1)
+		v.passed = code == 0 && finished;
+		if (code == 0 && !finished)
+			snprintf(v.why, sizeof(v.why),
+				 "ended the process with status 0 before the test had run to its end");
+		else if (code == 1)
 			snprintf(v.why, sizeof(v.why), "a check failed (exit status 1)");
 		else if (code == WATCHDOG_EXIT_CODE)
 			snprintf(v.why, sizeof(v.why),
@@ -326,6 +366,7 @@ typedef struct running_test {
 	double started_s;
 	double limit_s; /* the hard limit, in real seconds */
 	FILE *out;	/* its output, when tests run side by side; else NULL */
+	int done_fd;	/* where the child says "done" (read end, non-blocking) */
 } running_test;
 
 /* Start one test in a child process. With capture, its stdout and stderr
@@ -340,6 +381,11 @@ static void start_test(running_test *r, const test_case *tc, const options *o, u
 		perror("tmpfile");
 		exit(1);
 	}
+	int done[2];
+	if (pipe2(done, O_CLOEXEC) != 0) {
+		perror("pipe");
+		exit(1);
+	}
 	fflush(stdout);
 	fflush(stderr);
 	r->started_s = now_s();
@@ -349,12 +395,25 @@ static void start_test(running_test *r, const test_case *tc, const options *o, u
 		exit(1);
 	}
 	if (r->pid == 0) {
+		close(done[0]);
 		if (capture) {
 			dup2(fileno(r->out), STDOUT_FILENO);
 			dup2(fileno(r->out), STDERR_FILENO);
 		}
-		run_in_child(tc, o, seed);
+		run_in_child(tc, o, seed, done[1]);
 	}
+	close(done[1]);
+	fcntl(done[0], F_SETFL, O_NONBLOCK);
+	r->done_fd = done[0];
+}
+
+/* Did the test's process say "done" before it ended? */
+static bool said_done(running_test *r)
+{
+	char word[8] = "";
+	ssize_t n = read(r->done_fd, word, sizeof word - 1);
+	close(r->done_fd);
+	return n == 4 && memcmp(word, "done", 4) == 0;
 }
 
 /* Wait until one of the n running tests ends, or passes its hard limit
@@ -378,7 +437,7 @@ static int wait_for_one(running_test *running, int n, verdict *v, double *secs)
 			}
 			if (got == r->pid || over) {
 				*secs = now_s() - r->started_s;
-				*v = judge(status, over, r->limit_s);
+				*v = judge(status, over, said_done(r), r->limit_s);
 				return i;
 			}
 		}
@@ -405,12 +464,32 @@ typedef struct tally {
 	char failed_names[512];
 } tally;
 
+/* One JSON line on the results descriptor (one write, so lines never
+ * mix). */
+static void write_result_line(int fd, json_t *line)
+{
+	char *text = json_dumps(line, JSON_COMPACT);
+	json_decref(line);
+	if (text == NULL)
+		return;
+	size_t n = strlen(text);
+	text[n] = '\n'; /* json_dumps's terminator becomes the newline */
+	ssize_t ignored = write(fd, text, n + 1);
+	(void)ignored;
+	free(text);
+}
+
 /* A test has ended: its output, if captured, and its verdict. */
 static void report(const running_test *r, const verdict *v, double secs, const options *o,
 		   tally *t)
 {
 	if (r->out != NULL)
 		print_captured(r->out);
+	if (o->results_fd >= 0)
+		write_result_line(o->results_fd,
+				  json_pack("{s:s, s:I, s:b, s:f, s:s?}", "test", r->tc->name, "seed",
+					    (json_int_t)r->seed, "passed", v->passed, "seconds", secs,
+					    "why", v->passed ? NULL : v->why));
 	if (v->passed) {
 		t->passed++;
 		if (o->verbose)
@@ -520,6 +599,9 @@ int main(int argc, char **argv)
 	}
 
 	double total = now_s() - t0;
+	if (o.results_fd >= 0)
+		write_result_line(o.results_fd, json_pack("{s:b, s:i, s:i}", "done", 1, "passed",
+							  t.passed, "failed", t.failed));
 	free_options(&o);
 	if (t.failed == 0) {
 		printf("PASS\n");

@@ -154,7 +154,7 @@ static void emit(const rt_finding_info *info, const char *details, const char *f
 	if (line) {
 		snprintf(line, len, "%s%s\n", RT_FINDING_PREFIX, text);
 		fflush(stderr);
-		ssize_t ignored = write(STDERR_FILENO, line, len - 1);
+		ssize_t ignored = write(rt_global_findings_fd, line, len - 1);
 		(void)ignored;
 		free(line);
 	}

@@ -5,6 +5,7 @@
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "rt_internal.h"
 #include "track.h"
@@ -13,6 +14,7 @@ uint64_t rt_global_seed;
 double rt_global_noise;
 double rt_global_scale = 1.0;
 int64_t rt_global_run_start_ns;
+int rt_global_findings_fd = STDERR_FILENO;
 
 void rt_clock_start(void);
 void rt_crash_report_install(void);
@@ -33,6 +35,7 @@ void rt_init(const rt_options *opts)
 	rt_global_scale = opts->time_scale;
 	rt_clock_start();
 	rt_global_run_start_ns = opts->run_start_ns > 0 ? opts->run_start_ns : rt_real_ns();
+	rt_global_findings_fd = opts->findings_fd > 0 ? opts->findings_fd : STDERR_FILENO;
 	/* jansson seeds its hash function on first use, from whichever thread
 	 * reports a finding first, with atomics Helgrind cannot see; two
 	 * threads reporting would look like a race. Seed it here, before any

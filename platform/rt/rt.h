@@ -51,6 +51,10 @@ typedef struct rt_options {
 	 * test processes passes its own start); 0: at rt_init. Findings say
 	 * how long after it they were made, in real seconds (wall_s). */
 	int64_t run_start_ns;
+	/* Where finding lines go (docs/findings.md); 0: stderr. The checker
+	 * gives a sandboxed submission's runs a descriptor of their own, so
+	 * that nothing the code under test prints can pass for a finding. */
+	int findings_fd;
 } rt_options;
 
 /* Call once, before any other rt_ function, from the main thread. */

@@ -130,5 +130,6 @@ extern uint64_t rt_global_seed;
 extern double rt_global_noise;
 extern double rt_global_scale;
 extern int64_t rt_global_run_start_ns;
+extern int rt_global_findings_fd; /* rt_options.findings_fd, or stderr */
 
 #endif

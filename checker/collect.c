@@ -13,6 +13,7 @@
  * as soon as the soonest did.
  */
 #include <fcntl.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -227,11 +228,45 @@ static bool has_kind(const ck_findings *run, ck_detector d, const char *kind)
  *   - a test that failed because TSan reported is TSan's: its reports are
  *     in TSan's own files.
  */
+/* What the runner said about one failed test, as a finding when nothing
+ * else in the run says it (see above). */
+typedef struct failure_context {
+	bool had_invariants, had_watchdog, had_crash;
+} failure_context;
+
+static void finding_from_failure(const failure_context *c, const char *test, int test_len,
+				 const char *why, int why_len, uint64_t seed, ck_findings *run)
+{
+	char *msg = ck_strdup_printf("%.*s: %.*s (seed %llu)", test_len, test, why_len, why,
+				     (unsigned long long)seed);
+	ck_finding f;
+	if ((ck_starts_with(why, "crashed:") && !c->had_crash) || ck_starts_with(why, "exited with"))
+		f = made_finding(CK_INVARIANTS, "crash", 0, seed, msg);
+	else if (ck_starts_with(why, "ended the process"))
+		f = made_finding(CK_INVARIANTS, "ended-early", 0, seed, msg);
+	else if (ck_starts_with(why, "hang:"))
+		f = made_finding(CK_WATCHDOG, "timeout", 4, seed, msg);
+	else if (ck_starts_with(why, "a check failed") && !c->had_invariants)
+		f = made_finding(CK_INVARIANTS, "check-failed", 0, seed, msg);
+	else if (ck_starts_with(why, "the watchdog stopped it") && !c->had_watchdog)
+		f = made_finding(CK_WATCHDOG, "stopped", 4, seed, msg);
+	else {
+		free(msg);
+		return;
+	}
+	ck_findings_push(run, f);
+}
+
+static failure_context context_of(const ck_findings *run)
+{
+	return (failure_context){.had_invariants = has_detector(run, CK_INVARIANTS),
+				 .had_watchdog = has_detector(run, CK_WATCHDOG),
+				 .had_crash = has_kind(run, CK_INVARIANTS, "crash")};
+}
+
 static void findings_from_fail_lines(const char *out, uint64_t seed, ck_findings *run)
 {
-	bool had_invariants = has_detector(run, CK_INVARIANTS);
-	bool had_watchdog = has_detector(run, CK_WATCHDOG);
-	bool had_crash = has_kind(run, CK_INVARIANTS, "crash");
+	failure_context c = context_of(run);
 	for (const char *line = out; line && *line; line += strcspn(line, "\n") + 1) {
 		if (strncmp(line, "--- FAIL: ", 10) != 0)
 			continue;
@@ -241,24 +276,46 @@ static void findings_from_fail_lines(const char *out, uint64_t seed, ck_findings
 		if (*why == '\0')
 			break;
 		why += 1 + strspn(why + 1, " ");
-		int why_len = (int)strcspn(why, "\n");
-		char *msg = ck_strdup_printf("%.*s: %.*s (seed %llu)", test_len, test, why_len, why,
-					     (unsigned long long)seed);
-		ck_finding f;
-		if ((ck_starts_with(why, "crashed:") && !had_crash) || ck_starts_with(why, "exited with"))
-			f = made_finding(CK_INVARIANTS, "crash", 0, seed, msg);
-		else if (ck_starts_with(why, "hang:"))
-			f = made_finding(CK_WATCHDOG, "timeout", 4, seed, msg);
-		else if (ck_starts_with(why, "a check failed") && !had_invariants)
-			f = made_finding(CK_INVARIANTS, "check-failed", 0, seed, msg);
-		else if (ck_starts_with(why, "the watchdog stopped it") && !had_watchdog)
-			f = made_finding(CK_WATCHDOG, "stopped", 4, seed, msg);
-		else {
-			free(msg);
-			continue;
-		}
-		ck_findings_push(run, f);
+		finding_from_failure(&c, test, test_len, why, (int)strcspn(why, "\n"), seed, run);
 	}
+}
+
+/* The same from the runner's -results-fd lines (a sandboxed run), with
+ * each scenario's verdict counted in t's scenarios when tally is set. */
+static void findings_from_results(const char *results, uint64_t seed, ck_findings *run,
+				  ck_target_result *t, bool tally)
+{
+	failure_context c = context_of(run);
+	json_t **verdicts = ck_calloc(t->nscenarios + 1, sizeof *verdicts);
+	bool done = false;
+	for (const char *line = results; line && *line; line += strcspn(line, "\n") + 1) {
+		json_t *o = json_loadb(line, strcspn(line, "\n"), 0, NULL);
+		if (o == NULL)
+			continue;
+		const char *test = json_string_value(json_object_get(o, "test"));
+		const char *why = json_string_value(json_object_get(o, "why"));
+		done |= json_is_true(json_object_get(o, "done"));
+		if (test != NULL && why != NULL && !json_is_true(json_object_get(o, "passed")))
+			finding_from_failure(&c, test, (int)strlen(test), why, (int)strlen(why), seed,
+					     run);
+		for (size_t i = 0; test != NULL && i < t->nscenarios; i++)
+			if (strcmp(t->scenarios[i].name, test) == 0 && verdicts[i] == NULL) {
+				verdicts[i] = o;
+				json_incref(o);
+			}
+		json_decref(o);
+	}
+	for (size_t i = 0; tally && i < t->nscenarios; i++) {
+		t->scenarios[i].runs++;
+		t->scenarios[i].passed += json_is_true(json_object_get(verdicts[i], "passed"));
+		json_decref(verdicts[i]);
+	}
+	if (!done)
+		ck_findings_push(run, made_finding(CK_INVARIANTS, "ended-early", 0, seed,
+						   ck_strdup("the runner ended before every test had "
+							     "run (no last line on its results "
+							     "channel)")));
+	free(verdicts);
 }
 
 /* A hunt pauses threads at its split points for up to a second at a
@@ -292,11 +349,19 @@ static void collect_program_findings(ck_job *j, ck_run *r)
 	ck_target *t = r->target;
 	ck_findings all;
 	ck_findings_init(&all);
-	char *err = ck_read_file(j->stderr_path);
+	/* A sandboxed run's findings and verdicts come from its own channels
+	 * (plan.c); what it printed on stdout and stderr is not read. */
+	char *err = ck_read_file(j->findings_path ? j->findings_path : j->stderr_path);
 	if (err != NULL)
 		ck_parse_finding_lines(err, &all);
 	free(err);
-	if (t->program == NULL) {
+	if (t->program == NULL && j->results_path != NULL) {
+		char *results = ck_read_file(j->results_path);
+		findings_from_results(results, r->seed, &all, t->result, r->kind == CK_RUN_PLAIN);
+		free(results);
+		if (r->kind == CK_RUN_HUNT)
+			t->result->hunt_too_slow += drop_too_slow(&all);
+	} else if (t->program == NULL) {
 		char *out = ck_read_file(j->stdout_path);
 		findings_from_fail_lines(out, r->seed, &all);
 		free(out);

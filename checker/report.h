@@ -78,6 +78,14 @@ typedef enum ck_verdict {
 
 const char *ck_verdict_name(ck_verdict v);
 
+/* A scenario a sandboxed check's plain runs were to run, and in how many
+ * of them it passed (the runner's verdicts, from their own channel). */
+typedef struct ck_scenario {
+	char *name;
+	int runs;
+	int passed;
+} ck_scenario;
+
 typedef struct ck_target_result {
 	char *target; /* path or name as the user gave it */
 	char *path;   /* absolute: the tree, or the program's .c file */
@@ -93,6 +101,8 @@ typedef struct ck_target_result {
 	/* Hunt runs that a test's time check ended (a too-slow finding): not
 	 * judged, since the hunt's own pauses take part of that time. */
 	int hunt_too_slow;
+	ck_scenario *scenarios; /* sandboxed checks only; else none */
+	size_t nscenarios;
 } ck_target_result;
 
 typedef struct ck_report {

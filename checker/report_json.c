@@ -190,6 +190,16 @@ static json_t *target_json(const ck_target_result *t, bool student)
 	}
 	if (t->hunt_too_slow > 0)
 		json_object_set_new(o, "hunt_too_slow", json_integer(t->hunt_too_slow));
+	if (t->nscenarios > 0) {
+		json_t *scenarios = json_array();
+		for (size_t i = 0; i < t->nscenarios; i++)
+			json_array_append_new(scenarios,
+					      json_pack("{s:o, s:i, s:i}", "name",
+							string_or_null(t->scenarios[i].name), "runs",
+							t->scenarios[i].runs, "passed",
+							t->scenarios[i].passed));
+		json_object_set_new(o, "scenarios", scenarios);
+	}
 	json_object_set_new(o, "detectors", detectors);
 	return o;
 }

@@ -79,6 +79,20 @@ static void __attribute__((noreturn)) exec_child(const ck_job *j)
 	dup2(in, STDIN_FILENO);
 	dup2(out, STDOUT_FILENO);
 	dup2(err, STDERR_FILENO);
+	/* The runner's own channels (its -results-fd 3 and -findings-fd 4). */
+	const char *channels[] = {j->results_path, j->findings_path};
+	for (int k = 0; k < 2; k++) {
+		if (channels[k] == NULL)
+			continue;
+		int fd = open(channels[k], O_WRONLY | O_CREAT | O_TRUNC, 0666);
+		if (fd < 0 || dup2(fd, 3 + k) < 0) {
+			dprintf(STDERR_FILENO, "rrl-check: cannot open %s: %s\n", channels[k],
+				strerror(errno));
+			_exit(127);
+		}
+		if (fd != 3 + k)
+			close(fd);
+	}
 	for (char **e = j->env; e && *e; e++)
 		putenv(*e);
 	execvp(j->argv[0], j->argv);
@@ -310,6 +324,8 @@ void ck_job_free(ck_job *job)
 	free(job->env);
 	free(job->stdout_path);
 	free(job->stderr_path);
+	free(job->results_path);
+	free(job->findings_path);
 	free(job->label);
 	free(job->sandbox_status);
 	free(job);

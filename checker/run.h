@@ -19,6 +19,8 @@ typedef struct ck_job {
 	char **env;	   /* extra "NAME=value" settings, NULL-terminated, or NULL */
 	char *stdout_path; /* where the output goes (NULL: /dev/null) */
 	char *stderr_path; /* NULL: the same file as stdout */
+	char *results_path;  /* opened as descriptor 3 for the runner's verdicts, or NULL */
+	char *findings_path; /* opened as descriptor 4 for its finding lines, or NULL */
 	double timeout_s;
 	char *label;	   /* for the progress line: "reference tsan seed 3" */
 	double estimate_s; /* expected duration: longest jobs start first */

@@ -155,9 +155,13 @@ static void __attribute__((noreturn)) child(const sb_options *o, const identity 
 	if (sb_cgroup_enter(cg) != 0)
 		goto failed;
 	set_limits(o, cg);
-	for (int fd = 3; fd < 1024; fd++)
-		if (fd != report_fd)
+	for (int fd = 3; fd < 1024; fd++) {
+		bool keep = fd == report_fd;
+		for (size_t k = 0; k < o->nkeep_fds; k++)
+			keep |= fd == o->keep_fds[k];
+		if (!keep)
 			close(fd);
+	}
 	step = "drop to the sandbox's user";
 	if (id->drop && (setgroups(0, NULL) != 0 || setgid(id->gid) != 0 || setuid(id->uid) != 0))
 		goto failed;

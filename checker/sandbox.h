@@ -33,6 +33,8 @@ typedef struct sb_options {
 	long file_mb;		  /* RLIMIT_FSIZE: the largest file it may write */
 	long open_files;	  /* RLIMIT_NOFILE */
 	const char *user;	  /* run as this user when started as root ("nobody") */
+	int keep_fds[8];	  /* descriptors above 2 the command keeps (its channels) */
+	size_t nkeep_fds;
 	bool no_bwrap;		  /* use the fallback even where bwrap works */
 } sb_options;
 

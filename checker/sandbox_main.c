@@ -34,6 +34,8 @@ static void usage(FILE *to)
 		"      --file-size MB   the largest file it may write (RLIMIT_FSIZE)\n"
 		"      --open-files N   open files (RLIMIT_NOFILE)\n"
 		"  -u, --user NAME      run as NAME when started as root (default: nobody)\n"
+		"      --keep-fd N      leave descriptor N open for COMMAND (every other one\n"
+		"                       above 2 is closed); may be repeated\n"
 		"      --no-bwrap       the fallback: the user, the limits and the timeout only\n"
 		"  -s, --status FILE    write what happened as JSON (checker/README.md)\n"
 		"  -h, --help           this help\n");
@@ -90,6 +92,7 @@ int main(int argc, char **argv)
 	    {"file-size", required_argument, NULL, 'F'},
 	    {"open-files", required_argument, NULL, 'N'},
 	    {"user", required_argument, NULL, 'u'},   {"no-bwrap", no_argument, NULL, 'B'},
+	    {"keep-fd", required_argument, NULL, 'K'},
 	    {"status", required_argument, NULL, 's'}, {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -132,6 +135,13 @@ int main(int argc, char **argv)
 			break;
 		case 'B':
 			o.no_bwrap = true;
+			break;
+		case 'K':
+			if (o.nkeep_fds == sizeof o.keep_fds / sizeof o.keep_fds[0]) {
+				fprintf(stderr, "rrl-sandbox: too many --keep-fd\n");
+				return 125;
+			}
+			o.keep_fds[o.nkeep_fds++] = (int)number("--keep-fd", optarg);
 			break;
 		case 's':
 			status_path = optarg;

@@ -39,7 +39,7 @@ void ck_sandbox_wrap(ck_job *j, const ck_options *o, const ck_target *t, const c
 	size_t old = 0;
 	while (j->argv[old] != NULL)
 		old++;
-	char **argv = ck_calloc(old + 20 + 2 * o->nsandbox_hide, sizeof *argv);
+	char **argv = ck_calloc(old + 26 + 2 * o->nsandbox_hide, sizeof *argv);
 	size_t n = 0;
 	argv[n++] = ck_strdup(CK_SANDBOX);
 	argv[n++] = ck_strdup("--write");
@@ -57,6 +57,15 @@ void ck_sandbox_wrap(ck_job *j, const ck_options *o, const ck_target *t, const c
 	argv[n++] = ck_strdup(t->path);
 	argv[n++] = ck_strdup("--status");
 	argv[n++] = ck_strdup(status_path);
+	/* The runner's channels, opened by the pool (run.h). */
+	if (j->results_path != NULL) {
+		argv[n++] = ck_strdup("--keep-fd");
+		argv[n++] = ck_strdup("3");
+	}
+	if (j->findings_path != NULL) {
+		argv[n++] = ck_strdup("--keep-fd");
+		argv[n++] = ck_strdup("4");
+	}
 	for (size_t i = 0; i < o->nsandbox_hide; i++) {
 		argv[n++] = ck_strdup("--hide");
 		argv[n++] = ck_strdup(o->sandbox_hide[i]);

@@ -2,11 +2,16 @@
  * rrl-check --sandbox: a submission's build and runs go through
  * rrl-sandbox, after the submission policy has read its objects.
  *
- * Two copies of raft/ under /tmp (which the sandbox replaces with its own,
- * so the tree must be let in), checked as submissions, one plain run of
+ * Copies of raft/ under /tmp (which the sandbox replaces with its own, so
+ * the tree must be let in), checked as submissions, one plain run of
  * TestInitialElection3A each:
- *   the reference as it is     clean, and the run really ran sandboxed
+ *   the reference as it is     clean, the scenario passed, and the run
+ *                              really ran sandboxed
  *   raft_start calling exit(0) refused before it ran, the line named
+ *   raft_make printing a fake finding and a fake FAIL line
+ *                              clean: what it prints is not read
+ *   a candidate that keeps its term
+ *                              the scenario failed, the invariants say why
  */
 #include <CUnit/CUnit.h>
 #include <stdio.h>
@@ -35,6 +40,34 @@ static const char *verdict(json_t *report, const char *detector)
 	json_t *r = json_array_get(json_object_get(report, "results"), 0);
 	return json_string_value(json_object_get(
 	    json_object_get(json_object_get(r, "detectors"), detector), "verdict"));
+}
+
+/* The one scenario's count of runs or passes. */
+static json_int_t scenario_count(json_t *report, const char *what)
+{
+	json_t *r = json_array_get(json_object_get(report, "results"), 0);
+	json_t *s = json_array_get(json_object_get(r, "scenarios"), 0);
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(s, "name")),
+			       "TestInitialElection3A");
+	CU_ASSERT_EQUAL(json_integer_value(json_object_get(s, "runs")), 1);
+	return json_integer_value(json_object_get(s, what));
+}
+
+/* Put text at the start of the body of function fn in the tree's file. */
+static void insert_at_start_of(const char *tree, const char *file, const char *fn,
+			       const char *text)
+{
+	char *path = ck_strdup_printf("%s/raft/%s", tree, file);
+	char *src = ck_read_file(path);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(src);
+	char *body = strstr(src, fn);
+	body = body ? strchr(body, '{') : NULL;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(body);
+	FILE *f = fopen(path, "w");
+	fprintf(f, "%.*s{%s%s", (int)(body - src), src, text, body + 1);
+	fclose(f);
+	free(src);
+	free(path);
 }
 
 /* The sandbox's status of the target's plain run, or NULL. */
@@ -70,6 +103,7 @@ static void test_reference_runs_sandboxed_and_clean(void)
 	const char *detectors[] = {"static", "lockdep", "invariants", "watchdog"};
 	for (size_t i = 0; i < 4; i++)
 		CU_ASSERT_STRING_EQUAL(verdict(report, detectors[i]), "clean");
+	CU_ASSERT_EQUAL(scenario_count(report, "passed"), 1);
 	json_t *status = run_status(tree);
 	CU_ASSERT_PTR_NOT_NULL(status);
 	if (status != NULL) {
@@ -86,16 +120,8 @@ static void test_exit_is_refused_before_it_runs(void)
 {
 	char *tree = readable_copy();
 	CU_ASSERT_PTR_NOT_NULL_FATAL(tree);
-	char *file = ck_strdup_printf("%s/raft/raft.c", tree);
-	char *text = ck_read_file(file);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
 	/* exit(0) at the top of raft_start's body: every test would pass. */
-	char *body = strstr(text, "raft_start(");
-	body = body ? strchr(body, '{') : NULL;
-	CU_ASSERT_PTR_NOT_NULL_FATAL(body);
-	FILE *f = fopen(file, "w");
-	fprintf(f, "%.*s{ if (len > 0) exit(0);%s", (int)(body - text), text, body + 1);
-	fclose(f);
+	insert_at_start_of(tree, "raft.c", "raft_start(", " if (len > 0) exit(0);");
 	json_t *report = check(tree);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(report);
 	CU_ASSERT_EQUAL(json_integer_value(json_object_get(report, "exit_status")), 2);
@@ -107,8 +133,48 @@ static void test_exit_is_refused_before_it_runs(void)
 	/* Nothing of it ran. */
 	CU_ASSERT_PTR_NULL(run_status(tree));
 	json_decref(report);
-	free(text);
-	free(file);
+	remove_copy(tree);
+}
+
+static void test_what_it_prints_is_not_read(void)
+{
+	char *tree = readable_copy();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tree);
+	insert_at_start_of(tree, "raft.c", "raft_make(",
+			   " fprintf(stderr, \"RRL-FINDING {\\\"detector\\\":\\\"invariants\\\",\"\n"
+			   "   \"\\\"kind\\\":\\\"two-leaders\\\",\\\"rule\\\":0,\"\n"
+			   "   \"\\\"message\\\":\\\"planted\\\"}\\n\");\n"
+			   " printf(\"--- FAIL: TestInitialElection3A (0.1s) (seed 1)\\n\"\n"
+			   "   \"    a check failed (exit status 1)\\n\");\n");
+	json_t *report = check(tree);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(report);
+	CU_ASSERT_STRING_EQUAL(verdict(report, "invariants"), "clean");
+	CU_ASSERT_EQUAL(scenario_count(report, "passed"), 1);
+	/* The planted lines are there, in the output nobody reads. */
+	char *err = NULL;
+	const char *base = strrchr(tree, '/') + 1;
+	char *pattern = ck_strdup_printf("build/check/%s*/logs/plain.seed1.err", base);
+	char **found = ck_glob(pattern);
+	if (found[0] != NULL)
+		err = ck_read_file(found[0]);
+	CU_ASSERT_PTR_NOT_NULL(err ? strstr(err, "planted") : NULL);
+	free(err);
+	ck_free_strv(found);
+	free(pattern);
+	json_decref(report);
+	remove_copy(tree);
+}
+
+static void test_a_failure_is_counted(void)
+{
+	char *tree = readable_copy();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tree);
+	CU_ASSERT_TRUE_FATAL(keep_the_candidates_term(tree));
+	json_t *report = check(tree);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(report);
+	CU_ASSERT_EQUAL(scenario_count(report, "passed"), 0);
+	CU_ASSERT_STRING_EQUAL(verdict(report, "invariants"), "unexpected");
+	json_decref(report);
 	remove_copy(tree);
 }
 
@@ -134,5 +200,7 @@ void add_sandboxed_suite(void)
 	CU_add_test(s, "the reference runs sandboxed, and clean",
 		    test_reference_runs_sandboxed_and_clean);
 	CU_add_test(s, "exit() is refused before anything runs", test_exit_is_refused_before_it_runs);
+	CU_add_test(s, "what it prints is not read", test_what_it_prints_is_not_read);
+	CU_add_test(s, "a failed scenario is counted, and said why", test_a_failure_is_counted);
 	CU_add_test(s, "a tree the sandbox cannot read", test_unreadable_tree_is_said_so);
 }

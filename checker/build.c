@@ -144,6 +144,8 @@ static void build_done(ck_job *j, void *arg)
 	build_ctx *c = j->ctx;
 	int code = ck_job_exit_code(j);
 	char *limit = ck_sandbox_outcome(j);
+	if (c->target != NULL && j->sandbox_status != NULL)
+		c->target->result->sandbox = ck_sandbox_mode(j);
 	if (code == 0 && !j->timed_out && limit == NULL) {
 		snprintf(j->outcome, sizeof j->outcome, "built");
 		if (c->target != NULL && ck_sandboxed(c->target_options, c->target))

@@ -10,15 +10,19 @@ CHECKER_LIB_SRCS := checker/alloc.c checker/finding.c $(sort $(wildcard checker/
 CHECKER_TEST_SRCS := $(sort $(wildcard tests/checker/*.c))
 # The matrix generator, rrl-matrix (its own program).
 CHECKER_MATRIX_SRCS := checker/matrix.c checker/matrix_main.c
+# The class grader, rrl-grade (its own program; grade_outputs.c and score.c
+# also in the unit tests).
+CHECKER_GRADE_SRCS := checker/grade_main.c checker/grader.c
+CHECKER_SCORE_SRCS := checker/score.c checker/grade_outputs.c
 # The sandbox a submission's builds and runs happen in, rrl-sandbox.
 CHECKER_SANDBOX_SRCS := checker/sandbox.c checker/sandbox_cgroup.c checker/sandbox_main.c
 CHECKER_MAIN_SRCS := $(filter-out $(CHECKER_LIB_SRCS) $(CHECKER_MATRIX_SRCS) \
-	$(CHECKER_SANDBOX_SRCS),$(sort $(wildcard checker/*.c)))
+	$(CHECKER_SANDBOX_SRCS) $(CHECKER_GRADE_SRCS) $(CHECKER_SCORE_SRCS),$(sort $(wildcard checker/*.c)))
 # Grading, exercise metadata and the three outputs (part of CHECKER_MAIN_SRCS;
 # also linked into the unit tests, which test them without the driver).
 CHECKER_REPORT_SRCS := checker/grade.c checker/exercise.c checker/hunt.c checker/report_json.c \
 	checker/report_junit.c checker/report_sarif.c checker/report_table.c checker/report_student.c \
-	checker/finding_line.c checker/clean_text.c
+	checker/finding_line.c checker/clean_text.c checker/json_file.c
 # What a submission may call and define (also linked into the unit tests).
 CHECKER_POLICY_SRCS := checker/policy.c checker/elf_symbols.c
 # The driver's own tests: they run rrl-check as a user would.
@@ -38,6 +42,12 @@ build/checker/rrl-check: $(patsubst %.c,build/checker/obj/%.o,$(CHECKER_LIB_SRCS
 		$(CHECKER_MAIN_SRCS))
 	@$(if $(Q),echo "  LD [checker] $@")
 	$(Q)gcc $^ $(CHECKER_LIBS) -o $@
+
+build/checker/rrl-grade: $(patsubst %.c,build/checker/obj/%.o,$(CHECKER_GRADE_SRCS) \
+		$(CHECKER_SCORE_SRCS) checker/alloc.c checker/files.c checker/tools.c \
+		checker/clean_text.c checker/json_file.c checker/finding.c)
+	@$(if $(Q),echo "  LD [checker] $@")
+	$(Q)gcc $^ $(CHECKER_LIBS) -lcsv -o $@
 
 build/checker/rrl-sandbox: $(patsubst %.c,build/checker/obj/%.o,$(CHECKER_SANDBOX_SRCS) \
 		checker/alloc.c)
@@ -69,10 +79,11 @@ CHECKER_COLLECT_SRCS := checker/collect.c checker/files.c checker/run.c checker/
 
 # The CUnit tests of tests/checker/ (parsers, grading, outputs, collecting).
 build/checker/unit-tests: $(patsubst %.c,build/checker/obj/%.o,$(CHECKER_LIB_SRCS) \
-		$(CHECKER_REPORT_SRCS) $(CHECKER_COLLECT_SRCS) $(CHECKER_POLICY_SRCS) checker/matrix.c \
+		$(CHECKER_REPORT_SRCS) $(CHECKER_COLLECT_SRCS) $(CHECKER_POLICY_SRCS) \
+		$(CHECKER_SCORE_SRCS) checker/matrix.c \
 		$(CHECKER_TEST_SRCS))
 	@$(if $(Q),echo "  LD [checker] $@")
-	$(Q)gcc $^ $(CHECKER_LIBS) $(UNIT_LIBS) -lm -o $@
+	$(Q)gcc $^ $(CHECKER_LIBS) $(UNIT_LIBS) -lcsv -lm -o $@
 
 build/checker/test-driver: $(patsubst %.c,build/checker/obj/%.o,$(CHECKER_DRIVER_TEST_SRCS) \
 		checker/alloc.c checker/files.c)
@@ -83,7 +94,7 @@ include tests/programs/programs.mk
 
 .PHONY: checker checker-unit check check-programs test-sandbox
 
-checker: build/checker/rrl-check build/checker/rrl-sandbox ## Build the checker, build/checker/rrl-check, and its sandbox, rrl-sandbox
+checker: build/checker/rrl-check build/checker/rrl-sandbox build/checker/rrl-grade ## Build the checker, build/checker/rrl-check, and its sandbox, rrl-sandbox
 
 # The race-naming tests read the types of a fixture program's binary, built
 # here from the source its recorded reports were made from.

@@ -102,6 +102,7 @@ typedef struct ck_target_result {
 	 * judged, since the hunt's own pauses take part of that time. */
 	int hunt_too_slow;
 	ck_scenario *scenarios; /* sandboxed checks only; else none */
+	char *sandbox;		/* how it was sandboxed ("bwrap"), or NULL: it was not */
 	size_t nscenarios;
 } ck_target_result;
 
@@ -138,10 +139,6 @@ int ck_exit_status(const ck_report *r);
 int ck_write_json(const ck_report *r, const char *path);
 int ck_write_junit(const ck_report *r, const char *path);
 /* SARIF 2.1.0, for code scanning: report_sarif.c. */
-struct json_t;
-/* Write a jansson tree to path ("-": stdout) and free it; what names the
- * report in messages. Shared by the JSON outputs (report_json.c). */
-int ck_dump_json(struct json_t *root, const char *path, const char *what, size_t flags);
 int ck_write_sarif(const ck_report *r, const char *path);
 void ck_print_table(const ck_report *r, FILE *out, bool colour);
 /* The student's report (r->student): see report_student.c. */

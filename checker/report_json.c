@@ -13,6 +13,7 @@
 #include "alloc.h"
 #include "clean_text.h"
 #include "hunt.h"
+#include "json_file.h"
 #include "report.h"
 
 #ifndef RRL_CHECK_VERSION
@@ -190,6 +191,8 @@ static json_t *target_json(const ck_target_result *t, bool student)
 	}
 	if (t->hunt_too_slow > 0)
 		json_object_set_new(o, "hunt_too_slow", json_integer(t->hunt_too_slow));
+	if (t->sandbox != NULL)
+		json_object_set_new(o, "sandbox", string_or_null(t->sandbox));
 	if (t->nscenarios > 0) {
 		json_t *scenarios = json_array();
 		for (size_t i = 0; i < t->nscenarios; i++)
@@ -230,36 +233,6 @@ static json_t *report_json(const ck_report *r)
 	return json_pack("{s:{s:s, s:s}, s:o, s:i, s:o}", "tool", "name", "rrl-check", "version",
 			 RRL_CHECK_VERSION, "check", check_json(r), "exit_status",
 			 ck_exit_status(r), "results", results);
-}
-
-/* "-" is stdout, as for most command-line tools; otherwise the file is
- * replaced. Takes root. */
-int ck_dump_json(json_t *root, const char *path, const char *what, size_t flags)
-{
-	if (root == NULL) {
-		fprintf(stderr, "rrl-check: cannot build the %s (out of memory?)\n", what);
-		return -1;
-	}
-	bool to_stdout = strcmp(path, "-") == 0;
-	FILE *fp = to_stdout ? stdout : fopen(path, "w");
-	if (fp == NULL) {
-		fprintf(stderr, "rrl-check: cannot write the %s to %s: %s\n", what, path,
-			strerror(errno));
-		json_decref(root);
-		return -1;
-	}
-	int rc = json_dumpf(root, fp, flags);
-	if (rc == 0 && fputc('\n', fp) == EOF)
-		rc = -1;
-	if (fflush(fp) != 0)
-		rc = -1;
-	if (!to_stdout && fclose(fp) != 0)
-		rc = -1;
-	if (rc != 0)
-		fprintf(stderr, "rrl-check: writing the %s to %s failed: %s\n", what, path,
-			strerror(errno));
-	json_decref(root);
-	return rc == 0 ? 0 : -1;
 }
 
 int ck_write_json(const ck_report *r, const char *path)

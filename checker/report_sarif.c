@@ -24,6 +24,7 @@
 
 #include "alloc.h"
 #include "clean_text.h"
+#include "json_file.h"
 #include "report.h"
 
 #ifndef RRL_CHECK_VERSION

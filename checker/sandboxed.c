@@ -117,3 +117,17 @@ char *ck_sandbox_outcome(ck_job *j)
 	json_decref(s);
 	return why;
 }
+
+char *ck_sandbox_mode(const ck_job *j)
+{
+	if (j->sandbox_status == NULL)
+		return NULL;
+	json_t *s = json_load_file(j->sandbox_status, 0, NULL);
+	const char *mode = json_string_value(json_object_get(s, "mode"));
+	const char *why = json_string_value(json_object_get(s, "why_fallback"));
+	char *text = mode == NULL ? ck_strdup("unknown (no status)")
+		     : why != NULL ? ck_strdup_printf("%s (%s)", mode, why)
+				   : ck_strdup(mode);
+	json_decref(s);
+	return text;
+}

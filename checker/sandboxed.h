@@ -41,5 +41,8 @@ void ck_sandbox_wrap(ck_job *j, const ck_options *o, const ck_target *t, const c
  * used more than 4096 MB of memory; the sandbox stopped it"), malloc'd;
  * else NULL. A status that is missing or unreadable is said so too. */
 char *ck_sandbox_outcome(ck_job *j);
+/* How j was sandboxed: "bwrap", or "fallback (why)"; malloc'd, NULL if it
+ * was not. */
+char *ck_sandbox_mode(const ck_job *j);
 
 #endif

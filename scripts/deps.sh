@@ -19,6 +19,7 @@ packages=(
 	universal-ctags  # the function each bug line is in (scripts/exercise.sh)
 	python3-jsonschema python3-rfc3987  # the SARIF report is tested against its schema
 	bubblewrap  # rrl-sandbox: a submission's builds and runs
+	libcsv-dev  # rrl-grade writes grades.csv
 )
 
 # The slides (slides/, make slides) need Node.js for Marp and Chromium for

@@ -92,7 +92,7 @@ build/checker/test-driver: $(patsubst %.c,build/checker/obj/%.o,$(CHECKER_DRIVER
 
 include tests/programs/programs.mk
 
-.PHONY: checker checker-unit check check-programs test-sandbox
+.PHONY: checker checker-unit check check-programs test-sandbox grade
 
 checker: build/checker/rrl-check build/checker/rrl-sandbox build/checker/rrl-grade ## Build the checker, build/checker/rrl-check, and its sandbox, rrl-sandbox
 
@@ -119,6 +119,16 @@ ifeq ($(EX),)
 else
 	@scripts/exercise.sh check '$(EX)' $(CHECK_OUTPUTS)
 endif
+
+# OUT is also the Makefile's build directory (build/); here it is where the
+# grades go, so the tools are built by a make of their own with OUT=build.
+grade: ## Grade a class in the sandbox: SUBMISSIONS=dir OUT=dir [EX=id] [SEEDS=N] [POLICY=file] (docs/grading.md)
+	@test -n '$(SUBMISSIONS)' || { echo "make grade: give SUBMISSIONS=<dir> (one directory per student) and OUT=<dir>" >&2; exit 2; }
+	@test '$(OUT)' != build || { echo "make grade: give OUT=<dir>, where the grades go" >&2; exit 2; }
+	@$(MAKE) -s --no-print-directory OUT=build checker build/plain/raft-tests
+	build/checker/rrl-grade --submissions '$(SUBMISSIONS)' --out '$(OUT)' \
+		$(if $(EX),--exercise '$(EX)') $(if $(SEEDS),--seeds $(SEEDS)) \
+		$(if $(POLICY),--policy '$(POLICY)')
 
 test-sandbox: build/checker/rrl-sandbox build/checker/hostile build/checker/test-sandbox ## The sandbox contains a loop, a fork bomb, a flood, a write outside, a connect, a huge allocation (as root)
 	build/checker/test-sandbox

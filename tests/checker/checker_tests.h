@@ -21,5 +21,6 @@ void add_race_names_suite(void);
 void add_run_suite(void);
 void add_sarif_suite(void);
 void add_policy_suite(void);
+void add_grade_outputs_suite(void);
 
 #endif

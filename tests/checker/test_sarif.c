@@ -2,7 +2,7 @@
  * Tests for the SARIF report (checker/report_sarif.c): real findings (a
  * TSan race between two threads of a buggy peer, a protocol oracle's
  * finding with its history) and made-up ones are written out, checked
- * against the OASIS schema with tests/checker/sarif/validate.py, and read
+ * against the OASIS schema with tests/checker/schemas/validate.py, and read
  * back with jansson.
  */
 #include <CUnit/CUnit.h>
@@ -19,7 +19,7 @@
 #include "parsers.h"
 #include "report_builder.h"
 
-#define VALIDATOR "tests/checker/sarif/validate.py"
+#define VALIDATOR "tests/checker/schemas/validate.py sarif-2.1.0"
 
 /* The first finding of a fixture's kind, moved out of its list. */
 static ck_finding take_first(ck_findings *list, const char *kind)

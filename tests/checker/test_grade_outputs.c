@@ -1,0 +1,239 @@
+/*
+ * Tests for rrl-grade's scoring and outputs (checker/score.c,
+ * grade_outputs.c): the score policy file, a real sandboxed check of a
+ * submission (fixtures/check_student_invariants.json: every detector
+ * clean but the invariants, which saw one() miss its 2 s once), the
+ * Gradescope results.json checked against its documented shape
+ * (tests/checker/schemas/gradescope-results.json), and the class CSV
+ * read back with libcsv.
+ */
+#include <CUnit/CUnit.h>
+#include <csv.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "checker_tests.h"
+#include "files.h"
+#include "grade_outputs.h"
+#include "parser_fixtures.h"
+#include "report_builder.h"
+#include "score.h"
+
+#define POLICY "checker/score-policy.json"
+
+static char *const scenarios[] = {"TestInitialElection3A", "TestReElection3A",
+				  "TestManyElections3A",   "TestBasicAgree3B",
+				  "TestFailAgree3B",	   "TestConcurrentStarts3B",
+				  "TestPersist13C"};
+#define NSCENARIOS (sizeof scenarios / sizeof scenarios[0])
+
+static json_t *fixture_result(void)
+{
+	char *path = fixture_path("check_student_invariants.json");
+	json_t *report = json_load_file(path, 0, NULL);
+	free(path);
+	json_t *r = json_incref(json_array_get(json_object_get(report, "results"), 0));
+	json_decref(report);
+	return r;
+}
+
+static char *policy_file(const char *text)
+{
+	char *path = rb_temp_path(".json");
+	FILE *f = fopen(path, "w");
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+static void test_policy_file(void)
+{
+	ck_score_policy p;
+	char err[256];
+	CU_ASSERT_EQUAL(ck_score_policy_load(POLICY, &p, err, sizeof err), 0);
+	CU_ASSERT_EQUAL(p.detector[CK_TSAN], 20);
+	ck_score_policy_free(&p);
+	const char *bad[] = {"{\"detectors\": {\"tsna\": 5}}", "{\"detectors\": {\"tsan\": -1}}",
+			     "{\"scenarios\": {\"default\": \"two\"}}", "{}", "not json"};
+	const char *says[] = {"no detector named 'tsna'", "0 or more", "0 or more", "nothing to score",
+			      ""};
+	for (size_t i = 0; i < 5; i++) {
+		char *path = policy_file(bad[i]);
+		CU_ASSERT_EQUAL(ck_score_policy_load(path, &p, err, sizeof err), -1);
+		CU_ASSERT_PTR_NOT_NULL(strstr(err, says[i]));
+		unlink(path);
+		free(path);
+	}
+	CU_ASSERT_EQUAL(ck_score_policy_load("no/such/policy.json", &p, err, sizeof err), -1);
+}
+
+static void score_fixture(ck_score *s)
+{
+	ck_score_policy p;
+	char err[256];
+	CU_ASSERT_EQUAL_FATAL(ck_score_policy_load(POLICY, &p, err, sizeof err), 0);
+	json_t *r = fixture_result();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	ck_score_result(&p, r, scenarios, NSCENARIOS, s);
+	json_decref(r);
+	ck_score_policy_free(&p);
+}
+
+static void test_score_of_a_check(void)
+{
+	ck_score s;
+	score_fixture(&s);
+	/* 75 for the six detectors, 2 for each of the seven scenarios. */
+	CU_ASSERT_DOUBLE_EQUAL(s.max, 75 + 14, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(s.score, 75 - 20 + 14, 1e-9);
+	CU_ASSERT_EQUAL(s.n, 6 + NSCENARIOS);
+	const ck_score_item *inv = NULL;
+	for (size_t i = 0; i < s.n; i++)
+		if (strncmp(s.items[i].name, "invariants:", 11) == 0)
+			inv = &s.items[i];
+	CU_ASSERT_PTR_NOT_NULL_FATAL(inv);
+	CU_ASSERT_FALSE(inv->passed);
+	CU_ASSERT_PTR_NOT_NULL(strstr(inv->output, "`tests/test_3b.c:170`"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(inv->output, "(seeds 1)"));
+	ck_score_free(&s);
+}
+
+/* A submission that did not build (or was refused) scores 0 of the same
+ * maximum: no scenario it never ran escapes the total. */
+static void test_nothing_ran_scores_zero_of_the_same_max(void)
+{
+	ck_score_policy p;
+	char err[256];
+	CU_ASSERT_EQUAL_FATAL(ck_score_policy_load(POLICY, &p, err, sizeof err), 0);
+	json_t *r = fixture_result();
+	json_object_set_new(r, "build_error", json_string("refused before it ran: ..."));
+	json_object_del(r, "scenarios");
+	ck_score s;
+	ck_score_result(&p, r, scenarios, NSCENARIOS, &s);
+	CU_ASSERT_DOUBLE_EQUAL(s.score, 0, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(s.max, 89, 1e-9);
+	CU_ASSERT_PTR_NOT_NULL(s.problem);
+	ck_score_free(&s);
+	json_decref(r);
+	ck_score_policy_free(&p);
+}
+
+static void test_gradescope_results(void)
+{
+	ck_score s;
+	score_fixture(&s);
+	json_t *r = fixture_result();
+	ck_student_grade g = {.student = "carol", .score = &s, .result = r, .sandbox = "bwrap",
+			      .seconds = 88, .fingerprint = "0123456789abcdef"};
+	char *path = rb_temp_path(".json");
+	CU_ASSERT_EQUAL_FATAL(ck_write_gradescope(&g, path), 0);
+	char *cmd = ck_strdup_printf("tests/checker/schemas/validate.py gradescope-results '%s' >&2",
+				     path);
+	CU_ASSERT_EQUAL(system(cmd), 0);
+	free(cmd);
+	json_t *doc = json_load_file(path, 0, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	double sum = 0;
+	size_t i;
+	json_t *t;
+	int failed = 0;
+	json_array_foreach(json_object_get(doc, "tests"), i, t)
+	{
+		sum += json_number_value(json_object_get(t, "score"));
+		failed += strcmp(json_string_value(json_object_get(t, "status")), "failed") == 0;
+	}
+	CU_ASSERT_DOUBLE_EQUAL(json_number_value(json_object_get(doc, "score")), sum, 1e-9);
+	CU_ASSERT_EQUAL(failed, 1);
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(doc, "output_format")), "md");
+	json_decref(doc);
+	/* The schema is not a yes-man: a status it does not know fails. */
+	FILE *f = fopen(path, "w");
+	fputs("{\"score\": 1, \"tests\": [{\"name\": \"x\", \"status\": \"ok\"}]}", f);
+	fclose(f);
+	cmd = ck_strdup_printf("tests/checker/schemas/validate.py gradescope-results '%s' "
+			       ">/dev/null",
+			       path);
+	CU_ASSERT_NOT_EQUAL(system(cmd), 0);
+	free(cmd);
+	unlink(path);
+	free(path);
+	json_decref(r);
+	ck_score_free(&s);
+}
+
+/* libcsv's parser hands back each field; keep the rows' fields. */
+typedef struct table {
+	char cells[8][16][64];
+	int row, col;
+} table;
+
+static void on_field(void *data, size_t len, void *arg)
+{
+	table *t = arg;
+	if (t->row < 8 && t->col < 16)
+		snprintf(t->cells[t->row][t->col], 64, "%.*s", (int)len, (const char *)data);
+	t->col++;
+}
+
+static void on_row(int c, void *arg)
+{
+	(void)c;
+	table *t = arg;
+	t->row++;
+	t->col = 0;
+}
+
+static void test_class_csv_reads_back(void)
+{
+	ck_score s;
+	score_fixture(&s);
+	json_t *r = fixture_result();
+	ck_student_grade g = {.student = "o'brien, \"pat\"", .score = &s, .result = r,
+			      .sandbox = "fallback (bwrap cannot make its namespaces here)",
+			      .seconds = 88, .fingerprint = "0123456789abcdef"};
+	json_t *rows = json_array();
+	json_array_append_new(rows, ck_grade_row(&g));
+	char *csv_path = rb_temp_path(".csv"), *json_path = rb_temp_path(".json");
+	CU_ASSERT_EQUAL_FATAL(ck_write_class_grades(rows, csv_path, json_path), 0);
+	char *text = ck_read_file(csv_path);
+	struct csv_parser p;
+	csv_init(&p, CSV_STRICT);
+	table *t = ck_calloc(1, sizeof *t);
+	CU_ASSERT_EQUAL(csv_parse(&p, text, strlen(text), on_field, on_row, t), strlen(text));
+	csv_fini(&p, on_field, on_row, t);
+	csv_free(&p);
+	CU_ASSERT_EQUAL(t->row, 2);
+	CU_ASSERT_STRING_EQUAL(t->cells[0][0], "student");
+	CU_ASSERT_STRING_EQUAL(t->cells[1][0], "o'brien, \"pat\"");
+	CU_ASSERT_STRING_EQUAL(t->cells[1][1], "ok");
+	CU_ASSERT_STRING_EQUAL(t->cells[1][6], "unexpected"); /* invariants */
+	CU_ASSERT_STRING_EQUAL(t->cells[1][10], "69");
+	CU_ASSERT_STRING_EQUAL(t->cells[1][11], "89");
+	json_t *back = json_load_file(json_path, 0, NULL);
+	CU_ASSERT_TRUE(json_equal(back, rows));
+	json_decref(back);
+	free(t);
+	free(text);
+	unlink(csv_path);
+	unlink(json_path);
+	free(csv_path);
+	free(json_path);
+	json_decref(rows);
+	json_decref(r);
+	ck_score_free(&s);
+}
+
+void add_grade_outputs_suite(void)
+{
+	CU_pSuite s = CU_add_suite("rrl-grade: scores and outputs", NULL, NULL);
+	CU_add_test(s, "the score policy file", test_policy_file);
+	CU_add_test(s, "a check's score", test_score_of_a_check);
+	CU_add_test(s, "nothing ran: 0 of the same maximum",
+		    test_nothing_ran_scores_zero_of_the_same_max);
+	CU_add_test(s, "Gradescope's results.json", test_gradescope_results);
+	CU_add_test(s, "grades.csv reads back", test_class_csv_reads_back);
+}

@@ -143,10 +143,13 @@ static int write_outcome(xmlTextWriterPtr w, const ck_target_result *t, ck_detec
 	if (v == CK_MISSED || v == CK_UNEXPECTED) {
 		char *msg = failure_message(t, d, v, student);
 		char *text = failure_text(t, d, v, student);
+		/* GitLab shows a failure's first line as its summary. */
+		char *body = ck_strdup_printf("%s\n%s", msg, text);
 		rc |= xmlTextWriterStartElement(w, X("failure"));
 		rc |= write_attr(w, "message", msg);
 		rc |= write_attr(w, "type", student ? "found" : ck_verdict_name(v));
-		rc |= write_text(w, text);
+		rc |= write_text(w, body);
+		free(body);
 		rc |= xmlTextWriterEndElement(w);
 		free(msg);
 		free(text);
@@ -176,6 +179,14 @@ static int write_testcase(xmlTextWriterPtr w, const ck_target_result *t, ck_dete
 	rc |= write_attr(w, "classname", t->target);
 	rc |= write_attr(w, "name", ck_detector_name(d));
 	rc |= write_attr(w, "time", "0");
+	/* GitLab links a test case to its file: the first finding's. */
+	const ck_findings *found = &t->det[d].findings;
+	if (found->n > 0 && found->items[0].where.file != NULL) {
+		ck_frame file_only = {.file = found->items[0].where.file};
+		char *file = ck_frame_location(&file_only);
+		rc |= write_attr(w, "file", file);
+		free(file);
+	}
 	rc |= write_outcome(w, t, d, v, student);
 	rc |= xmlTextWriterEndElement(w);
 	return rc < 0 ? -1 : 0;

@@ -418,6 +418,16 @@ static void test_junit_names_and_text(void)
 					    " runs) (seed 17)\n"
 					    "T1 \"apply\" waits for raft.mu (peer 0)\nT2"));
 	free(hang);
+	/* For GitLab: the summary is the failure text's first line, and a
+	 * test case names the file of its first finding. */
+	char *missed = xpath_string(doc, "/testsuites/testsuite[1]/testcase[3]/failure");
+	char *message = xpath_string(doc, "/testsuites/testsuite[1]/testcase[3]/failure/@message");
+	CU_ASSERT_TRUE(strncmp(missed, message, strlen(message)) == 0 &&
+		       missed[strlen(message)] == '\n');
+	free(missed);
+	free(message);
+	assert_xpath_string(doc, "/testsuites/testsuite[1]/testcase[3]/@file", "raft/role.c");
+	assert_xpath_string(doc, "count(/testsuites/testsuite[1]/testcase[1]/@file)", "0");
 	char *build = xpath_string(doc, "/testsuites/testsuite[3]/testcase[2]/error");
 	CU_ASSERT_PTR_NOT_NULL(strstr(build, "expected ';' before '}'"));
 	free(build);

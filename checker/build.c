@@ -122,14 +122,21 @@ typedef struct build_ctx {
 } build_ctx;
 
 /* A sandboxed submission that built is read before any of it runs; a
- * breach of the policy is its build error, so nothing of it runs. */
+ * breach of the policy is its build error, so nothing of it runs. One
+ * that compiled but did not link (it took a name the harness owns) is
+ * read too: the breach says more than the linker. */
 static void refuse_if_breaching(ck_target *t, ck_job *j)
 {
 	char *objects = ck_strdup_printf("%s/plain/obj/raft", t->out);
-	char *breaches = ck_policy_check_build(objects);
+	char *pattern = ck_strdup_printf("%s/*.o", objects);
+	char **found = ck_glob(pattern);
+	char *breaches = found[0] != NULL ? ck_policy_check_build(objects) : NULL;
+	ck_free_strv(found);
+	free(pattern);
 	free(objects);
 	if (breaches == NULL)
 		return;
+	free(t->result->build_error);
 	t->result->build_error = ck_strdup_printf(
 	    "refused before it ran: it breaks the submission policy (checker/README.md, \"What a "
 	    "submission may call\"):\n%s",
@@ -165,6 +172,8 @@ static void build_done(ck_job *j, void *arg)
 	snprintf(j->outcome, sizeof j->outcome, "build FAILED");
 	if (c->target != NULL) {
 		c->target->result->build_error = msg;
+		if (ck_sandboxed(c->target_options, c->target))
+			refuse_if_breaching(c->target, j);
 		return;
 	}
 	fprintf(stderr,

@@ -82,6 +82,21 @@ void ck_sandbox_wrap(ck_job *j, const ck_options *o, const ck_target *t, const c
 	j->timeout_s += 30;
 }
 
+/* Did the run's output reach the file-size limit? The sandbox's own
+ * status says so only when the runner itself died of it, not when one of
+ * its test processes did. */
+static bool output_at_limit(const ck_job *j)
+{
+	const char *paths[] = {j->stdout_path, j->stderr_path};
+	for (size_t i = 0; i < 2; i++) {
+		struct stat st;
+		if (paths[i] != NULL && stat(paths[i], &st) == 0 &&
+		    st.st_size >= (off_t)CK_SANDBOX_FILE_MB * 1024 * 1024)
+			return true;
+	}
+	return false;
+}
+
 static bool flag(const json_t *s, const char *name)
 {
 	return json_is_true(json_object_get(s, name));
@@ -109,7 +124,7 @@ char *ck_sandbox_outcome(ck_job *j)
 	else if (flag(s, "procs_limit"))
 		why = ck_strdup_printf("it tried to run more than %d processes and threads at once",
 				       CK_SANDBOX_PROCS);
-	else if (flag(s, "file_limit"))
+	else if (flag(s, "file_limit") || output_at_limit(j))
 		why = ck_strdup_printf("it wrote more than %d MB of output; the sandbox stopped it",
 				       CK_SANDBOX_FILE_MB);
 	else if (flag(s, "cpu_limit"))

@@ -37,5 +37,6 @@ void add_student_suite(void);
 void add_check_all_suite(void);
 void add_share_suite(void);
 void add_sandboxed_suite(void);
+void add_hostile_suite(void);
 
 #endif

@@ -22,6 +22,7 @@ int main(int argc, char **argv)
 	add_programs_suite();
 	add_student_suite();
 	add_sandboxed_suite();
+	add_hostile_suite();
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	if (argc > 1) {
 		CU_pSuite only = CU_get_suite(argv[1]);

@@ -21,7 +21,7 @@ CHECKER_MAIN_SRCS := $(filter-out $(CHECKER_LIB_SRCS) $(CHECKER_MATRIX_SRCS) \
 # Grading, exercise metadata and the three outputs (part of CHECKER_MAIN_SRCS;
 # also linked into the unit tests, which test them without the driver).
 CHECKER_REPORT_SRCS := checker/grade.c checker/exercise.c checker/hunt.c checker/report_json.c \
-	checker/report_junit.c checker/report_sarif.c checker/report_table.c checker/report_student.c \
+	checker/report_junit.c checker/report_sarif.c checker/report_html.c checker/report_table.c checker/report_student.c \
 	checker/finding_line.c checker/clean_text.c checker/json_file.c
 # What a submission may call and define (also linked into the unit tests).
 CHECKER_POLICY_SRCS := checker/policy.c checker/elf_symbols.c

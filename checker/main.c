@@ -175,7 +175,8 @@ static int write_outputs(ck_report *report, const ck_options *o)
 	/* With a report on stdout ("-"), the table goes to stderr. */
 	bool stdout_taken = (o->json_path && strcmp(o->json_path, "-") == 0) ||
 			    (o->junit_path && strcmp(o->junit_path, "-") == 0) ||
-			    (o->sarif_path && strcmp(o->sarif_path, "-") == 0);
+			    (o->sarif_path && strcmp(o->sarif_path, "-") == 0) ||
+			    (o->html_path && strcmp(o->html_path, "-") == 0);
 	if (!o->quiet && o->student)
 		ck_print_student(report, stdout_taken ? stderr : stdout, o->colour);
 	else if (!o->quiet)
@@ -185,6 +186,8 @@ static int write_outputs(ck_report *report, const ck_options *o)
 	if (o->junit_path != NULL && ck_write_junit(report, o->junit_path) != 0)
 		rc = -1;
 	if (o->sarif_path != NULL && ck_write_sarif(report, o->sarif_path) != 0)
+		rc = -1;
+	if (o->html_path != NULL && ck_write_html(report, o->html_path) != 0)
 		rc = -1;
 	return rc;
 }
@@ -209,6 +212,7 @@ int main(int argc, char **argv)
 	o.json_path = absolute(o.json_path, cwd);
 	o.junit_path = absolute(o.junit_path, cwd);
 	o.sarif_path = absolute(o.sarif_path, cwd);
+	o.html_path = absolute(o.html_path, cwd);
 	for (size_t i = 0; i < o.nsandbox_hide; i++)
 		o.sandbox_hide[i] = (char *)absolute(o.sandbox_hide[i], cwd);
 	if (chdir(root) != 0) {

@@ -70,6 +70,8 @@ static void usage(FILE *out)
 		"      --json FILE       write the results as JSON ('-' for stdout)\n"
 		"      --junit FILE      write the results as JUnit XML, for CI\n"
 		"      --sarif FILE      write the findings as SARIF 2.1.0, for code scanning\n"
+		"      --html FILE       write one self-contained HTML page: both sides of each\n"
+		"                        race, the history behind each invariant as a timeline\n"
 		"      --no-color        no colours in the table\n"
 		"  -q, --quiet           no table and no progress; only errors\n"
 		"  -v, --verbose         a progress line for every run, and the commands\n"
@@ -206,6 +208,7 @@ enum {
 	OPT_JSON,
 	OPT_JUNIT,
 	OPT_SARIF,
+	OPT_HTML,
 	OPT_SANDBOX,
 	OPT_SANDBOX_HIDE,
 	OPT_NO_COLOR,
@@ -232,6 +235,7 @@ static const struct option long_options[] = {
     {"json", required_argument, NULL, OPT_JSON},
     {"junit", required_argument, NULL, OPT_JUNIT},
     {"sarif", required_argument, NULL, OPT_SARIF},
+    {"html", required_argument, NULL, OPT_HTML},
     {"sandbox", no_argument, NULL, OPT_SANDBOX},
     {"sandbox-hide", required_argument, NULL, OPT_SANDBOX_HIDE},
     {"no-color", no_argument, NULL, OPT_NO_COLOR},
@@ -319,6 +323,9 @@ static void apply(int c, const char *arg, ck_options *o)
 		break;
 	case OPT_SARIF:
 		o->sarif_path = arg;
+		break;
+	case OPT_HTML:
+		o->html_path = arg;
 		break;
 	case OPT_SANDBOX:
 		o->sandbox = true;

@@ -37,6 +37,7 @@ typedef struct ck_options {
 	const char *json_path;
 	const char *junit_path;
 	const char *sarif_path;
+	const char *html_path;
 	int variant; /* a ck_variant, or -1: decide per target */
 	bool student; /* the student's report: nothing that gives the answer away */
 	bool sandbox; /* a submission's builds and runs in rrl-sandbox (sandboxed.h) */

@@ -140,6 +140,8 @@ int ck_write_json(const ck_report *r, const char *path);
 int ck_write_junit(const ck_report *r, const char *path);
 /* SARIF 2.1.0, for code scanning: report_sarif.c. */
 int ck_write_sarif(const ck_report *r, const char *path);
+/* One self-contained HTML page for a student: report_html.c. */
+int ck_write_html(const ck_report *r, const char *path);
 void ck_print_table(const ck_report *r, FILE *out, bool colour);
 /* The student's report (r->student): see report_student.c. */
 void ck_print_student(const ck_report *r, FILE *out, bool colour);

@@ -100,6 +100,25 @@ int ck_write_gradescope(const ck_student_grade *g, const char *path)
 	return dump(root, path);
 }
 
+int ck_write_classroom(const ck_student_grade *g, const char *path)
+{
+	json_t *tests = json_array();
+	for (size_t i = 0; i < g->score->n; i++) {
+		const ck_score_item *it = &g->score->items[i];
+		json_array_append_new(tests, json_pack("{s:o, s:s, s:f, s:o, s:i}", "name",
+						       text(it->name), "status",
+						       it->passed ? "pass" : "fail", "score",
+						       it->score, "message", text(it->output),
+						       "line_no", 0));
+	}
+	const char *status = g->score->problem != NULL			? "error"
+			     : g->score->score < g->score->max ? "fail"
+								: "pass";
+	return dump(json_pack("{s:i, s:s, s:f, s:o}", "version", 1, "status", status, "max_score",
+			      g->score->max, "tests", tests),
+		    path);
+}
+
 int ck_write_grade_markdown(const ck_student_grade *g, const char *path)
 {
 	FILE *f = fopen(path, "w");

@@ -26,6 +26,11 @@ json_t *ck_grade_row(const ck_student_grade *g);
 /* Gradescope's results.json: one test per detector and scenario, Markdown
  * output, visible to the student. Returns 0 or -1 (message on stderr). */
 int ck_write_gradescope(const ck_student_grade *g, const char *path);
+/* GitHub Classroom's autograding result (what its grading reporter reads,
+ * base64-encoded, from a step's "result" output): one test per detector
+ * and scenario, each with its own score, so the grade keeps the policy's
+ * weights. */
+int ck_write_classroom(const ck_student_grade *g, const char *path);
 /* The same as a Markdown page, report.md. */
 int ck_write_grade_markdown(const ck_student_grade *g, const char *path);
 

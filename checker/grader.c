@@ -337,17 +337,20 @@ static json_t *grade_student(batch *b, const char *student)
 			      .seconds = now_s() - started,
 			      .fingerprint = fingerprint};
 	char *gradescope = ck_strdup_printf("%s/results.json", dir);
+	char *classroom = ck_strdup_printf("%s/classroom.json", dir);
 	char *md = ck_strdup_printf("%s/report.md", dir);
 	char *row_path = ck_strdup_printf("%s/grade.json", dir);
 	row = ck_grade_row(&g);
 	if (notes != NULL && notes[0] != '\0')
 		json_object_set_new(row, "left_out", json_string(notes));
-	if (ck_write_gradescope(&g, gradescope) != 0 || ck_write_grade_markdown(&g, md) != 0 ||
+	if (ck_write_gradescope(&g, gradescope) != 0 || ck_write_classroom(&g, classroom) != 0 ||
+	    ck_write_grade_markdown(&g, md) != 0 ||
 	    ck_dump_json(json_incref(row), row_path, "grade", JSON_INDENT(2)) != 0) {
 		json_decref(row);
 		row = NULL;
 	}
 	free(gradescope);
+	free(classroom);
 	free(md);
 	free(row_path);
 	ck_score_free(&score);

@@ -165,6 +165,37 @@ static void test_gradescope_results(void)
 	ck_score_free(&s);
 }
 
+static void test_classroom_result(void)
+{
+	ck_score s;
+	score_fixture(&s);
+	json_t *r = fixture_result();
+	ck_student_grade g = {.student = "carol", .score = &s, .result = r, .sandbox = "bwrap",
+			      .seconds = 88, .fingerprint = "0123456789abcdef"};
+	char *path = rb_temp_path(".json");
+	CU_ASSERT_EQUAL_FATAL(ck_write_classroom(&g, path), 0);
+	char *cmd = ck_strdup_printf("tests/checker/schemas/validate.py classroom-result '%s' >&2",
+				     path);
+	CU_ASSERT_EQUAL(system(cmd), 0);
+	free(cmd);
+	json_t *doc = json_load_file(path, 0, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	/* The reporter adds up the tests' scores: the policy's 69 of 89. */
+	double sum = 0;
+	size_t i;
+	json_t *t;
+	json_array_foreach(json_object_get(doc, "tests"), i, t)
+	    sum += json_number_value(json_object_get(t, "score"));
+	CU_ASSERT_DOUBLE_EQUAL(sum, 69, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(json_number_value(json_object_get(doc, "max_score")), 89, 1e-9);
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(doc, "status")), "fail");
+	json_decref(doc);
+	unlink(path);
+	free(path);
+	json_decref(r);
+	ck_score_free(&s);
+}
+
 /* libcsv's parser hands back each field; keep the rows' fields. */
 typedef struct table {
 	char cells[8][16][64];
@@ -235,5 +266,6 @@ void add_grade_outputs_suite(void)
 	CU_add_test(s, "nothing ran: 0 of the same maximum",
 		    test_nothing_ran_scores_zero_of_the_same_max);
 	CU_add_test(s, "Gradescope's results.json", test_gradescope_results);
+	CU_add_test(s, "GitHub Classroom's result", test_classroom_result);
 	CU_add_test(s, "grades.csv reads back", test_class_csv_reads_back);
 }

@@ -125,11 +125,49 @@ static char *message_of(const tsan_report *r)
 	return msg;
 }
 
+/* The name TSan gives thread tid in the report's "Thread T2 'p2 election
+ * ti' (tid=..." stack, or NULL: threads the runtime named for their peer
+ * and role (platform/rt/thread.c). */
+static const char *thread_name(const tsan_report *r, const char *tid, size_t len)
+{
+	for (size_t i = 0; i < r->f.nstacks; i++) {
+		const char *t = r->f.stacks[i].title;
+		if (t != NULL && strncmp(t, "Thread ", 7) == 0 && strncmp(t + 7, tid, len) == 0 &&
+		    strncmp(t + 7 + len, " '", 2) == 0)
+			return t + 7 + len + 1;
+	}
+	return NULL;
+}
+
+/* "Write of size 4 by thread T2:" becomes "Write of size 4 by thread T2
+ * 'p2 heartbeat':": a side says whose thread it was. */
+static void name_threads(tsan_report *r)
+{
+	for (size_t i = 0; i < r->f.nstacks; i++) {
+		char *title = r->f.stacks[i].title;
+		char *by = title ? strstr(title, "by thread T") : NULL;
+		if (by == NULL || strncmp(title, "Thread ", 7) == 0) /* a thread's creator */
+			continue;
+		const char *tid = by + strlen("by thread ");
+		size_t len = 1 + strspn(tid + 1, "0123456789");
+		const char *name = thread_name(r, tid, len);
+		if (name == NULL)
+			continue;
+		size_t name_len = strcspn(name + 1, "'") + 2; /* the quotes too */
+		size_t head = (size_t)(tid - title) + len;
+		char *named = ck_strdup_printf("%.*s %.*s%s", (int)head, title, (int)name_len, name,
+					       title + head);
+		free(title);
+		r->f.stacks[i].title = named;
+	}
+}
+
 /* A finished report becomes a finding; the list folds repeats. */
 static void close_report(tsan_report *r, ck_findings *out)
 {
 	if (!r->open)
 		return;
+	name_threads(r);
 	ck_finding_set_where(&r->f);
 	r->f.message = ck_race_message(&r->f);
 	if (r->f.message == NULL || strcmp(r->f.kind, "data-race") != 0) {

@@ -106,11 +106,27 @@ const char *rt_thread_name(void)
 	return rt_self()->name;
 }
 
+/* The name the system, ThreadSanitizer and a debugger show: the peer and
+ * the role ("p2 election tick"), cut to the 15 characters a thread name
+ * may have. */
+static void name_os_thread(const char *name, int peer)
+{
+	char full[80], os_name[16];
+	if (peer >= 0)
+		snprintf(full, sizeof full, "p%d %s", peer, name);
+	else
+		snprintf(full, sizeof full, "%s", name);
+	memcpy(os_name, full, sizeof os_name - 1);
+	os_name[sizeof os_name - 1] = '\0';
+	pthread_setname_np(pthread_self(), os_name);
+}
+
 static void *thread_main(void *p)
 {
 	struct start_args a = *(struct start_args *)p;
 	free(p);
 	register_self(a.name, a.peer, a.stream);
+	name_os_thread(a.name, a.peer);
 	a.fn(a.arg);
 	unregister_self();
 	if (a.counted) {

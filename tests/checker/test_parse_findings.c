@@ -59,7 +59,7 @@ static void test_lines_inside_a_tsan_log(void)
 {
 	ck_findings list;
 	CU_ASSERT_TRUE(parse("tsan_raft_vote_reply.txt", &list) > 0);
-	CU_ASSERT_PTR_NOT_NULL(find_at(&list, "missing-lock", "raft/election.c", 116));
+	CU_ASSERT_PTR_NOT_NULL(find_at(&list, "missing-lock", "raft/election.c", 115));
 	for (size_t i = 0; i < list.n; i++) {
 		const ck_finding *f = &list.items[i];
 		CU_ASSERT_NOT_EQUAL(f->detector, CK_TSAN); /* TSan's reports are not lines */

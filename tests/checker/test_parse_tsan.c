@@ -214,6 +214,31 @@ static void test_raft_tree_log(void)
 	ck_findings_free(&list);
 }
 
+/* The runtime names each thread for its peer and role; a side says whose
+ * thread it was ("by thread T14 'p0 send Request'"), from the report's
+ * own "Thread T14 'p0 send Request' (tid=...)" stack. */
+static void test_sides_name_their_threads(void)
+{
+	ck_findings list;
+	parse("tsan_raft_vote_reply.txt", &list);
+	int named = 0, unnamed = 0;
+	for (size_t i = 0; i < list.n; i++)
+		for (size_t j = 0; j < list.items[i].nstacks; j++) {
+			const char *t = list.items[i].stacks[j].title;
+			const char *by = t ? strstr(t, "by thread T") : NULL;
+			if (by == NULL || strncmp(t, "Thread ", 7) == 0)
+				continue; /* "Thread T14 ... created by thread T2": the creator */
+			const char *after = by + strlen("by thread T") + strspn(by + 11, "0123456789");
+			if (strncmp(after, " '", 2) == 0)
+				named++;
+			else
+				unnamed++;
+		}
+	CU_ASSERT_TRUE(named > 0);
+	CU_ASSERT_EQUAL(unnamed, 0);
+	ck_findings_free(&list);
+}
+
 /* The same races from clang's and gcc's runs are the same two findings. */
 static void test_duplicates_fold(void)
 {
@@ -277,6 +302,7 @@ void add_parse_tsan_suite(void)
 	CU_add_test(s, "gcc: mutex misuse and thread leak", test_gcc_misuse);
 	CU_add_test(s, "heap use after free", test_use_after_free);
 	CU_add_test(s, "a buggy raft/ tree's log", test_raft_tree_log);
+	CU_add_test(s, "a side names its thread's peer and role", test_sides_name_their_threads);
 	CU_add_test(s, "the same race from two runs folds", test_duplicates_fold);
 	CU_add_test(s, "bad input", test_bad_input);
 }

@@ -170,6 +170,27 @@ bool ck_stack_is_history(const ck_stack *s)
 
 /* Grading and de-duplication look at a stack's peer frame, not at the
  * interceptor or helper it went through. */
+void ck_stack_thread(const ck_stack *s, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	const char *t = s->title;
+	if (t == NULL || len == 0)
+		return;
+	if (strstr(t, "by main thread") != NULL) {
+		snprintf(buf, len, "main thread");
+		return;
+	}
+	const char *by = strstr(t, "by thread T");
+	if (by == NULL)
+		return;
+	const char *after = by + strlen("by thread T");
+	after += strspn(after, "0123456789");
+	if (strncmp(after, " '", 2) == 0)
+		snprintf(buf, len, "%.*s", (int)strcspn(after + 2, "'"), after + 2);
+	else /* "T3": a thread the runtime did not start */
+		snprintf(buf, len, "%.*s", (int)(after - by - 10), by + 10);
+}
+
 const ck_frame *ck_first_peer_frame(const ck_stack *s)
 {
 	for (size_t i = 0; s != NULL && i < s->nframes; i++)

@@ -153,6 +153,11 @@ char *ck_race_message(const ck_finding *f);
  * size 4" into s's access fields; false (s unchanged) if it is no access. */
 bool ck_stack_read_access(ck_stack *s, const char *title);
 
+/* Whose thread a stack is, from its title: "main thread", the name the
+ * runtime gave it ("p0 send Request": peer 0, its RequestVote sender),
+ * or "" when the title does not say. Writes at most len bytes to buf. */
+void ck_stack_thread(const ck_stack *s, char *buf, size_t len);
+
 /* Is this file part of the peer's code (the tree's raft/ directory)?
  * Paths are compared by their "raft/<file>.c" suffix. */
 bool ck_is_peer_file(const char *file);

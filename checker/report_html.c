@@ -148,6 +148,10 @@ static void add_side(xmlNodePtr sides, const ck_target_result *t, const ck_frame
 	xmlNodePtr h = add(box, "h3", NULL);
 	add_printf(h, "%s in %s()", s->write ? "write" : "read",
 		   side != NULL && side->function ? side->function : "?");
+	char thread[64];
+	ck_stack_thread(s, thread, sizeof thread);
+	if (thread[0] != '\0')
+		add_printf(h, ", thread %s", thread);
 	xmlNodePtr p = add(box, "p", NULL);
 	char *loc = side != NULL ? ck_frame_location(side) : ck_strdup("(not recorded)");
 	add(p, "code", loc);

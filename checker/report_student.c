@@ -136,6 +136,13 @@ static void print_sides(const printer *p, const ck_finding *f)
 			fputs("  holding ", p->out);
 			print_clean(p->out, stack[i]->locks[0] ? stack[i]->locks : "no lock");
 		}
+		char thread[64];
+		ck_stack_thread(stack[i], thread, sizeof thread);
+		if (thread[0] != '\0') {
+			fputs("  [", p->out);
+			print_clean(p->out, thread);
+			fputc(']', p->out);
+		}
 		fputc('\n', p->out);
 		free(loc[i]);
 	}

@@ -248,6 +248,22 @@ static void test_string_helpers(void)
 	CU_ASSERT_FALSE(ck_starts_with("WARN", "WARNING"));
 }
 
+/* A side's thread, from the title TSan gave its stack. */
+static void test_stack_thread(void)
+{
+	const char *titles[] = {"Write of size 4 at 0x1 by thread T14 'p0 send Request' (mutexes: "
+				"write M0):",
+				"Previous read of size 8 at 0x2 by main thread:",
+				"Read of size 4 at 0x3 by thread T3:", "Location is heap block"};
+	const char *want[] = {"p0 send Request", "main thread", "T3", ""};
+	for (size_t i = 0; i < 4; i++) {
+		ck_stack s = {.title = (char *)titles[i]};
+		char buf[64];
+		ck_stack_thread(&s, buf, sizeof buf);
+		CU_ASSERT_STRING_EQUAL(buf, want[i]);
+	}
+}
+
 void add_finding_suite(void)
 {
 	CU_pSuite s = CU_add_suite("finding", NULL, NULL);
@@ -268,4 +284,5 @@ void add_finding_suite(void)
 	CU_add_test(s, "push grows the list", test_push_grows_the_list);
 	CU_add_test(s, "next_line splits LF and CRLF lines", test_next_line_splits_lf_and_crlf);
 	CU_add_test(s, "string helpers", test_string_helpers);
+	CU_add_test(s, "a stack's thread, named", test_stack_thread);
 }

@@ -234,7 +234,7 @@ helgrind: build/plain/raft-tests ## The scenario suite under Helgrind (XML), tim
 tsan-seeds: build/tsan/raft-tests ## The whole suite under TSan for 20 seeds, as make scenarios runs it (SEEDS=N, TESTS_AT_ONCE=)
 	@scripts/tsan-seeds.sh build/tsan/raft-tests $(or $(SEEDS),20) $(TESTS_AT_ONCE)
 
-test: unit asan static checker-unit test-sandbox scenarios runner-cli check-programs test-catalog lessons ## Unit tests (TSan, ASan), static analysis, the 3A-3C suite under TSan, the checker's tests and its sandbox's, the exercise pairs, the lessons' examples
+test: unit asan static checker-unit test-sandbox test-html-report scenarios runner-cli check-programs test-catalog lessons ## Unit tests (TSan, ASan), static analysis, the 3A-3C suite under TSan, the checker's tests and its sandbox's, the exercise pairs, the lessons' examples
 
 bench: build/plain/raft-tests build/tsan/raft-tests ## Wall time per part: native, TSan, Helgrind
 	@scripts/bench.sh

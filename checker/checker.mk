@@ -92,7 +92,7 @@ build/checker/test-driver: $(patsubst %.c,build/checker/obj/%.o,$(CHECKER_DRIVER
 
 include tests/programs/programs.mk
 
-.PHONY: checker checker-unit check check-programs test-sandbox grade
+.PHONY: checker checker-unit check check-programs test-sandbox grade test-html-report
 
 checker: build/checker/rrl-check build/checker/rrl-sandbox build/checker/rrl-grade ## Build the checker, build/checker/rrl-check, and its sandbox, rrl-sandbox
 
@@ -129,6 +129,13 @@ grade: ## Grade a class in the sandbox: SUBMISSIONS=dir OUT=dir [EX=id] [SEEDS=N
 	build/checker/rrl-grade --submissions '$(SUBMISSIONS)' --out '$(OUT)' \
 		$(if $(EX),--exercise '$(EX)') $(if $(SEEDS),--seeds $(SEEDS)) \
 		$(if $(POLICY),--policy '$(POLICY)')
+
+# The HTML report of a race, opened in headless Chromium (the slides' too).
+test-html-report: build/checker/rrl-check programs ## rrl-check --html on a race, opened in headless Chromium: the field, both sides, the locks, a real screenshot
+	@build/checker/rrl-check -q -d tsan -s 2 --program tests/programs/field_race.c \
+		--html build/checker/html-report.html || test $$? -eq 1
+	@node tests/checker/test-html-report.js "$$(command -v chromium || command -v chromium-browser)" \
+		build/checker/html-report.html 'acct->balance'
 
 test-sandbox: build/checker/rrl-sandbox build/checker/hostile build/checker/test-sandbox ## The sandbox contains a loop, a fork bomb, a flood, a write outside, a connect, a huge allocation (as root)
 	build/checker/test-sandbox

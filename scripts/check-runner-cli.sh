@@ -43,8 +43,21 @@ if ! grep -q '2 passed' <<<"$out" ||
 	sed 's/^/    /' <<<"$out"
 	failed=1
 fi
+# The verdicts' and findings' own channels: a descriptor that is not open
+# is refused; one that is gets a JSON line per test and the counts.
+expect 2 'want an open descriptor' "$runner" -results-fd 7 -run '^TestInitialElection3A$'
+expect 2 'want an open descriptor' "$runner" -findings-fd 1 -run '^TestInitialElection3A$'
+results=$(mktemp)
+"$runner" -run '^TestInitialElection3A$' -seed 1 -results-fd 3 -findings-fd 4 3>"$results" 4>/dev/null >/dev/null 2>&1
+if ! grep -q '^{"test":"TestInitialElection3A","seed":1,"passed":true' "$results" ||
+	! grep -q '^{"done":true,"passed":1,"failed":0}$' "$results"; then
+	echo "runner-cli: FAIL: -results-fd 3 did not get the verdict and the counts:"
+	sed 's/^/    /' "$results"
+	failed=1
+fi
+rm -f "$results"
 # make reports a failed recipe with exit status 2.
 expect 2 'matches no test' "$make" --no-print-directory scenarios RUN=NoSuchTest
 
-[ "$failed" -eq 0 ] && echo "runner-cli: ok (a -run that selects nothing exits 2, also through make; -parallel 2 runs two tests at once)"
+[ "$failed" -eq 0 ] && echo "runner-cli: ok (a -run that selects nothing exits 2, also through make; -parallel 2 runs two tests at once; -results-fd gets the verdicts)"
 exit "$failed"

@@ -214,22 +214,8 @@ static bool has_kind(const ck_findings *run, ck_detector d, const char *kind)
 	return false;
 }
 
-/*
- * The runner's FAIL line of each test that failed, read after the run's
- * RRL-FINDING lines are in *run:
- *   - a test that crashed, or that the runner had to kill, may have
- *     printed no finding of its own: then its FAIL line is all there is,
- *     and it must not pass for clean (invariants "crash", watchdog
- *     "timeout"); a crash the runtime reported itself (with its stack
- *     and history) needs no stand-in;
- *   - a failed check and a test the watchdog stopped printed an
- *     RRL-FINDING line saying why; if the run has none of that detector
- *     (its stderr was lost), the FAIL line stands in for it;
- *   - a test that failed because TSan reported is TSan's: its reports are
- *     in TSan's own files.
- */
 /* What the runner said about one failed test, as a finding when nothing
- * else in the run says it (see above). */
+ * else in the run says it (the rules: findings_from_fail_lines). */
 typedef struct failure_context {
 	bool had_invariants, had_watchdog, had_crash;
 } failure_context;
@@ -264,6 +250,20 @@ static failure_context context_of(const ck_findings *run)
 				 .had_crash = has_kind(run, CK_INVARIANTS, "crash")};
 }
 
+/*
+ * The runner's FAIL line of each test that failed, read after the run's
+ * RRL-FINDING lines are in *run:
+ *   - a test that crashed, or that the runner had to kill, may have
+ *     printed no finding of its own: then its FAIL line is all there is,
+ *     and it must not pass for clean (invariants "crash", watchdog
+ *     "timeout"); a crash the runtime reported itself (with its stack
+ *     and history) needs no stand-in;
+ *   - a failed check and a test the watchdog stopped printed an
+ *     RRL-FINDING line saying why; if the run has none of that detector
+ *     (its stderr was lost), the FAIL line stands in for it;
+ *   - a test that failed because TSan reported is TSan's: its reports are
+ *     in TSan's own files.
+ */
 static void findings_from_fail_lines(const char *out, uint64_t seed, ck_findings *run)
 {
 	failure_context c = context_of(run);
@@ -305,9 +305,12 @@ static void findings_from_results(const char *results, uint64_t seed, ck_finding
 			}
 		json_decref(o);
 	}
-	for (size_t i = 0; tally && i < t->nscenarios; i++) {
-		t->scenarios[i].runs++;
-		t->scenarios[i].passed += json_is_true(json_object_get(verdicts[i], "passed"));
+	for (size_t i = 0; i < t->nscenarios; i++) {
+		if (tally) {
+			t->scenarios[i].runs++;
+			t->scenarios[i].passed +=
+			    json_is_true(json_object_get(verdicts[i], "passed"));
+		}
 		json_decref(verdicts[i]);
 	}
 	if (!done)

@@ -288,3 +288,12 @@ int ck_exit_status(const ck_report *r)
 	}
 	return status;
 }
+
+char *ck_repeat_command(const ck_report *r, uint64_t seed)
+{
+	if (r->repeat_head == NULL)
+		return NULL;
+	return ck_strdup_printf("%s -s %llu-%llu%s%s", r->repeat_head, (unsigned long long)seed,
+				(unsigned long long)seed, r->repeat_tail[0] ? " " : "",
+				r->repeat_tail);
+}

@@ -105,6 +105,17 @@ static int run_detectors(ck_target *targets, size_t n, const ck_options *o, ck_p
 }
 
 /* The command line as it could be typed again, for the reports. */
+/* Is argv[i] a seeds option, and how many arguments does it take up? */
+static int seeds_option(int argc, char **argv, int i)
+{
+	const char *a = argv[i];
+	if ((strcmp(a, "-s") == 0 || strcmp(a, "--seeds") == 0) && i + 1 < argc)
+		return 2;
+	if (strncmp(a, "--seeds=", 8) == 0 || (strncmp(a, "-s", 2) == 0 && a[2] != '\0'))
+		return 1;
+	return 0;
+}
+
 static char *command_line(int argc, char **argv)
 {
 	char *text = NULL;
@@ -147,6 +158,19 @@ static void describe_check(ck_report *report, const ck_options *o, int argc, cha
 	report->helgrind_seeds = o->helgrind_seeds;
 	report->hunt_noise = o->detectors[CK_INVARIANTS] ? o->hunt_noise : 0;
 	report->command = command_line(argc, argv);
+	/* The command again for one seed: the seeds option taken out. */
+	char **rest = ck_calloc((size_t)argc + 1, sizeof *rest);
+	int nrest = 0;
+	for (int i = 1; i < argc;) {
+		int skip = seeds_option(argc, argv, i);
+		if (skip == 0)
+			rest[nrest++] = argv[i++];
+		else
+			i += skip;
+	}
+	report->repeat_head = command_line(1, argv);
+	report->repeat_tail = command_line(nrest, rest);
+	free(rest);
 	report->student = o->student;
 }
 

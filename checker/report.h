@@ -116,6 +116,9 @@ typedef struct ck_report {
 	char *started;			/* UTC, "2025-11-22T04:11:22", or NULL */
 	double seconds;			/* how long the check took, 0 if not known */
 	char *command;			/* the checker's command line, or NULL */
+	/* The same command for one seed: repeat_head, then "-s S-S", then
+	 * repeat_tail (ck_repeat_command); NULL when not known. */
+	char *repeat_head, *repeat_tail;
 	bool student; /* show only what a student may see before solving: no rule,
 		       * no bug line, no metadata, no expected/unexpected */
 } ck_report;
@@ -130,6 +133,10 @@ double ck_median_detect_s(const ck_detector_result *d);
  * ck_grade). */
 int ck_detected_at_bug(const ck_detector_result *d);
 int ck_detected_on_bug_line(const ck_detector_result *d);
+
+/* The command that runs seed alone, as the report's command did
+ * (malloc'd), or NULL. */
+char *ck_repeat_command(const ck_report *r, uint64_t seed);
 
 /* The process exit status: 0 clean or as expected, 1 findings or
  * unexpected results, 2 a usage or build error. */

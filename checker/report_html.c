@@ -138,6 +138,12 @@ static void add_seen(xmlNodePtr parent, const ck_report *r, const ck_finding *f)
 	if (f->occurrences > 1)
 		add_printf(p, " (%d reports folded into this one)", f->occurrences);
 	add_text(p, ".");
+	char *again = n > 0 ? ck_repeat_command(r, seeds[0]) : NULL;
+	if (again != NULL) {
+		add_printf(p, " Seed %llu alone: ", (unsigned long long)seeds[0]);
+		add(p, "code", again);
+	}
+	free(again);
 }
 
 /* One side of a race: what, where, the locks, the lines. */

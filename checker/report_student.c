@@ -40,6 +40,7 @@
 typedef struct printer {
 	FILE *out;
 	bool colour;
+	const ck_report *report; /* its seeds and its command */
 } printer;
 
 static void coloured(const printer *p, const char *c, const char *s)
@@ -150,18 +151,32 @@ static void print_sides(const printer *p, const ck_finding *f)
 		fputs("          (the other access was not recorded)\n", p->out);
 }
 
-/* "seen 6 times, in seeds 1 2": how to see it again. */
+/* "seen in 2 of 3 seeds (1 3), 6 times; seed 1 alone: rrl-check ... -s
+ * 1-1 ...": how often, and how to see it again. */
 static void print_seen(const printer *p, const ck_finding *f, const char *indent)
 {
+	const ck_report *r = p->report;
 	size_t n;
 	const uint64_t *seeds = ck_finding_seeds(f, &n);
 	fputs(indent, p->out);
-	if (f->occurrences > 1)
-		fprintf(p->out, "seen %d times, ", f->occurrences);
-	fprintf(p->out, "in seed%s", n == 1 ? "" : "s");
+	if (r->seed_first > 0 && r->seed_last >= r->seed_first)
+		fprintf(p->out, "seen in %zu of %llu seeds (", n,
+			(unsigned long long)(r->seed_last - r->seed_first + 1));
+	else
+		fputs("seen in seeds (", p->out);
 	for (size_t i = 0; i < n; i++)
-		fprintf(p->out, " %llu", (unsigned long long)seeds[i]);
+		fprintf(p->out, "%s%llu", i ? " " : "", (unsigned long long)seeds[i]);
+	fputc(')', p->out);
+	if (f->occurrences > 1)
+		fprintf(p->out, ", %d times", f->occurrences);
 	fputc('\n', p->out);
+	char *again = n > 0 ? ck_repeat_command(r, seeds[0]) : NULL;
+	if (again != NULL) {
+		fprintf(p->out, "%sseed %llu alone: ", indent, (unsigned long long)seeds[0]);
+		print_clean(p->out, again);
+		fputc('\n', p->out);
+	}
+	free(again);
 }
 
 static void print_problem(const printer *p, const ck_finding *f, size_t number)
@@ -260,7 +275,7 @@ static void print_target(const printer *p, const ck_report *r, const ck_target_r
 
 void ck_print_student(const ck_report *r, FILE *out, bool colour)
 {
-	printer p = {.out = out, .colour = colour};
+	printer p = {.out = out, .colour = colour, .report = r};
 	for (size_t i = 0; i < r->ntargets; i++) {
 		if (i > 0)
 			fputs("\n\n", out);

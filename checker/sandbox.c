@@ -109,9 +109,17 @@ static void set_limits(const sb_options *o, const sb_cgroup *cg)
 	set_limit(RLIMIT_CORE, 0, 0);
 }
 
+/* The private /tmp would hide a checkout that lives under /tmp, and with it
+ * the command's own program: the directory the command runs in, and its
+ * program's, are let in again, read-only. NULL when there is no need. */
+static char *under_tmp(const char *path)
+{
+	return path != NULL && strncmp(path, "/tmp/", 5) == 0 ? ck_strdup(path) : NULL;
+}
+
 static char **bwrap_argv(const sb_options *o, char **command)
 {
-	size_t n = 0, cap = 40 + 3 * o->nhide + 3 * o->nread;
+	size_t n = 0, cap = 46 + 3 * o->nhide + 3 * o->nread;
 	for (char **a = command; *a; a++)
 		cap++;
 	char **v = ck_calloc(cap, sizeof *v);
@@ -120,6 +128,24 @@ static char **bwrap_argv(const sb_options *o, char **command)
 			       "--new-session", "--cap-drop", "ALL"};
 	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
 		v[n++] = (char *)fixed[i];
+	static char *again[2]; /* kept until the process execs or exits */
+	char *cwd = getcwd(NULL, 0);
+	free(again[0]);
+	free(again[1]);
+	again[0] = under_tmp(cwd);
+	free(cwd);
+	char *program = command[0][0] == '/' ? ck_strdup(command[0]) : NULL;
+	if (program != NULL)
+		*strrchr(program, '/') = '\0';
+	again[1] = under_tmp(program);
+	free(program);
+	for (size_t i = 0; i < 2; i++)
+		if (again[i] != NULL) {
+			v[n++] = "--ro-bind";
+			v[n++] = again[i];
+			v[n++] = again[i];
+		}
+	/* Then the hidden directories, even inside what was let in. */
 	for (size_t i = 0; i < o->nhide; i++) {
 		v[n++] = "--tmpfs";
 		v[n++] = (char *)o->hide[i];

@@ -10,18 +10,9 @@
 #include <string.h>
 
 #include "alloc.h"
-#include "clean_text.h"
 #include "grade_outputs.h"
 #include "json_file.h"
 #include "report.h"
-
-static json_t *text(const char *s)
-{
-	char *clean = ck_clean_text(s != NULL ? s : "", CK_TEXT_JSON);
-	json_t *v = json_string(clean);
-	free(clean);
-	return v;
-}
 
 static const char *verdict_of(const json_t *result, ck_detector d)
 {
@@ -32,7 +23,7 @@ static const char *verdict_of(const json_t *result, ck_detector d)
 
 json_t *ck_grade_row(const ck_student_grade *g)
 {
-	json_t *row = json_pack("{s:o}", "student", text(g->student));
+	json_t *row = json_pack("{s:o}", "student", ck_json_text(g->student));
 	json_object_set_new(row, "build", json_string(g->score->problem == NULL ? "ok"
 						      : strncmp(g->score->problem, "refused", 7) == 0
 							  ? "refused"
@@ -53,8 +44,8 @@ json_t *ck_grade_row(const ck_student_grade *g)
 	json_object_set_new(row, "score", json_real(g->score->score));
 	json_object_set_new(row, "max_score", json_real(g->score->max));
 	json_object_set_new(row, "seconds", json_real(g->seconds));
-	json_object_set_new(row, "sandbox", text(g->sandbox));
-	json_object_set_new(row, "fingerprint", text(g->fingerprint));
+	json_object_set_new(row, "sandbox", ck_json_text(g->sandbox));
+	json_object_set_new(row, "fingerprint", ck_json_text(g->fingerprint));
 	return row;
 }
 
@@ -86,14 +77,14 @@ int ck_write_gradescope(const ck_student_grade *g, const char *path)
 		char number[24];
 		snprintf(number, sizeof number, "%zu", i + 1);
 		json_array_append_new(
-		    tests, json_pack("{s:o, s:s, s:f, s:f, s:s, s:o, s:s, s:s}", "name", text(it->name),
+		    tests, json_pack("{s:o, s:s, s:f, s:f, s:s, s:o, s:s, s:s}", "name", ck_json_text(it->name),
 				     "number", number, "score", it->score, "max_score", it->max,
 				     "status", it->passed ? "passed" : "failed", "output",
-				     text(it->output), "output_format", "md", "visibility", "visible"));
+				     ck_json_text(it->output), "output_format", "md", "visibility", "visible"));
 	}
 	char *header = header_md(g);
 	json_t *root = json_pack("{s:f, s:f, s:o, s:s, s:s, s:s, s:s, s:o}", "score", g->score->score,
-				 "execution_time", g->seconds, "output", text(header), "output_format",
+				 "execution_time", g->seconds, "output", ck_json_text(header), "output_format",
 				 "md", "test_output_format", "md", "visibility", "visible",
 				 "stdout_visibility", "hidden", "tests", tests);
 	free(header);
@@ -106,9 +97,9 @@ int ck_write_classroom(const ck_student_grade *g, const char *path)
 	for (size_t i = 0; i < g->score->n; i++) {
 		const ck_score_item *it = &g->score->items[i];
 		json_array_append_new(tests, json_pack("{s:o, s:s, s:f, s:o, s:i}", "name",
-						       text(it->name), "status",
+						       ck_json_text(it->name), "status",
 						       it->passed ? "pass" : "fail", "score",
-						       it->score, "message", text(it->output),
+						       it->score, "message", ck_json_text(it->output),
 						       "line_no", 0));
 	}
 	const char *status = g->score->problem != NULL			? "error"

@@ -4,8 +4,10 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "clean_text.h"
 #include "json_file.h"
 
 /* Messages start with the program's name (rrl-check, rrl-grade). "-" is stdout, as for most command-line tools; otherwise the file is
@@ -41,3 +43,21 @@ int ck_dump_json(json_t *root, const char *path, const char *what, size_t flags)
 	return rc == 0 ? 0 : -1;
 }
 
+
+json_t *ck_json_text(const char *s)
+{
+	char *clean = ck_clean_text(s != NULL ? s : "", CK_TEXT_JSON);
+	json_t *v = json_string(clean);
+	free(clean);
+	return v;
+}
+
+json_t *ck_json_seeds(const ck_finding *f)
+{
+	size_t n;
+	const uint64_t *seeds = ck_finding_seeds(f, &n);
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, json_integer((json_int_t)seeds[i]));
+	return a;
+}

@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "alloc.h"
-#include "clean_text.h"
 #include "hunt.h"
 #include "json_file.h"
 #include "report.h"
@@ -25,12 +24,7 @@
  * string that is not UTF-8. */
 static json_t *string_or_null(const char *s)
 {
-	if (s == NULL)
-		return json_null();
-	char *clean = ck_clean_text(s, CK_TEXT_JSON);
-	json_t *v = json_string(clean);
-	free(clean);
-	return v;
+	return s == NULL ? json_null() : ck_json_text(s);
 }
 
 /* Peer files are reported as "raft/election.c" whatever directory the
@@ -69,16 +63,6 @@ static json_t *stack_json(const ck_stack *s)
 	return o;
 }
 
-static json_t *seeds_json(const ck_finding *f)
-{
-	size_t n;
-	const uint64_t *seeds = ck_finding_seeds(f, &n);
-	json_t *a = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(a, json_integer((json_int_t)seeds[i]));
-	return a;
-}
-
 /* A finding keeps everything a student needs to repeat it (seed) and
  * to find it (file, line, function, stacks). */
 static json_t *finding_json(const ck_finding *f, bool student)
@@ -95,7 +79,7 @@ static json_t *finding_json(const ck_finding *f, bool student)
 	json_object_set_new(o, "function", string_or_null(f->where.function));
 	json_object_set_new(o, "message", string_or_null(f->message));
 	json_object_set_new(o, "seed", json_integer((json_int_t)f->seed));
-	json_object_set_new(o, "seeds", seeds_json(f));
+	json_object_set_new(o, "seeds", ck_json_seeds(f));
 	json_object_set_new(o, "seconds", f->seconds >= 0 ? json_real(f->seconds) : json_null());
 	json_object_set_new(o, "variable", string_or_null(f->variable));
 	json_object_set_new(o, "details", string_or_null(f->details));

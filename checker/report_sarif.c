@@ -23,7 +23,6 @@
 #include <unistd.h>
 
 #include "alloc.h"
-#include "clean_text.h"
 #include "json_file.h"
 #include "report.h"
 
@@ -37,18 +36,10 @@
 #define SRCROOT "SRCROOT"
 #define PROJECTROOT "PROJECTROOT"
 
-static json_t *text(const char *s)
-{
-	char *clean = ck_clean_text(s != NULL ? s : "", CK_TEXT_JSON);
-	json_t *v = json_string(clean);
-	free(clean);
-	return v;
-}
-
 /* SARIF's message object. */
 static json_t *message(const char *s)
 {
-	return json_pack("{s:o}", "text", text(s));
+	return json_pack("{s:o}", "text", ck_json_text(s));
 }
 
 /* A URI reference may not hold spaces, '%', '#', '?' and the like as
@@ -117,7 +108,7 @@ static json_t *location(const ck_frame *f, const char *msg)
 		json_object_set_new(o, "physicalLocation", phys);
 	if (f->function != NULL)
 		json_object_set_new(o, "logicalLocations",
-				    json_pack("[{s:o, s:s}]", "name", text(f->function), "kind",
+				    json_pack("[{s:o, s:s}]", "name", ck_json_text(f->function), "kind",
 					      "function"));
 	if (msg != NULL)
 		json_object_set_new(o, "message", message(msg));
@@ -297,7 +288,7 @@ static json_t *history_flow(const ck_finding *f)
 		if (e->peer >= 0)
 			json_object_set_new(props, "peer", json_integer(e->peer));
 		if (e->thread != NULL)
-			json_object_set_new(props, "thread", text(e->thread));
+			json_object_set_new(props, "thread", ck_json_text(e->thread));
 		if (e->t >= 0)
 			json_object_set_new(props, "t", json_real(e->t));
 		json_object_set_new(step, "properties", props);
@@ -308,16 +299,6 @@ static json_t *history_flow(const ck_finding *f)
 					 "one order"),
 				 "locations", locations);
 	return json_pack("[{s:[o]}]", "threadFlows", flow);
-}
-
-static json_t *seeds_array(const ck_finding *f)
-{
-	size_t n;
-	const uint64_t *seeds = ck_finding_seeds(f, &n);
-	json_t *a = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(a, json_integer((json_int_t)seeds[i]));
-	return a;
 }
 
 static json_t *result(const ck_finding *f, rules *r, bool student)
@@ -340,12 +321,12 @@ static json_t *result(const ck_finding *f, rules *r, bool student)
 	if (f->nhistory > 0)
 		json_object_set_new(o, "codeFlows", history_flow(f));
 	json_object_set_new(o, "partialFingerprints", json_pack("{s:s}", "rrlFinding/v1", fp));
-	json_t *props = json_pack("{s:o, s:i}", "seeds", seeds_array(f), "occurrences",
+	json_t *props = json_pack("{s:o, s:i}", "seeds", ck_json_seeds(f), "occurrences",
 				  f->occurrences);
 	if (f->variable != NULL)
-		json_object_set_new(props, "variable", text(f->variable));
+		json_object_set_new(props, "variable", ck_json_text(f->variable));
 	if (f->details != NULL)
-		json_object_set_new(props, "details", text(f->details));
+		json_object_set_new(props, "details", ck_json_text(f->details));
 	if (!student && f->points_at_bug)
 		json_object_set_new(props, "pointsAtBug", json_true());
 	json_object_set_new(o, "properties", props);
@@ -410,10 +391,10 @@ static json_t *run(const ck_report *rep, const ck_target_result *t)
 	json_t *invocation = json_pack("{s:b}", "executionSuccessful",
 				       t->build_error == NULL && json_array_size(notes) == 0);
 	if (rep->command != NULL)
-		json_object_set_new(invocation, "commandLine", text(rep->command));
+		json_object_set_new(invocation, "commandLine", ck_json_text(rep->command));
 	if (rep->started != NULL) {
 		char *utc = ck_strdup_printf("%sZ", rep->started);
-		json_object_set_new(invocation, "startTimeUtc", text(utc));
+		json_object_set_new(invocation, "startTimeUtc", ck_json_text(utc));
 		free(utc);
 	}
 	if (json_array_size(notes) > 0)
@@ -423,7 +404,7 @@ static json_t *run(const ck_report *rep, const ck_target_result *t)
 	/* Code scanning tells runs of one tool apart by this id. */
 	char *automation = ck_strdup_printf("rrl-check/%s/", t->target);
 	json_t *o = json_pack("{s:{s:o}, s:{s:o}, s:[o], s:o}", "tool", "driver", driver,
-			      "automationDetails", "id", text(automation), "invocations",
+			      "automationDetails", "id", ck_json_text(automation), "invocations",
 			      invocation, "results", results);
 	free(automation);
 	json_object_set_new(o, "originalUriBaseIds", uri_bases(t));

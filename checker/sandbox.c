@@ -111,13 +111,26 @@ static void set_limits(const sb_options *o, const sb_cgroup *cg)
 
 /* The private /tmp would hide a checkout that lives under /tmp, and with it
  * the command's own program: the directory the command runs in, and its
- * program's, are let in again, read-only. NULL when there is no need. */
-static char *under_tmp(const char *path)
+ * program's, are let in again, read-only. again[i] is NULL where there is
+ * no need; free both after. */
+static char *under_tmp(char *path)
 {
-	return path != NULL && strncmp(path, "/tmp/", 5) == 0 ? ck_strdup(path) : NULL;
+	if (path != NULL && strncmp(path, "/tmp/", 5) == 0)
+		return path;
+	free(path);
+	return NULL;
 }
 
-static char **bwrap_argv(const sb_options *o, char **command)
+static void let_in_again(char *const *command, char *again[2])
+{
+	again[0] = under_tmp(getcwd(NULL, 0));
+	char *program = command[0][0] == '/' ? ck_strdup(command[0]) : NULL;
+	if (program != NULL)
+		*strrchr(program, '/') = '\0';
+	again[1] = under_tmp(program);
+}
+
+static char **bwrap_argv(const sb_options *o, char **command, char *const again[2])
 {
 	size_t n = 0, cap = 46 + 3 * o->nhide + 3 * o->nread;
 	for (char **a = command; *a; a++)
@@ -128,17 +141,6 @@ static char **bwrap_argv(const sb_options *o, char **command)
 			       "--new-session", "--cap-drop", "ALL"};
 	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
 		v[n++] = (char *)fixed[i];
-	static char *again[2]; /* kept until the process execs or exits */
-	char *cwd = getcwd(NULL, 0);
-	free(again[0]);
-	free(again[1]);
-	again[0] = under_tmp(cwd);
-	free(cwd);
-	char *program = command[0][0] == '/' ? ck_strdup(command[0]) : NULL;
-	if (program != NULL)
-		*strrchr(program, '/') = '\0';
-	again[1] = under_tmp(program);
-	free(program);
 	for (size_t i = 0; i < 2; i++)
 		if (again[i] != NULL) {
 			v[n++] = "--ro-bind";
@@ -260,7 +262,9 @@ static bool bwrap_works(const sb_options *o, const identity *id, char **why)
 	char *probe[] = {"/bin/true", NULL};
 	sb_options quiet = {.user = o->user};
 	sb_cgroup none = {0};
-	char **argv = bwrap_argv(&quiet, probe);
+	char *again[2];
+	let_in_again(probe, again);
+	char **argv = bwrap_argv(&quiet, probe, again);
 	sb_result ignored = {0};
 	/* bwrap's complaint goes nowhere: the reason is said below. */
 	int saved = dup(STDERR_FILENO), null = open("/dev/null", O_WRONLY);
@@ -270,6 +274,8 @@ static bool bwrap_works(const sb_options *o, const identity *id, char **why)
 	close(saved);
 	close(null);
 	free(argv);
+	free(again[0]);
+	free(again[1]);
 	free(ignored.error);
 	int status = -1;
 	if (pid > 0 && waitpid(pid, &status, 0) != pid)
@@ -320,7 +326,10 @@ int sb_run(const sb_options *o, sb_result *r)
 			: o->memory_mb > 0 ? ck_strdup(cg.why_not ? cg.why_not : "no cgroup")
 					   : ck_strdup("not asked for");
 
-	char **argv = via_bwrap ? bwrap_argv(o, o->argv) : o->argv;
+	char *again[2] = {NULL, NULL};
+	if (via_bwrap)
+		let_in_again(o->argv, again);
+	char **argv = via_bwrap ? bwrap_argv(o, o->argv, again) : o->argv;
 	double start = now_s();
 	pid_t pid = spawn(o, &id, &cg, argv, r);
 	int rc = 0;
@@ -344,6 +353,8 @@ int sb_run(const sb_options *o, sb_result *r)
 	sb_cgroup_destroy(&cg);
 	if (via_bwrap)
 		free(argv);
+	free(again[0]);
+	free(again[1]);
 	return rc;
 }
 

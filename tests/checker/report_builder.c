@@ -112,3 +112,22 @@ char *rb_temp_path(const char *suffix)
 	close(fd);
 	return path;
 }
+
+void rb_report_free(ck_report *r)
+{
+	for (size_t i = 0; i < r->ntargets; i++)
+		rb_target_free(&r->targets[i]);
+	free(r->targets);
+	free(r->started);
+	free(r->command);
+	*r = (ck_report){0};
+}
+
+int rb_validate(const char *schema, const char *path, bool quiet)
+{
+	char *cmd = ck_strdup_printf("tests/checker/schemas/validate.py %s '%s' %s", schema, path,
+				     quiet ? ">/dev/null" : ">&2");
+	int rc = system(cmd);
+	free(cmd);
+	return rc;
+}

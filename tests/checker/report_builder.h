@@ -22,5 +22,11 @@ void rb_add_finding(ck_target_result *t, ck_finding f, double s);
 void rb_target_free(ck_target_result *t);
 /* A new empty temporary file's path (malloc'd), ending in suffix. */
 char *rb_temp_path(const char *suffix);
+/* Free a report built with these helpers: its targets and strings. */
+void rb_report_free(ck_report *r);
+/* The exit status of tests/checker/schemas/validate.py SCHEMA path: 0
+ * when the document keeps to the schema. Its errors go to stderr unless
+ * quiet (for a document meant to fail). */
+int rb_validate(const char *schema, const char *path, bool quiet);
 
 #endif

@@ -85,13 +85,6 @@ static void build_report(ck_report *r)
 		ck_grade(&r->targets[i]);
 }
 
-static void free_report(ck_report *r)
-{
-	for (size_t i = 0; i < r->ntargets; i++)
-		rb_target_free(&r->targets[i]);
-	free(r->targets);
-}
-
 /* ---- JSON --------------------------------------------------------------- */
 
 static json_t *write_and_load_json(const ck_report *r)
@@ -130,7 +123,7 @@ static void test_json_top_level(void)
 		CU_ASSERT_EQUAL(json_object_size(json_object_get(res, "detectors")), CK_NDETECTORS);
 	}
 	json_decref(root);
-	free_report(&r);
+	rb_report_free(&r);
 }
 
 static void test_json_buggy_target(void)
@@ -176,7 +169,7 @@ static void test_json_buggy_target(void)
 	CU_ASSERT_STRING_EQUAL(
 	    json_string_value(json_object_get(detector(b, "watchdog"), "verdict")), "skipped");
 	json_decref(root);
-	free_report(&r);
+	rb_report_free(&r);
 }
 
 static void test_json_finding_fields(void)
@@ -226,7 +219,7 @@ static void test_json_finding_fields(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "bad bytes \x01\x1b[31m \xEF\xBF\xBD\xEF\xBF\xBD end"));
 	CU_ASSERT_FALSE(json_is_true(json_object_get(h, "points_at_bug")));
 	json_decref(root);
-	free_report(&r);
+	rb_report_free(&r);
 }
 
 static void test_json_targets_without_metadata(void)
@@ -267,7 +260,7 @@ static void test_json_targets_without_metadata(void)
 	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(detector(sub, "tsan"), "verdict")),
 			       "error");
 	json_decref(root);
-	free_report(&r);
+	rb_report_free(&r);
 }
 
 /* "-" writes to stdout: capture fd 1 in a file for the call. */
@@ -293,7 +286,7 @@ static void test_json_to_stdout(void)
 	json_decref(root);
 	unlink(path);
 	free(path);
-	free_report(&r);
+	rb_report_free(&r);
 }
 
 static void test_unwritable_path_is_an_error(void)
@@ -303,7 +296,7 @@ static void test_unwritable_path_is_an_error(void)
 	fprintf(stderr, "\n  (two error messages expected:)\n");
 	CU_ASSERT_EQUAL(ck_write_json(&r, "/nonexistent/dir/out.json"), -1);
 	CU_ASSERT_EQUAL(ck_write_junit(&r, "/nonexistent/dir/out.xml"), -1);
-	free_report(&r);
+	rb_report_free(&r);
 }
 
 /* ---- JUnit -------------------------------------------------------------- */
@@ -383,7 +376,7 @@ static void test_junit_structure_and_counts(void)
 		}
 	}
 	xmlFreeDoc(doc);
-	free_report(&r);
+	rb_report_free(&r);
 }
 
 static void test_junit_names_and_text(void)
@@ -432,7 +425,7 @@ static void test_junit_names_and_text(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(build, "expected ';' before '}'"));
 	free(build);
 	xmlFreeDoc(doc);
-	free_report(&r);
+	rb_report_free(&r);
 }
 
 /* The UNEXPECTED failure's text carries the nasty message, on one line. */
@@ -455,7 +448,7 @@ static void test_junit_failure_text_round_trips(void)
 				      "    #1 rt_thread_main /tmp/b/platform/rt/thread.c:40\n"));
 	free(text);
 	xmlFreeDoc(doc);
-	free_report(&r);
+	rb_report_free(&r);
 }
 
 /* ---- terminal table ------------------------------------------------------ */
@@ -511,7 +504,7 @@ static void test_table_plain(void)
 				      "      T1 \"apply\" waits for raft.mu (peer 0)\n"
 				      "      T2 \"ticker\" holds raft.mu"));
 	free(text);
-	free_report(&r);
+	rb_report_free(&r);
 }
 
 static void test_table_deduplicates_lines(void)
@@ -525,7 +518,7 @@ static void test_table_deduplicates_lines(void)
 	char *text = table_text(&r, false);
 	CU_ASSERT_EQUAL(count_of(text, "raft/log.c:7 — "), 1);
 	free(text);
-	free_report(&r);
+	rb_report_free(&r);
 }
 
 static void test_table_colour(void)
@@ -538,7 +531,7 @@ static void test_table_colour(void)
 	/* A message's own escape sequence is not passed to the terminal. */
 	CU_ASSERT_PTR_NULL(strstr(text, "\033[31m "));
 	free(text);
-	free_report(&r);
+	rb_report_free(&r);
 }
 
 void add_outputs_suite(void)

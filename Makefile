@@ -194,7 +194,7 @@ unit: build/tsan/unit-tests ## CUnit unit tests, under TSan
 # which GNU parallel reads from the environment for its own options.
 TESTS_AT_ONCE ?= $(shell nproc)
 
-scenarios: build/tsan/raft-tests ## The 3A-3C scenario suite under TSan, TESTS_AT_ONCE tests at a time (RUN=, SEED=, COUNT=, TESTS_AT_ONCE=)
+scenarios: build/tsan/raft-tests ## The 3A-3D scenario suite under TSan, TESTS_AT_ONCE tests at a time (RUN=, SEED=, COUNT=, TESTS_AT_ONCE=)
 	TSAN_OPTIONS="$(TSAN_OPTIONS_TESTS)" build/tsan/raft-tests $(RUNNER_FLAGS) -parallel $(TESTS_AT_ONCE)
 
 # Memory errors stop the program at the first one (halt_on_error), and so
@@ -234,7 +234,7 @@ helgrind: build/plain/raft-tests ## The scenario suite under Helgrind (XML), tim
 tsan-seeds: build/tsan/raft-tests ## The whole suite under TSan for 20 seeds, as make scenarios runs it (SEEDS=N, TESTS_AT_ONCE=)
 	@scripts/tsan-seeds.sh build/tsan/raft-tests $(or $(SEEDS),20) $(TESTS_AT_ONCE)
 
-test: unit asan static checker-unit test-sandbox test-html-report scenarios runner-cli check-programs test-catalog lessons ## Unit tests (TSan, ASan), static analysis, the 3A-3C suite under TSan, the checker's tests and its sandbox's, the exercise pairs, the lessons' examples
+test: unit asan static checker-unit test-sandbox test-html-report scenarios runner-cli check-programs test-catalog lessons ## Unit tests (TSan, ASan), static analysis, the 3A-3D suite under TSan, the checker's tests and its sandbox's, the exercise pairs, the lessons' examples
 
 bench: build/plain/raft-tests build/tsan/raft-tests ## Wall time per part: native, TSan, Helgrind
 	@scripts/bench.sh

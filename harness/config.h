@@ -50,8 +50,10 @@ typedef struct config config;
 
 /*
  * Start n peers, connected to each other. unreliable: the network drops and
- * delays messages. snapshot is for lab 3D and must be false for now. Calls
- * over a disabled endpoint take long to fail, as in 6.5840.
+ * delays messages. snapshot (lab 3D): each server's service snapshots every
+ * 10 applied entries with raft_snapshot, takes in the snapshots its peer
+ * delivers, and restores its saved snapshot on restart. Calls over a
+ * disabled endpoint take long to fail, as in 6.5840.
  */
 config *cfg_make(int n, bool unreliable, bool snapshot);
 /* Kill every peer, wait until every thread of the test has finished, then

@@ -10,6 +10,9 @@
  * Each applied entry also goes to the protocol oracle (oracle.h), which
  * checks that it was committed by a quorum.
  *
+ * In lab 3D the consumer is also the service that takes snapshots
+ * (config_snapshot.c).
+ *
  * What each server applied goes into lock-free tables (config_internal.h)
  * that cfg_n_committed, cfg_wait and cfg_one read.
  */
@@ -158,11 +161,12 @@ static void apply_consumer(void *arg)
 	cfg_instance *inst = arg;
 	apply_msg m;
 	while (apply_queue_get(inst->applyq, &m)) {
-		if (m.command_valid)
+		if (m.command_valid) {
 			check_command(inst, &m);
-		else if (m.snapshot_valid)
-			/* Lab 3D: the entries up to the snapshot are in it. */
-			inst->next_apply_index = m.snapshot_index + 1;
+			cfg_snapshot_after_apply(inst, m.command_index);
+		} else if (m.snapshot_valid) {
+			cfg_apply_snapshot(inst, &m);
+		}
 		apply_msg_free(&m);
 	}
 }

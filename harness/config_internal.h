@@ -35,8 +35,14 @@ typedef struct cfg_instance {
 	/* The observer's per-instance state: relaxed atomics (invariants.h). */
 	invariants_peer inv;
 
-	/* Used only by this instance's apply consumer thread. */
+	/* Used only by this instance's apply consumer thread (and set up
+	 * before it starts). */
 	int64_t next_apply_index;
+
+	/* Lab 3D: the highest snapshot index this instance's service has
+	 * taken in or handed to raft_snapshot, once the call returned.
+	 * Written by the consumer, read by cfg_crash1: a relaxed atomic. */
+	_Atomic int64_t snapshot_floor;
 } cfg_instance;
 
 /*
@@ -62,6 +68,7 @@ typedef struct cfg_applied {
 struct config {
 	/* Set by cfg_make; read-only until cfg_cleanup. */
 	int n;
+	bool snapshot;             /* lab 3D: the services take snapshots */
 	net_network *net;
 	invariants *inv;
 	oracle *oracle;            /* fed by the network's tap and the hooks below */
@@ -76,6 +83,7 @@ struct config {
 	cfg_instance **instances;   /* [i]: the running instance, or NULL */
 	bool *connected;            /* [i]: server i is attached to the network */
 	persister **saved;          /* [i]: where server i saves (copied on crash) */
+	int64_t *snapshot_floor;    /* [i]: its snapshot_floor when it crashed */
 	net_endpoint ***ends;       /* [i][j]: i's newest endpoint to reach j */
 	cfg_instance *all_instances;
 	persister **all_persisters; /* every persister made, freed at cleanup */
@@ -107,5 +115,14 @@ void cfg_apply_consumer_start(cfg_instance *inst);
 /* What server applied at index: true and *value if anything. */
 bool cfg_applied_get(config *cfg, int server, int64_t index, uint64_t *value);
 int64_t cfg_applied_max_index(config *cfg);
+
+/* config_snapshot.c (lab 3D): the service's snapshots. After inst applied
+ * index, maybe snapshot; take in a snapshot message; on restart, restore
+ * the saved snapshot, which must reach at least floor. */
+void cfg_snapshot_after_apply(cfg_instance *inst, int64_t index);
+void cfg_apply_snapshot(cfg_instance *inst, const apply_msg *m);
+void cfg_restore_snapshot(cfg_instance *inst, persister *ps, int64_t floor);
+int64_t cfg_ingest_snapshot(cfg_instance *inst, const void *data, size_t len,
+			    int64_t message_index);
 
 #endif

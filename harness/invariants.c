@@ -1,6 +1,7 @@
 /*
  * Invariants checked on every state report of every peer (see invariants.h).
  */
+#include <stdbool.h>
 #include <stdlib.h>
 
 #include "config.h"
@@ -47,49 +48,58 @@ void invariants_peer_init(invariants_peer *p, invariants *inv, int server)
 	p->server = server;
 	atomic_init(&p->last_term, -1);
 	atomic_init(&p->last_commit, 0);
+	atomic_init(&p->last_applied, 0);
 }
 
-/* Terms only go up (Figure 2: "currentTerm ... increases monotonically").
- * A CAS loop, so that even reports racing outside the lock are judged on
- * one order. */
+/* Record now as the latest of a value that must never go down; true (and
+ * the value before in *was) if it went down. A CAS loop, so that even
+ * reports racing outside the lock are judged on one order. */
+static bool went_down(_Atomic int64_t *latest, int64_t now, int64_t *was)
+{
+	int64_t last = atomic_load_explicit(latest, memory_order_relaxed);
+	while (now > last)
+		if (atomic_compare_exchange_weak_explicit(latest, &last, now, memory_order_relaxed,
+							  memory_order_relaxed))
+			return false;
+	*was = last;
+	return now < last;
+}
+
+/* Terms only go up (Figure 2: "currentTerm ... increases monotonically"). */
 static void check_term(invariants_peer *p, const raft_state_report *r)
 {
-	int64_t last = atomic_load_explicit(&p->last_term, memory_order_relaxed);
-	for (;;) {
-		if (r->term < last)
-			cfg_fail_at(RT_HERE, "term-decreased", r->me, r->term,
-				    "peer %d's current term went down from %lld to %lld "
-				    "(a term must never decrease; was it changed without "
-				    "checking it under the lock?)",
-				    r->me, (long long)last, (long long)r->term);
-		if (r->term == last)
-			return;
-		if (atomic_compare_exchange_weak_explicit(&p->last_term, &last, r->term,
-							  memory_order_relaxed,
-							  memory_order_relaxed))
-			return;
-	}
+	int64_t was;
+	if (went_down(&p->last_term, r->term, &was))
+		cfg_fail_at(RT_HERE, "term-decreased", r->me, r->term,
+			    "peer %d's current term went down from %lld to %lld "
+			    "(a term must never decrease; was it changed without "
+			    "checking it under the lock?)",
+			    r->me, (long long)was, (long long)r->term);
 }
 
 /* Committed entries stay committed: the commit index never goes down. */
 static void check_commit(invariants_peer *p, const raft_state_report *r)
 {
-	int64_t last = atomic_load_explicit(&p->last_commit, memory_order_relaxed);
-	for (;;) {
-		if (r->commit_index < last)
-			cfg_fail_at(RT_HERE, "commit-decreased", r->me, r->term,
-				    "peer %d's commit index went down from %lld to %lld "
-				    "in term %lld (a commit index must never decrease)",
-				    r->me, (long long)last, (long long)r->commit_index,
-				    (long long)r->term);
-		if (r->commit_index == last)
-			return;
-		if (atomic_compare_exchange_weak_explicit(&p->last_commit, &last,
-							  r->commit_index,
-							  memory_order_relaxed,
-							  memory_order_relaxed))
-			return;
-	}
+	int64_t was;
+	if (went_down(&p->last_commit, r->commit_index, &was))
+		cfg_fail_at(RT_HERE, "commit-decreased", r->me, r->term,
+			    "peer %d's commit index went down from %lld to %lld "
+			    "in term %lld (a commit index must never decrease)",
+			    r->me, (long long)was, (long long)r->commit_index,
+			    (long long)r->term);
+}
+
+/* What was applied stays applied: last_applied going down means entries
+ * will reach the service a second time. */
+static void check_applied_order(invariants_peer *p, const raft_state_report *r)
+{
+	int64_t was;
+	if (went_down(&p->last_applied, r->last_applied, &was))
+		cfg_fail_at(RT_HERE, "applied-decreased", r->me, r->term,
+			    "peer %d's last applied index went down from %lld to %lld "
+			    "(every index is applied once; did a thread write back a value it "
+			    "read before releasing the lock?)",
+			    r->me, (long long)was, (long long)r->last_applied);
 }
 
 /* Only committed entries may be applied. */
@@ -132,6 +142,7 @@ static void state_changed(void *ctx, const raft_state_report *r)
 	check_term(p, r);
 	check_commit(p, r);
 	check_applied(r);
+	check_applied_order(p, r);
 	check_leader(p, r);
 }
 

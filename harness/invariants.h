@@ -8,13 +8,14 @@
  *
  *   term-decreased         an instance's current term went down
  *   commit-decreased       an instance's commit index went down
+ *   applied-decreased      an instance's last applied index went down
  *   applied-beyond-commit  last_applied > commit_index
  *   two-leaders            two servers were leader in the same term
  *                          (Election Safety, Raft paper Figure 3)
  *
  * A restarted server is a new instance: its term may start below what the
  * crashed instance reported (it restores only what was saved) and its
- * commit index starts again from 0. The leader table is per server number,
+ * commit and applied indexes start again from its snapshot. The leader table is per server number,
  * so the same server leading a term twice is fine.
  *
  * These checks believe what a peer reports about itself. The protocol
@@ -49,6 +50,7 @@ typedef struct invariants_peer {
 	int server;
 	_Atomic int64_t last_term;    /* -1 until the first report */
 	_Atomic int64_t last_commit;
+	_Atomic int64_t last_applied;
 } invariants_peer;
 
 invariants *invariants_make(int n);

@@ -76,7 +76,7 @@ const char *__tsan_default_options(void)
 }
 
 /* Every part, in the order they run. */
-static const test_case *const suites[] = {tests_3a, tests_3b, tests_3c};
+static const test_case *const suites[] = {tests_3a, tests_3b, tests_3c, tests_3d};
 
 typedef struct options {
 	const char *run;       /* -run, or NULL for every test */
@@ -102,7 +102,7 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: %s [flags]\n"
 		"\n"
-		"Runs the Raft scenario tests (6.5840 lab 3A-3C), each in its own process.\n"
+		"Runs the Raft scenario tests (6.5840 lab 3A-3D), each in its own process.\n"
 		"\n"
 		"  -run REGEX   run only the tests whose name matches REGEX (POSIX extended),\n"
 		"               e.g. -run 3A, -run '^TestBackup3B$'\n"

@@ -22,5 +22,6 @@ typedef struct test_case {
 extern const test_case tests_3a[];
 extern const test_case tests_3b[];
 extern const test_case tests_3c[];
+extern const test_case tests_3d[];
 
 #endif

@@ -51,20 +51,22 @@ static void fail(const char *kind, const char *why)
 static void watch(void *unused)
 {
 	char cycle[512], why[768];
-	bool cycle_seen_before = false;
+	uint64_t cycle_before = 0;
 	rt_mutex_stall stall_before = {.slot = -1};
 	while (atomic_load_explicit(&running, memory_order_relaxed)) {
 		rt_sleep_ms(TICK_MS);
 		if (!atomic_load_explicit(&running, memory_order_relaxed))
 			break;
-		/* A cycle must persist across two ticks: the thread table is read
-		 * without locks, so one look can be torn. */
-		bool cycle_now = rt_dump_threads(NULL, cycle, sizeof cycle);
-		if (cycle_now && cycle_seen_before) {
+		/* The same cycle, every thread in the same wait, must be seen on
+		 * two ticks: the thread table is read without locks, so one look
+		 * can be torn, and on a loaded machine a thread woken from a wait
+		 * can stay off the CPU, still showing it, for a tick or more. */
+		uint64_t cycle_now = rt_dump_threads_signed(NULL, cycle, sizeof cycle);
+		if (cycle_now != 0 && cycle_now == cycle_before) {
 			snprintf(why, sizeof why, "deadlock: %s", cycle);
 			fail("deadlock", why);
 		}
-		cycle_seen_before = cycle_now;
+		cycle_before = cycle_now;
 
 		/* So must a stall: the same wait, seen on two ticks. */
 		rt_mutex_stall stall = rt_longest_mutex_wait();

@@ -25,6 +25,9 @@ struct apply_queue {
 	size_t head;
 	size_t count;
 	bool closed;
+	/* The thread that took from the queue last, or -1: a put waiting for
+	 * room waits for it, and the watchdog follows that edge. */
+	int taker_slot;
 };
 
 /* Free the buffers a message owns and forget them. */
@@ -48,6 +51,7 @@ apply_queue *apply_queue_make(int peer, size_t capacity)
 	q->peer = peer;
 	q->capacity = capacity;
 	q->ring = ring;
+	q->taker_slot = -1;
 	rt_mutex_init(&q->mu, "applyq.mu", peer);
 	rt_cond_init(&q->not_full);
 	rt_cond_init(&q->not_empty);
@@ -101,7 +105,7 @@ bool apply_queue_put_at(apply_queue *q, apply_msg *m, rt_site site)
 		rt_sleep_ms_at(slow_ms, site);
 	rt_mutex_lock_at(&q->mu, site);
 	if (q->count == q->capacity && !q->closed) {
-		rt_wait_begin(RT_WAIT_QUEUE, "apply queue full", -1, site);
+		rt_wait_begin(RT_WAIT_QUEUE, "apply queue full", q->taker_slot, site);
 		while (q->count == q->capacity && !q->closed)
 			rt_cond_wait_at(&q->not_full, &q->mu, site);
 		rt_wait_end();
@@ -124,6 +128,7 @@ bool apply_queue_get_at(apply_queue *q, apply_msg *m, rt_site site)
 {
 	rt_might_block_at("apply_queue_get", site);
 	rt_mutex_lock_at(&q->mu, site);
+	q->taker_slot = rt_thread_slot();
 	if (q->count == 0 && !q->closed) {
 		rt_wait_begin(RT_WAIT_QUEUE, "apply queue empty", -1, site);
 		while (q->count == 0 && !q->closed)

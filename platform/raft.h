@@ -1,6 +1,6 @@
 /*
  * The public interface of a Raft peer, as the harness and the tests use it.
- * It mirrors 6.5840's Make, Kill, GetState and Start.
+ * It mirrors 6.5840's Make, Kill, GetState, Start and Snapshot.
  */
 #ifndef RAFT_H
 #define RAFT_H
@@ -40,7 +40,7 @@ typedef struct raft_observer {
  * Create a peer. peers[i] is the endpoint this peer uses to reach peer i
  * (peers[me] is unused); n is the number of peers. The peer restores what
  * ps holds, registers its RPC methods on srv ("Raft.RequestVote",
- * "Raft.AppendEntries"), starts its threads and returns at once. Committed
+ * "Raft.AppendEntries", "Raft.InstallSnapshot"), starts its threads and returns at once. Committed
  * entries are put on applyq in index order. observer may be NULL.
  */
 raft *raft_make(net_endpoint **peers, int n, int me, persister *ps,
@@ -65,5 +65,15 @@ void raft_get_state(raft *rf, int64_t *term, bool *is_leader);
  * term. The command bytes are copied.
  */
 bool raft_start(raft *rf, const void *command, size_t len, int64_t *index, int64_t *term);
+
+/*
+ * Lab 3D. The service has saved its state up to and including index in
+ * snapshot (len bytes, copied): the peer may discard its log through index
+ * and keeps the snapshot with its persistent state. The service calls it
+ * from the thread that takes messages off the apply queue, and waits for
+ * it to return, as 6.5840's tester does: a peer that holds its lock while
+ * it puts on the queue can never get that call through.
+ */
+void raft_snapshot(raft *rf, int64_t index, const void *snapshot, size_t len);
 
 #endif

@@ -126,3 +126,49 @@ bool append_entries_reply_decode(append_entries_reply *reply, const codec_buf *b
 	codec_get_int(&r, &reply->conflict_index);
 	return decode_finished(&r);
 }
+
+void install_snapshot_args_encode(const install_snapshot_args *args, codec_buf *buf)
+{
+	codec_put_int(buf, args->term);
+	codec_put_int(buf, args->leader_id);
+	codec_put_int(buf, args->last_included_index);
+	codec_put_int(buf, args->last_included_term);
+	codec_put_bytes(buf, args->data, args->data_len);
+}
+
+bool install_snapshot_args_decode(install_snapshot_args *args, const codec_buf *buf)
+{
+	codec_reader r;
+	codec_reader_init(&r, buf->data, buf->len);
+	codec_get_int(&r, &args->term);
+	codec_get_int(&r, &args->leader_id);
+	codec_get_int(&r, &args->last_included_index);
+	codec_get_int(&r, &args->last_included_term);
+	args->data = NULL;
+	args->data_len = 0;
+	codec_get_bytes(&r, &args->data, &args->data_len);
+	if (decode_finished(&r))
+		return true;
+	install_snapshot_args_free(args);
+	return false;
+}
+
+void install_snapshot_args_free(install_snapshot_args *args)
+{
+	free(args->data);
+	args->data = NULL;
+	args->data_len = 0;
+}
+
+void install_snapshot_reply_encode(const install_snapshot_reply *reply, codec_buf *buf)
+{
+	codec_put_int(buf, reply->term);
+}
+
+bool install_snapshot_reply_decode(install_snapshot_reply *reply, const codec_buf *buf)
+{
+	codec_reader r;
+	codec_reader_init(&r, buf->data, buf->len);
+	codec_get_int(&r, &reply->term);
+	return decode_finished(&r);
+}

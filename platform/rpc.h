@@ -1,5 +1,6 @@
 /*
- * The two Raft RPCs (figure 2 of the Raft paper) and their encoding.
+ * The three Raft RPCs (figures 2 and 13 of the Raft paper) and their
+ * encoding.
  *
  * The network carries bytes only: a sender encodes its args into a
  * codec_buf, the receiver decodes them into fresh memory, and the reply
@@ -27,6 +28,7 @@ typedef struct log_entry {
 
 #define RPC_REQUEST_VOTE "Raft.RequestVote"
 #define RPC_APPEND_ENTRIES "Raft.AppendEntries"
+#define RPC_INSTALL_SNAPSHOT "Raft.InstallSnapshot"
 
 typedef struct request_vote_args {
 	int64_t term;             /* the candidate's term */
@@ -66,6 +68,24 @@ typedef struct append_entries_reply {
 	int64_t conflict_index;
 } append_entries_reply;
 
+/*
+ * Lab 3D: a leader whose log no longer holds the entries a follower needs
+ * sends its snapshot instead, whole (no offset or done fields: 6.5840 sends
+ * it in one piece). It stands for every entry up to last_included_index.
+ */
+typedef struct install_snapshot_args {
+	int64_t term;                 /* the leader's term */
+	int64_t leader_id;
+	int64_t last_included_index;  /* the snapshot replaces the log up to here */
+	int64_t last_included_term;   /* ... whose last entry had this term */
+	void *data;                   /* owned by the args: install_snapshot_args_free */
+	size_t data_len;
+} install_snapshot_args;
+
+typedef struct install_snapshot_reply {
+	int64_t term;                 /* the follower's current term */
+} install_snapshot_reply;
+
 /* Encoders append to buf; decoders return false on malformed bytes. */
 /* Every request begins with the caller's term; read it alone. */
 bool rpc_request_term(const codec_buf *args, int64_t *term);
@@ -81,5 +101,12 @@ bool append_entries_args_decode(append_entries_args *args, const codec_buf *buf)
 void append_entries_args_free(append_entries_args *args);
 void append_entries_reply_encode(const append_entries_reply *reply, codec_buf *buf);
 bool append_entries_reply_decode(append_entries_reply *reply, const codec_buf *buf);
+
+void install_snapshot_args_encode(const install_snapshot_args *args, codec_buf *buf);
+/* On success args->data is malloc'd: free with install_snapshot_args_free. */
+bool install_snapshot_args_decode(install_snapshot_args *args, const codec_buf *buf);
+void install_snapshot_args_free(install_snapshot_args *args);
+void install_snapshot_reply_encode(const install_snapshot_reply *reply, codec_buf *buf);
+bool install_snapshot_reply_decode(install_snapshot_reply *reply, const codec_buf *buf);
 
 #endif

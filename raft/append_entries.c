@@ -66,6 +66,10 @@ static bool prev_entry_matches_locked(raft *rf, const append_entries_args *args,
 				      append_entries_reply *reply)
 {
 	rt_assert_held(&rf->mu);
+	/* Entries up to the log's base are in the snapshot, and committed: the
+	 * current leader holds the same ones (§5.4), so they match. */
+	if (args->prev_log_index < log_base_index(&rf->log))
+		return true;
 	if (args->prev_log_index > log_last_index(&rf->log)) {
 		reply->conflict_term = -1;
 		reply->conflict_index = log_last_index(&rf->log) + 1;
@@ -94,6 +98,8 @@ void merge_entries_locked(raft *rf, const append_entries_args *args)
 	for (int64_t i = 0; i < args->entry_count; i++) {
 		const log_entry *e = &args->entries[i];
 		int64_t index = args->prev_log_index + 1 + i;
+		if (index <= log_base_index(&rf->log))
+			continue;   /* already in the snapshot */
 		if (index <= log_last_index(&rf->log)) {
 			if (log_term_at(&rf->log, index) == e->term)
 				continue;

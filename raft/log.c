@@ -45,6 +45,11 @@ int64_t log_base_index(const raft_log *log)
 	return log->base_index;
 }
 
+int64_t log_base_term(const raft_log *log)
+{
+	return log->entries[0].term;
+}
+
 int64_t log_last_index(const raft_log *log)
 {
 	return log->base_index + log->count - 1;
@@ -89,6 +94,27 @@ void log_truncate_after(raft_log *log, int64_t index)
 	for (int64_t i = keep; i < log->count; i++)
 		free(log->entries[i].command);
 	log->count = keep;
+}
+
+/* The entry at index becomes slot 0; its command is dropped, since the
+ * snapshot now holds what it did. */
+void log_compact_through(raft_log *log, int64_t index)
+{
+	int64_t new_base = log_slot(log, index, log->base_index, "log_compact_through");
+	for (int64_t i = 0; i <= new_base; i++)
+		free(log->entries[i].command);
+	int64_t term = log->entries[new_base].term;
+	int64_t kept = log->count - new_base - 1;
+	memmove(&log->entries[1], &log->entries[new_base + 1], (size_t)kept * sizeof(log_entry));
+	log->entries[0] = (log_entry){.term = term, .command = NULL, .command_len = 0};
+	log->count = kept + 1;
+	log->base_index = index;
+}
+
+void log_reset(raft_log *log, int64_t base_index, int64_t base_term)
+{
+	log_free(log);
+	log_init(log, base_index, base_term);
 }
 
 /* Terms never decrease along the log, so the first match from the start is the first index. */

@@ -36,6 +36,7 @@ void log_init(raft_log *log, int64_t base_index, int64_t base_term);
 void log_free(raft_log *log);
 
 int64_t log_base_index(const raft_log *log);
+int64_t log_base_term(const raft_log *log);
 int64_t log_last_index(const raft_log *log);
 int64_t log_last_term(const raft_log *log);
 
@@ -48,6 +49,12 @@ const log_entry *log_entry_at(const raft_log *log, int64_t index);
 int64_t log_append(raft_log *log, int64_t term, const void *command, size_t command_len);
 /* Delete every entry after index (keep index itself). */
 void log_truncate_after(raft_log *log, int64_t index);
+
+/* Snapshots (3D). Make index the new base, discarding the entries up to
+ * it and keeping those after: base_index <= index <= last index. */
+void log_compact_through(raft_log *log, int64_t index);
+/* Discard every entry: the log is empty, with base (base_index, base_term). */
+void log_reset(raft_log *log, int64_t base_index, int64_t base_term);
 
 /* The first and last index holding an entry of term, or -1 if none does.
  * Used to skip a whole term at a time when a follower's log conflicts. */

@@ -4,6 +4,8 @@
  *
  * Layout, in codec values: current_term, voted_for, the log's base index
  * and base term, the number of entries, then each entry's term and command.
+ * The snapshot (3D) is saved beside it, in the same persister_save, so a
+ * crash never leaves a log whose base disagrees with the snapshot.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,10 +13,10 @@
 #include "raft_internal.h"
 
 /*
- * Call after every change to current_term, voted_for or the log, before
- * replying to or sending any message that depends on the change: a peer
- * that promised something must still remember it after a restart.
- * (There is no snapshot yet, so none is saved.)
+ * Call after every change to current_term, voted_for, the log or the
+ * snapshot, before replying to or sending any message that depends on the
+ * change: a peer that promised something must still remember it after a
+ * restart.
  */
 void persist_locked(raft *rf)
 {
@@ -32,7 +34,7 @@ void persist_locked(raft *rf)
 		codec_put_int(&buf, e->term);
 		codec_put_bytes(&buf, e->command, e->command_len);
 	}
-	persister_save(rf->persister, buf.data, buf.len, NULL, 0);
+	persister_save(rf->persister, buf.data, buf.len, rf->snapshot, rf->snapshot_len);
 	codec_buf_free(&buf);
 }
 
@@ -53,7 +55,9 @@ static void restore_entries_locked(raft *rf, codec_reader *r, int64_t count)
 
 /*
  * Called once, by raft_make. A peer that never saved anything starts at
- * term 0 with no vote and an empty log. Saved state that does not decode
+ * term 0 with no vote, an empty log and no snapshot. The service reads the
+ * snapshot from the persister itself when it restarts, so the applier does
+ * not deliver it again. Saved state that does not decode
  * is a bug in this file: stop rather than run with a made-up history.
  */
 void restore_locked(raft *rf)
@@ -63,6 +67,7 @@ void restore_locked(raft *rf)
 	void *data = persister_read_state(rf->persister, &len);
 	rf->current_term = 0;
 	rf->voted_for = NO_VOTE;
+	rf->snapshot = persister_read_snapshot(rf->persister, &rf->snapshot_len);
 	if (data == NULL || len == 0) {
 		log_init(&rf->log, 0, 0);
 		free(data);

@@ -42,6 +42,7 @@ raft *raft_make(net_endpoint **peers, int n, int me, persister *ps, net_server *
 
 	net_server_add_method(srv, RPC_REQUEST_VOTE, serve_request_vote, rf);
 	net_server_add_method(srv, RPC_APPEND_ENTRIES, serve_append_entries, rf);
+	net_server_add_method(srv, RPC_INSTALL_SNAPSHOT, serve_install_snapshot, rf);
 	rt_thread_spawn("election ticker", me, election_ticker, rf);
 	rt_thread_spawn("heartbeat", me, heartbeat_ticker, rf);
 	rt_thread_spawn("applier", me, applier, rf);
@@ -68,6 +69,7 @@ bool killed(raft *rf)
 void raft_free(raft *rf)
 {
 	log_free(&rf->log);
+	free(rf->snapshot);
 	free(rf->next_index);
 	free(rf->match_index);
 	free(rf->peers);

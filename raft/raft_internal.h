@@ -62,6 +62,11 @@ struct raft {
 	 * release it before anything that waits: net_call, apply_queue_put,
 	 * rt_sleep_ms. After re-acquiring it, check current_term and role
 	 * again: they may have changed while it was released.
+	 *
+	 * Lab 3D adds one more reason: the service takes messages off applyq
+	 * on one thread and, on that same thread, calls raft_snapshot, which
+	 * takes mu. A thread that holds mu while it waits for applyq to have
+	 * room waits for the service, which waits for mu: neither moves.
 	 */
 	rt_mutex mu;
 	rt_cond apply_cond;           /* waits with mu; signalled when
@@ -72,12 +77,17 @@ struct raft {
 	int64_t current_term;
 	int64_t voted_for;            /* candidate_id voted for in
 				       * current_term, or NO_VOTE */
-	raft_log log;
+	raft_log log;                 /* its base is the snapshot's last entry */
+	void *snapshot;               /* the service's state through the log's
+				       * base (malloc'd, NULL before the first) */
+	size_t snapshot_len;
 
 	/* Volatile state. */
 	enum raft_role role;
 	int64_t commit_index;         /* highest index known to be committed */
-	int64_t last_applied;         /* highest index put on applyq */
+	int64_t last_applied;         /* highest index put on applyq; below the
+				       * log's base, the applier owes the
+				       * service the snapshot */
 	int64_t election_deadline_ms; /* start an election if no leader by then */
 	int votes;                    /* candidate: votes won in current_term */
 	raft_state_report reported;   /* what the observer was told last */
@@ -94,6 +104,7 @@ void raft_kill(raft *rf) EXCLUDES(rf->mu);
 void raft_get_state(raft *rf, int64_t *term, bool *is_leader) EXCLUDES(rf->mu);
 bool raft_start(raft *rf, const void *command, size_t len, int64_t *index, int64_t *term)
 	EXCLUDES(rf->mu);
+void raft_snapshot(raft *rf, int64_t index, const void *snapshot, size_t len) EXCLUDES(rf->mu);
 bool killed(raft *rf);
 
 /* role.c: the transitions between follower, candidate and leader. */
@@ -136,6 +147,20 @@ void serve_append_entries(void *ctx, const codec_buf *args, codec_buf *reply);
 void handle_append_entries_locked(raft *rf, const append_entries_args *args,
 				  append_entries_reply *reply) REQUIRES(rf->mu);
 void merge_entries_locked(raft *rf, const append_entries_args *args) REQUIRES(rf->mu);
+
+/* snapshot.c: the leader sends its snapshot to a follower whose next entry
+ * it no longer holds, and learns from the reply; the log and the saved
+ * snapshot move together. */
+void send_snapshot_locked(raft *rf, int peer) REQUIRES(rf->mu);
+void handle_snapshot_reply_locked(raft *rf, int peer, const install_snapshot_args *args,
+				  const install_snapshot_reply *reply) REQUIRES(rf->mu);
+void keep_snapshot_locked(raft *rf, const void *data, size_t len) REQUIRES(rf->mu);
+
+/* install_snapshot.c: the InstallSnapshot handler (registered on the
+ * server) and the follower's decision. */
+void serve_install_snapshot(void *ctx, const codec_buf *args, codec_buf *reply);
+void handle_install_snapshot_locked(raft *rf, const install_snapshot_args *args,
+				    install_snapshot_reply *reply) REQUIRES(rf->mu);
 
 /* commit.c */
 void advance_commit_index_locked(raft *rf) REQUIRES(rf->mu);

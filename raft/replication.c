@@ -44,14 +44,20 @@ void broadcast_append_entries_locked(raft *rf)
 }
 
 /*
- * Send peer everything from its next_index on, on a thread of its own. The
- * args are built here, under the lock, and hold copies of the entries: the
+ * Send peer everything from its next_index on, on a thread of its own, or
+ * the snapshot when the log no longer holds what it needs. The args are
+ * built here, under the lock, and hold copies of the entries: the
  * log may change or be truncated while the RPC is out.
  */
 static void replicate_to_locked(raft *rf, int peer)
 {
 	rt_assert_held(&rf->mu);
 	int64_t next = rf->next_index[peer];
+	if (next <= log_base_index(&rf->log)) {
+		/* The entry before next is gone into the snapshot (3D). */
+		send_snapshot_locked(rf, peer);
+		return;
+	}
 	int64_t last = log_last_index(&rf->log);
 	struct append_request *req = raft_xcalloc(1, sizeof *req);
 	req->rf = rf;

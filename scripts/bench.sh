@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Wall time of each part of the suite (3A, 3B, 3C): native, under TSan and
+# Wall time of each part of the suite (3A, 3B, 3C, 3D): native, under TSan and
 # under Helgrind, with the ratio to native. A measurement, not a test: it
 # prints figures and exits 0 unless a run fails.
-# BENCH_PARTS picks parts (default "3A 3B 3C"). BENCH_SCALE sets the time scale for native and TSan runs (default: the
+# BENCH_PARTS picks parts (default "3A 3B 3C 3D"). BENCH_SCALE sets the time scale for native and TSan runs (default: the
 # runner's); Helgrind runs use HELGRIND_SCALE (default 8).
 set -uo pipefail
-read -r -a parts <<<"${BENCH_PARTS:-3A 3B 3C}"
+read -r -a parts <<<"${BENCH_PARTS:-3A 3B 3C 3D}"
 scale_flag=()
 [ -n "${BENCH_SCALE:-}" ] && scale_flag=(-scale "$BENCH_SCALE")
 export TSAN_OPTIONS="halt_on_error=0 exitcode=66"

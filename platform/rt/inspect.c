@@ -3,7 +3,8 @@
  * and what each waits on, and whether the waits form a cycle.
  *
  * A thread waiting for a mutex waits for the thread holding it; a thread in
- * an RPC call waits for the handler thread running that call. Each thread
+ * an RPC call waits for the handler thread running that call; a thread
+ * putting on a full queue waits for the thread that takes from it. Each thread
  * waits for at most one other, so a deadlock is a cycle in a functional
  * graph, found by walking from each thread.
  */
@@ -44,7 +45,9 @@ static int waits_for(int slot)
 	enum rt_wait_kind kind = wait_kind_of(slot);
 	if (kind == RT_WAIT_MUTEX && r->wait_lock)
 		return holder_of(r->wait_lock);
-	if (kind == RT_WAIT_RPC && r->wait_thread >= 0 && live(r->wait_thread))
+	if ((kind == RT_WAIT_RPC || kind == RT_WAIT_QUEUE) && r->wait_thread >= 0 &&
+	    live(r->wait_thread) &&
+	    rt_threads[r->wait_thread].id == r->wait_thread_id)
 		return r->wait_thread;
 	return -1;
 }
@@ -103,10 +106,24 @@ static void dump_one(FILE *out, int slot, int64_t now)
 	fprintf(out, "\n");
 }
 
+/* One number for a cycle's waits: each member's thread and the wait it is
+ * in. Two looks that agree saw the same waits, none of them ended between. */
+static uint64_t cycle_signature(const int *slots, int n)
+{
+	uint64_t sig = 1469598103934665603ULL;
+	for (int i = 0; i < n; i++) {
+		const rt_thread_rec *r = &rt_threads[slots[i]];
+		uint64_t parts[3] = {r->id, (uint64_t)r->wait_since_ms, (uint64_t)wait_kind_of(slots[i])};
+		for (int p = 0; p < 3; p++)
+			sig = (sig ^ parts[p]) * 1099511628211ULL;
+	}
+	return sig | 1; /* never 0, which means no cycle */
+}
+
 /* Follow waits-for edges from slot; if they return to a thread already on
  * the path, write the cycle into buf, set *member to a thread on it and
- * return true. */
-static bool find_cycle_from(int slot, char *buf, size_t len, int *member)
+ * *signature to its cycle_signature, and return true. */
+static bool find_cycle_from(int slot, char *buf, size_t len, int *member, uint64_t *signature)
 {
 	int path[64], n = 0;
 	for (int s = slot; s >= 0 && n < 64; s = waits_for(s)) {
@@ -114,6 +131,7 @@ static bool find_cycle_from(int slot, char *buf, size_t len, int *member)
 			if (path[i] != s)
 				continue;
 			*member = s;
+			*signature = cycle_signature(path + i, n - i);
 			size_t used = 0;
 			for (int j = i; j < n && used < len; j++) {
 				char who[96];
@@ -134,8 +152,13 @@ static bool find_cycle_from(int slot, char *buf, size_t len, int *member)
 
 bool rt_dump_threads(FILE *out, char *cycle, size_t cycle_len)
 {
+	return rt_dump_threads_signed(out, cycle, cycle_len) != 0;
+}
+
+uint64_t rt_dump_threads_signed(FILE *out, char *cycle, size_t cycle_len)
+{
 	int64_t now = rt_now_ms();
-	bool deadlock = false;
+	uint64_t deadlock = 0;
 	char local[512];
 	if (!cycle) {
 		cycle = local;
@@ -149,7 +172,7 @@ bool rt_dump_threads(FILE *out, char *cycle, size_t cycle_len)
 		if (out)
 			dump_one(out, s, now);
 		if (!deadlock)
-			deadlock = find_cycle_from(s, cycle, cycle_len, &member);
+			find_cycle_from(s, cycle, cycle_len, &member, &deadlock);
 	}
 	return deadlock;
 }
@@ -164,7 +187,8 @@ bool rt_stuck_site(rt_site *site)
 	for (int s = 0; s < RT_MAX_THREADS && member < 0; s++) {
 		if (!live(s))
 			continue;
-		if (find_cycle_from(s, cycle, sizeof cycle, &member))
+		uint64_t signature;
+		if (find_cycle_from(s, cycle, sizeof cycle, &member, &signature))
 			break;
 		const rt_thread_rec *r = &rt_threads[s];
 		if (wait_kind_of(s) == RT_WAIT_MUTEX && now - r->wait_since_ms > longest_ms) {

@@ -177,7 +177,7 @@ enum rt_wait_kind {
 	RT_WAIT_COND,    /* in a condition-variable wait */
 	RT_WAIT_SLEEP,
 	RT_WAIT_RPC,     /* in an RPC call; wait_thread is the handler thread slot or -1 */
-	RT_WAIT_QUEUE,
+	RT_WAIT_QUEUE,   /* on a queue; wait_thread is the thread that takes from it, or -1 */
 };
 
 /* Mark the calling thread as waiting (for waits the runtime cannot see
@@ -191,6 +191,10 @@ int rt_thread_slot(void);
  * what it waits on. Returns true if it found a wait-for cycle (a deadlock),
  * describing the cycle in *cycle (may be NULL). */
 bool rt_dump_threads(FILE *out, char *cycle, size_t cycle_len);
+/* The same, returning 0 for no cycle or else a number naming the cycle's
+ * threads and the waits they are in: equal on two looks means the same
+ * waits, none ended in between (a deadlock, not a torn read). */
+uint64_t rt_dump_threads_signed(FILE *out, char *cycle, size_t cycle_len);
 /* Where a thread is stuck: the wait of a thread in a wait-for cycle, else
  * the longest mutex wait. False if no thread waits in either way. */
 bool rt_stuck_site(rt_site *site);

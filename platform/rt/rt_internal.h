@@ -70,6 +70,7 @@ typedef struct rt_thread_rec {
 	atomic_int wait_kind;
 	const rt_mutex *wait_lock;
 	int wait_thread;
+	uint64_t wait_thread_id; /* its id: the slot may be reused once it ends */
 	char wait_what[RT_WHAT_LEN];
 	int64_t wait_since_ms;
 	rt_site wait_site;

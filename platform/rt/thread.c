@@ -201,6 +201,7 @@ static void begin_wait(enum rt_wait_kind kind, const char *what, int wait_thread
 		return;
 	copy_str(rec->wait_what, sizeof rec->wait_what, what);
 	rec->wait_thread = wait_thread;
+	rec->wait_thread_id = wait_thread >= 0 ? rt_threads[wait_thread].id : 0;
 	rec->wait_lock = lock;
 	rec->wait_since_ms = rt_now_ms();
 	rec->wait_site = site;

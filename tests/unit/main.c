@@ -30,6 +30,7 @@ int main(int argc, char **argv)
 	add_protocol_election_suite();
 	add_protocol_append_suite();
 	add_protocol_leader_suite();
+	add_protocol_snapshot_suite();
 	add_oracle_election_suite();
 	add_oracle_log_suite();
 	add_oracle_commit_suite();

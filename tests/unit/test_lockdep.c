@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "apply_queue.h"
 #include "capture.h"
 #include "rt/rt.h"
 #include "unit.h"
@@ -173,6 +174,63 @@ static void test_rpc_wait_cycle_is_found(void)
 	rt_mutex_destroy(&s.mu);
 }
 
+/* The lab-3D deadlock in miniature: a thread that holds a lock puts on a
+ * full queue, and the thread that takes from that queue waits for the
+ * lock. The putter waits for the taker, the taker for the putter. */
+struct queue_cycle {
+	rt_mutex mu;
+	apply_queue *q;
+};
+
+static void queue_taker(void *p)
+{
+	struct queue_cycle *s = p;
+	apply_msg m;
+	if (apply_queue_get(s->q, &m))
+		apply_msg_free(&m);
+	rt_mutex_lock(&s->mu);   /* as the service calling raft_snapshot */
+	rt_mutex_unlock(&s->mu);
+	while (apply_queue_get(s->q, &m))
+		apply_msg_free(&m);
+}
+
+static void queue_putter(void *p)
+{
+	struct queue_cycle *s = p;
+	rt_mutex_lock(&s->mu);
+	for (int i = 0; i < 3; i++) {
+		apply_msg m = {.command_valid = true, .command_index = i + 1};
+		if (!apply_queue_put(s->q, &m))   /* the third waits for room */
+			break;
+	}
+	rt_mutex_unlock(&s->mu);
+}
+
+static void test_queue_wait_cycle_is_found(void)
+{
+	struct queue_cycle s;
+	rt_mutex_init(&s.mu, "test.queue_cycle", 0);
+	s.q = apply_queue_make(0, 1);
+	capture_begin();
+	rt_thread_spawn("taker", 0, queue_taker, &s);
+	rt_thread_spawn("putter", 0, queue_putter, &s);
+	char cycle[512] = "";
+	bool found = false;
+	int64_t deadline = rt_now_ms() + UNIT_PATIENCE_MS;
+	while (!found && rt_now_ms() < deadline)
+		found = rt_dump_threads(NULL, cycle, sizeof cycle);
+	apply_queue_close(s.q);   /* the putter's wait fails: both can finish */
+	CU_ASSERT_TRUE(rt_threads_wait_quiet(UNIT_PATIENCE_MS));
+	char *out = capture_end();
+	CU_ASSERT_TRUE(found);
+	CU_ASSERT_PTR_NOT_NULL(strstr(cycle, "putter"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(cycle, "taker"));
+	CU_ASSERT_TRUE(count_findings(out, "blocking-with-lock") >= 1);
+	free(out);
+	apply_queue_free(s.q);
+	rt_mutex_destroy(&s.mu);
+}
+
 void add_lockdep_suite(void)
 {
 	CU_pSuite s = CU_add_suite("lockdep", NULL, NULL);
@@ -185,4 +243,5 @@ void add_lockdep_suite(void)
 		    test_cond_wait_holding_second_lock_is_reported);
 	CU_add_test(s, "lock-order inversion is reported", test_lock_order_inversion_is_reported);
 	CU_add_test(s, "rpc wait cycle is found", test_rpc_wait_cycle_is_found);
+	CU_add_test(s, "queue wait cycle is found", test_queue_wait_cycle_is_found);
 }

@@ -1,6 +1,7 @@
 /*
  * Unit tests for the Raft log (raft/log.c): indexing from a base,
- * appending, truncating, finding terms, and the election restriction.
+ * appending, truncating, finding terms, the election restriction, and
+ * moving the base for snapshots.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -219,6 +220,122 @@ static void test_copy_of_empty_range_is_an_empty_array(void)
 	log_free(&log);
 }
 
+/* ---- Snapshots: moving the base ------------------------------------------ */
+
+static void test_base_term_is_the_term_the_log_starts_at(void)
+{
+	raft_log log;
+	log_init(&log, 10, 3);
+	CU_ASSERT_EQUAL(log_base_term(&log), 3);
+	append_terms(&log, (int64_t[]){4}, 1);
+	CU_ASSERT_EQUAL(log_base_term(&log), 3);   /* the last term is 4, the base's still 3 */
+	log_free(&log);
+}
+
+/* Index 3 becomes the base, with its term; 4 and 5 keep their indexes,
+ * terms and commands, and the next append continues after them. */
+static void test_compact_through_makes_index_the_base_and_keeps_the_entries_after_it(void)
+{
+	raft_log log;
+	log_init(&log, 0, 0);
+	append_terms(&log, (int64_t[]){1, 1, 2, 2, 3}, 5);
+	log_compact_through(&log, 3);
+	CU_ASSERT_EQUAL(log_base_index(&log), 3);
+	CU_ASSERT_EQUAL(log_base_term(&log), 2);
+	CU_ASSERT_EQUAL(log_term_at(&log, 3), 2);
+	CU_ASSERT_EQUAL(log_last_index(&log), 5);
+	CU_ASSERT_EQUAL(log_last_term(&log), 3);
+	CU_ASSERT_EQUAL(log_term_at(&log, 4), 2);
+	CU_ASSERT_NSTRING_EQUAL(log_entry_at(&log, 4)->command, "cmd4", 4);
+	CU_ASSERT_NSTRING_EQUAL(log_entry_at(&log, 5)->command, "cmd5", 4);
+	CU_ASSERT_EQUAL(log_first_index_of_term(&log, 2), 4);   /* 3 is the base, not an entry */
+	CU_ASSERT_EQUAL(log_first_index_of_term(&log, 1), -1);
+	CU_ASSERT_EQUAL(log_append(&log, 4, "new", 3), 6);
+	CU_ASSERT_EQUAL(log_term_at(&log, 6), 4);
+	log_free(&log);
+}
+
+static void test_compact_through_the_last_entry_leaves_no_entries(void)
+{
+	raft_log log;
+	log_init(&log, 0, 0);
+	append_terms(&log, (int64_t[]){1, 2, 2}, 3);
+	log_compact_through(&log, 3);
+	CU_ASSERT_EQUAL(log_base_index(&log), 3);
+	CU_ASSERT_EQUAL(log_last_index(&log), 3);
+	CU_ASSERT_EQUAL(log_last_term(&log), 2);
+	CU_ASSERT_EQUAL(log_append(&log, 3, "x", 1), 4);
+	log_free(&log);
+}
+
+static void test_compact_through_the_base_changes_nothing(void)
+{
+	raft_log log;
+	log_init(&log, 10, 3);
+	append_terms(&log, (int64_t[]){3, 4}, 2);
+	log_compact_through(&log, 10);
+	CU_ASSERT_EQUAL(log_base_index(&log), 10);
+	CU_ASSERT_EQUAL(log_base_term(&log), 3);
+	CU_ASSERT_EQUAL(log_last_index(&log), 12);
+	CU_ASSERT_NSTRING_EQUAL(log_entry_at(&log, 11)->command, "cmd11", 5);
+	log_free(&log);
+}
+
+/* From base 10 to base 20, with more entries than the first array held:
+ * every index left keeps its entry. */
+static void test_compact_through_from_a_base_keeps_every_later_entry(void)
+{
+	raft_log log;
+	log_init(&log, 10, 3);
+	for (int64_t i = 11; i <= 40; i++)
+		append_terms(&log, (int64_t[]){i / 10}, 1);
+	log_compact_through(&log, 20);
+	CU_ASSERT_EQUAL(log_base_index(&log), 20);
+	CU_ASSERT_EQUAL(log_base_term(&log), 2);
+	CU_ASSERT_EQUAL(log_last_index(&log), 40);
+	for (int64_t i = 21; i <= 40; i++) {
+		char cmd[32];
+		int len = snprintf(cmd, sizeof cmd, "cmd%lld", (long long)i);
+		CU_ASSERT_EQUAL(log_term_at(&log, i), i / 10);
+		CU_ASSERT_NSTRING_EQUAL(log_entry_at(&log, i)->command, cmd, len);
+	}
+	log_truncate_after(&log, 20);   /* down to the new base, no further */
+	CU_ASSERT_EQUAL(log_last_index(&log), 20);
+	CU_ASSERT_EQUAL(log_last_term(&log), 2);
+	log_free(&log);
+}
+
+/* A snapshot past the end of the log, or one that conflicts with it,
+ * replaces every entry. */
+static void test_reset_leaves_an_empty_log_at_the_new_base(void)
+{
+	raft_log log;
+	log_init(&log, 0, 0);
+	append_terms(&log, (int64_t[]){1, 1, 2}, 3);
+	log_reset(&log, 7, 4);
+	CU_ASSERT_EQUAL(log_base_index(&log), 7);
+	CU_ASSERT_EQUAL(log_base_term(&log), 4);
+	CU_ASSERT_EQUAL(log_last_index(&log), 7);
+	CU_ASSERT_EQUAL(log_last_term(&log), 4);
+	CU_ASSERT_EQUAL(log_first_index_of_term(&log, 1), -1);
+	CU_ASSERT_EQUAL(log_append(&log, 5, "x", 1), 8);
+	log_free(&log);
+}
+
+/* A reset may also move the base back below the last index: the entries
+ * there are gone all the same. */
+static void test_reset_below_the_last_index_drops_the_entries_there(void)
+{
+	raft_log log;
+	log_init(&log, 0, 0);
+	append_terms(&log, (int64_t[]){1, 1, 2, 2, 2}, 5);
+	log_reset(&log, 3, 3);
+	CU_ASSERT_EQUAL(log_last_index(&log), 3);
+	CU_ASSERT_EQUAL(log_term_at(&log, 3), 3);
+	CU_ASSERT_EQUAL(log_last_index_of_term(&log, 2), -1);
+	log_free(&log);
+}
+
 void add_log_suite(void)
 {
 	CU_pSuite s = CU_add_suite("log", NULL, NULL);
@@ -239,4 +356,18 @@ void add_log_suite(void)
 	CU_add_test(s, "copy_range survives truncation", test_copy_range_survives_truncation);
 	CU_add_test(s, "copy of an empty range is an empty array",
 		    test_copy_of_empty_range_is_an_empty_array);
+	CU_add_test(s, "base_term is the term the log starts at",
+		    test_base_term_is_the_term_the_log_starts_at);
+	CU_add_test(s, "compact_through makes index the base and keeps the entries after it",
+		    test_compact_through_makes_index_the_base_and_keeps_the_entries_after_it);
+	CU_add_test(s, "compact_through the last entry leaves no entries",
+		    test_compact_through_the_last_entry_leaves_no_entries);
+	CU_add_test(s, "compact_through the base changes nothing",
+		    test_compact_through_the_base_changes_nothing);
+	CU_add_test(s, "compact_through from a base keeps every later entry",
+		    test_compact_through_from_a_base_keeps_every_later_entry);
+	CU_add_test(s, "reset leaves an empty log at the new base",
+		    test_reset_leaves_an_empty_log_at_the_new_base);
+	CU_add_test(s, "reset below the last index drops the entries there",
+		    test_reset_below_the_last_index_drops_the_entries_there);
 }

@@ -14,6 +14,9 @@
  * rejection) starts a thread per message, as in a running peer. Its
  * endpoints lead nowhere: every call is counted, then fails. So a test can
  * count what a step sent, and nothing comes back.
+ *
+ * peer_boot is the exception: a peer made by raft_make, threads and all,
+ * for what only a running peer does (restoring at start, the applier).
  */
 #ifndef TEST_PROTOCOL_FIXTURE_H
 #define TEST_PROTOCOL_FIXTURE_H
@@ -39,16 +42,38 @@
  * last_applied are 0.
  */
 raft *peer_make(int n, int64_t term, enum raft_role role, const int64_t *terms, int count);
-/* Free a peer made by peer_make or peer_restart, once the messages it sent
- * are done. Asserts that nothing it did raised a finding (a _locked call
- * without mu would). */
+/* The same, but the log starts at (base_index, base_term) and the entries
+ * follow it: a snapshot "snap<base_index>" covers everything up to the
+ * base, and commit_index and last_applied are base_index, as after a
+ * restart. */
+raft *peer_make_with_snapshot(int n, int64_t term, enum raft_role role, int64_t base_index,
+			      int64_t base_term, const int64_t *terms, int count);
+/* Free a peer made by peer_make, peer_make_with_snapshot or peer_restart,
+ * once the messages it sent are done. Asserts that nothing it did raised a
+ * finding (a _locked call without mu would). */
 void peer_free(raft *rf);
 /* What a restart of rf would see: a new follower restored from a copy of
  * rf's persister, as the harness restarts a crashed peer. */
 raft *peer_restart(raft *rf);
+/* What raft_make makes of rf's saved state: a peer restarted from a copy
+ * of rf's persister and running, its election timer, heartbeats and
+ * applier included. The applier puts on a queue of its own, rf->applyq.
+ * Its endpoints lead nowhere too. Stop and free it with peer_halt. */
+raft *peer_boot(raft *rf);
+void peer_halt(raft *booted);
 
 /* Does rf's log hold exactly these terms? Prints both logs when not. */
 bool log_is(raft *rf, const int64_t *terms, int count);
+/* Does rf's log start at (base_index, base_term), with entries of exactly
+ * these terms after it? */
+bool log_is_from(raft *rf, int64_t base_index, int64_t base_term, const int64_t *terms,
+		 int count);
+/* Does rf's log hold an entry at index (past the base) with this command?
+ * The fixture's entries have the command "i<index>t<term>". */
+bool command_is(raft *rf, int64_t index, const char *command);
+/* Does rf keep the snapshot data (a string), and has it saved the same
+ * one? NULL: it has no snapshot, kept or saved. */
+bool snapshot_is(raft *rf, const char *data);
 
 /* AppendEntries args carrying entries of the given terms after
  * (prev_log_index, prev_log_term), from peer 1. Free with
@@ -56,9 +81,18 @@ bool log_is(raft *rf, const int64_t *terms, int count);
 append_entries_args append_args(int64_t term, int64_t prev_log_index, int64_t prev_log_term,
 				 int64_t leader_commit, const int64_t *terms, int count);
 
+/* InstallSnapshot args carrying the snapshot "snap<last_included_index>",
+ * from peer 1. Free with install_snapshot_args_free. */
+install_snapshot_args snapshot_args(int64_t term, int64_t last_included_index,
+				    int64_t last_included_term);
+
 /* How many RPCs every peer has sent so far, counted once each sending
  * thread has finished. A test compares two counts. */
 int64_t messages_sent(void);
+/* The same for InstallSnapshot alone. *last, unless NULL, gets a copy of
+ * the last one's args (zeroes if none was sent); free it with
+ * install_snapshot_args_free. */
+int64_t snapshots_sent(install_snapshot_args *last);
 
 /* Suite setup and cleanup for every protocol suite: the network the
  * peers' endpoints belong to. */

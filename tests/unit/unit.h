@@ -17,6 +17,7 @@ void add_watchdog_suite(void);
 void add_protocol_election_suite(void);
 void add_protocol_append_suite(void);
 void add_protocol_leader_suite(void);
+void add_protocol_snapshot_suite(void);
 void add_oracle_election_suite(void);
 void add_oracle_log_suite(void);
 void add_oracle_commit_suite(void);

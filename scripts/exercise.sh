@@ -281,7 +281,7 @@ cmd_new() {
 	mkdir -p "$dir"
 	cp -r raft "$dir/raft"
 	if [ -f "$SRC_BUGGY/$id/bug.patch" ]; then
-		patch --batch --silent -p1 -d "$dir" <"$SRC_BUGGY/$id/bug.patch" ||
+		patch --batch --silent --no-backup-if-mismatch -p1 -d "$dir" <"$SRC_BUGGY/$id/bug.patch" ||
 			echo "warning: the old patch did not apply cleanly; redo the change by hand" >&2
 	fi
 	echo "Edit $dir/raft, mark each bug line with /* BUG: why */ at its end, then run:"

@@ -16,13 +16,16 @@
 #   -- ARGS              more rrl-check options (e.g. -- -d tsan,static)
 #
 # The runs mostly wait: on timers (elections, heartbeats, time stretched 8x
-# under Helgrind) and on each other's threads. More runs than CPUs keep the
-# CPUs busy; docs/measurements.md has the figures behind the default.
+# under Helgrind) and on each other's threads, so more runs than CPUs would
+# finish sooner; but the scenarios judge time, and the heavy ones
+# (ManyElections3A, Backup3B, Figure8Unreliable3C) missed their limits on
+# correct code at 3 runs per CPU and passed every seed at 1
+# (docs/measurements.md). A fair check is worth the wait.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Runs at a time per CPU (measured on 2 CPUs: docs/measurements.md).
-CHECK_ALL_JOBS_PER_CPU=${CHECK_ALL_JOBS_PER_CPU:-3}
+CHECK_ALL_JOBS_PER_CPU=${CHECK_ALL_JOBS_PER_CPU:-1}
 
 die() {
 	echo "check-all: $*" >&2

@@ -5,7 +5,8 @@
  *   - the test has run past its budget, or
  *   - a thread has waited for a mutex longer than the stall limit, or
  *   - threads wait for each other in a cycle (a deadlock, seen through
- *     mutexes and RPC calls).
+ *     mutexes, RPC calls and full apply queues), the same threads in the
+ *     same waits on two ticks in a row.
  * It then prints which thread holds which lock and since when, and what
  * every thread is blocked on, reports a watchdog finding and ends the
  * process with WATCHDOG_EXIT_CODE.

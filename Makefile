@@ -243,3 +243,14 @@ demo: ## Install what is missing, build, run a short scenario under TSan
 	@scripts/deps.sh check >/dev/null 2>&1 || scripts/deps.sh install
 	@$(MAKE) --no-print-directory build/tsan/raft-tests
 	@scripts/demo.sh
+
+# ---- Autograders (autograders/) ----------------------------------------------
+
+.PHONY: gradescope-autograder test-autograders
+
+gradescope-autograder: ## Gradescope's autograder zip: OUT=dir EX=id [SEEDS=N] [POLICY=file] (autograders/gradescope/README.md)
+	@test '$(OUT)' != build || { echo "make gradescope-autograder: give OUT=<dir>, where the zip goes" >&2; exit 2; }
+	@EX='$(EX)' SEEDS='$(SEEDS)' POLICY='$(POLICY)' autograders/gradescope/make_autograder.sh '$(OUT)'
+
+test-autograders: ## The Gradescope and Classroom autograders: shellcheck, the workflow, the zip, run_autograder on the reference (not in make test)
+	@tests/autograders/test-autograders.sh

@@ -20,6 +20,7 @@ packages=(
 	python3-jsonschema python3-rfc3987  # the SARIF report is tested against its schema
 	bubblewrap  # rrl-sandbox: a submission's builds and runs
 	libcsv-dev  # rrl-grade writes grades.csv
+	shellcheck python3-yaml  # make test-autograders: the autograders' scripts and workflow
 )
 
 # The slides (slides/, make slides) need Node.js for Marp and Chromium for

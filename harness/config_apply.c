@@ -97,6 +97,27 @@ static void raise_max_index(cfg_applied *a, int64_t index)
 		;
 }
 
+/*
+ * Record that server applied value at index (a command, or one a snapshot
+ * covers). The first server to apply an index fixes it; a compare-and-swap,
+ * so two servers applying different commands at once cannot both win.
+ * Returns false, with the value fixed there in *fixed, when they differ.
+ */
+bool cfg_applied_record(config *cfg, int server, int64_t index, uint64_t value,
+			uint64_t *fixed)
+{
+	uint64_t slot = value ^ APPLIED_TAG, first = 0;
+	bool agrees = atomic_compare_exchange_strong_explicit(&cfg->applied.agreed[index], &first,
+							      slot, memory_order_relaxed,
+							      memory_order_relaxed) ||
+		      first == slot;
+	*fixed = (agrees ? slot : first) ^ APPLIED_TAG;
+	atomic_store_explicit(&cfg->applied.by_server[(size_t)server * APPLIED_MAX_INDEX + index],
+			      slot, memory_order_relaxed);
+	raise_max_index(&cfg->applied, index);
+	return agrees;
+}
+
 /* Another server that applied something other than value at index, for
  * the message; -1 if none is recorded (yet). */
 static int other_server_with(config *cfg, int me, int64_t index, uint64_t value)
@@ -128,14 +149,8 @@ static void check_command(cfg_instance *inst, const apply_msg *m)
 	oracle_tap_apply(cfg->oracle, inst->server, index, m->command, m->command_len);
 
 	uint64_t value = cfg_cmd_value(m->command, m->command_len);
-	uint64_t slot = value ^ APPLIED_TAG;
-	/* The first server to apply an index fixes it; a compare-and-swap, so
-	 * two servers applying different commands at once cannot both win. */
-	uint64_t first = 0;
-	if (!atomic_compare_exchange_strong_explicit(&cfg->applied.agreed[index], &first, slot,
-						     memory_order_relaxed,
-						     memory_order_relaxed) &&
-	    first != slot) {
+	uint64_t fixed;
+	if (!cfg_applied_record(cfg, inst->server, index, value, &fixed)) {
 		int other = other_server_with(cfg, inst->server, index, value);
 		char who[64];
 		if (other >= 0)
@@ -147,12 +162,8 @@ static void check_command(cfg_instance *inst, const apply_msg *m)
 			    "applied %lld there (every server must apply the same command "
 			    "at each index)",
 			    inst->server, (long long)value, (long long)index, who,
-			    (long long)(first ^ APPLIED_TAG));
+			    (long long)fixed);
 	}
-	atomic_store_explicit(
-		&cfg->applied.by_server[(size_t)inst->server * APPLIED_MAX_INDEX + index], slot,
-		memory_order_relaxed);
-	raise_max_index(&cfg->applied, index);
 }
 
 /* The consumer thread: runs until the queue is closed and drained. */

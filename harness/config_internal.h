@@ -114,6 +114,10 @@ void cfg_applied_free(cfg_applied *a);
 void cfg_apply_consumer_start(cfg_instance *inst);
 /* What server applied at index: true and *value if anything. */
 bool cfg_applied_get(config *cfg, int server, int64_t index, uint64_t *value);
+/* Record what server applied at index; false, and the value fixed there
+ * in *fixed, if another command was applied there first. */
+bool cfg_applied_record(config *cfg, int server, int64_t index, uint64_t value,
+			uint64_t *fixed);
 int64_t cfg_applied_max_index(config *cfg);
 
 /* config_snapshot.c (lab 3D): the service's snapshots. After inst applied

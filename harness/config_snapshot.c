@@ -53,24 +53,17 @@ void cfg_snapshot_after_apply(cfg_instance *inst, int64_t index)
 	atomic_store_explicit(&inst->snapshot_floor, index, memory_order_relaxed);
 }
 
-/* Record value at index for server, as an applied command would be; a
- * command committed there already must be the same one. */
+/* A value the snapshot covers at index: a command committed there already
+ * must be the same one. */
 static void ingest_value(cfg_instance *inst, int64_t index, uint64_t value)
 {
-	config *cfg = inst->cfg;
-	uint64_t slot = value ^ APPLIED_TAG, first = 0;
-	if (!atomic_compare_exchange_strong_explicit(&cfg->applied.agreed[index], &first, slot,
-						     memory_order_relaxed, memory_order_relaxed) &&
-	    first != slot)
+	uint64_t fixed;
+	if (!cfg_applied_record(inst->cfg, inst->server, index, value, &fixed))
 		cfg_fail_at(RT_HERE, "snapshot-mismatch", inst->server, -1,
 			    "server %d's snapshot holds %lld at index %lld, but %lld was "
 			    "committed there (a snapshot stands for the committed prefix "
 			    "of the log, nothing else)",
-			    inst->server, (long long)value, (long long)index,
-			    (long long)(first ^ APPLIED_TAG));
-	atomic_store_explicit(
-		&cfg->applied.by_server[(size_t)inst->server * APPLIED_MAX_INDEX + index], slot,
-		memory_order_relaxed);
+			    inst->server, (long long)value, (long long)index, (long long)fixed);
 }
 
 /*

@@ -23,6 +23,7 @@ int main(int argc, char **argv)
 	add_codec_suite();
 	add_net_suite();
 	add_persister_suite();
+	add_applied_suite();
 	add_apply_queue_suite();
 	add_log_suite();
 	add_lockdep_suite();

@@ -10,6 +10,7 @@
 void add_codec_suite(void);
 void add_net_suite(void);
 void add_persister_suite(void);
+void add_applied_suite(void);
 void add_apply_queue_suite(void);
 void add_log_suite(void);
 void add_lockdep_suite(void);

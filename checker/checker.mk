@@ -22,7 +22,7 @@ CHECKER_MAIN_SRCS := $(filter-out $(CHECKER_LIB_SRCS) $(CHECKER_MATRIX_SRCS) \
 # also linked into the unit tests, which test them without the driver).
 CHECKER_REPORT_SRCS := checker/grade.c checker/exercise.c checker/hunt.c checker/report_json.c \
 	checker/report_junit.c checker/report_sarif.c checker/report_html.c checker/report_table.c checker/report_student.c \
-	checker/finding_line.c checker/clean_text.c checker/json_file.c
+	checker/finding_line.c checker/finding_view.c checker/clean_text.c checker/json_file.c
 # What a submission may call and define (also linked into the unit tests).
 CHECKER_POLICY_SRCS := checker/policy.c checker/elf_symbols.c
 # The driver's own tests: they run rrl-check as a user would.
@@ -131,11 +131,11 @@ grade: ## Grade a class in the sandbox: SUBMISSIONS=dir OUT=dir [EX=id] [SEEDS=N
 		$(if $(POLICY),--policy '$(POLICY)')
 
 # The HTML report of a race, opened in headless Chromium (the slides' too).
-test-html-report: build/checker/rrl-check programs ## rrl-check --html on a race, opened in headless Chromium: the field, both sides, the locks, a real screenshot
+test-html-report: build/checker/rrl-check programs ## rrl-check --html on a race, opened in headless Chromium: the field, its guard, both sides, the locks, a real screenshot
 	@build/checker/rrl-check -q -d tsan -s 2 --program tests/programs/field_race.c \
 		--html build/checker/html-report.html || test $$? -eq 1
 	@node tests/checker/test-html-report.js "$$(command -v chromium || command -v chromium-browser)" \
-		build/checker/html-report.html 'acct->balance'
+		build/checker/html-report.html 'acct->balance' 'acct->mu'
 
 test-sandbox: build/checker/rrl-sandbox build/checker/hostile build/checker/test-sandbox ## The sandbox contains a loop, a fork bomb, a flood, a write outside, a connect, a huge allocation (as root)
 	build/checker/test-sandbox

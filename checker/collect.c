@@ -189,10 +189,12 @@ static void collect_helgrind(ck_job *j, ck_run *r)
 				"(was the process killed?)\n",
 				*f);
 	}
-	if (files[0] == NULL && !j->timed_out)
-		set_error(det,
-			  ck_strdup_printf("valgrind wrote no XML (exit status %d): %s",
-					   ck_job_exit_code(j), first_line_of(j->stderr_path)));
+	if (files[0] == NULL && !j->timed_out) {
+		char *why = first_line_of(j->stderr_path);
+		set_error(det, ck_strdup_printf("valgrind wrote no XML (exit status %d): %s",
+						ck_job_exit_code(j), why));
+		free(why);
+	}
 	ck_free_strv(files);
 	absorb(r->target, CK_HELGRIND, r, &run, j->elapsed_s);
 }

@@ -307,6 +307,7 @@ void ck_finding_free(ck_finding *f)
 	}
 	free(f->stacks);
 	free(f->variable);
+	free(f->guard);
 	free(f->details);
 	free(f->seeds);
 	for (size_t i = 0; i < f->nhistory; i++)
@@ -483,7 +484,10 @@ char *ck_race_message(const ck_finding *f)
 	if (m == NULL)
 		ck_out_of_memory();
 	char cwd[4096];
-	fprintf(m, "data race%s%s: ", f->variable ? " on " : "", f->variable ? f->variable : "");
+	fprintf(m, "data race%s%s", f->variable ? " on " : "", f->variable ? f->variable : "");
+	if (f->variable != NULL && f->guard != NULL)
+		fprintf(m, " (guarded by %s)", f->guard);
+	fputs(": ", m);
 	for (size_t i = 0; i < n; i++) {
 		const char *what = stack[i]->write ? "write" : "read";
 		if (i > 0)

@@ -97,6 +97,8 @@ typedef struct ck_finding {
 	ck_stack *stacks; /* every stack the report had, primary first */
 	size_t nstacks;
 	char *variable;	    /* variable, field or lock involved, when known */
+	char *guard;	    /* the lock its struct declares guards that field
+			     * (race_names.h), or NULL */
 	unsigned long block_size;   /* the variable is in a heap block of this size */
 	unsigned long block_offset; /* at this offset (both 0 when not a heap block) */
 	char *details;	    /* several lines of detail (the watchdog's thread

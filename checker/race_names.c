@@ -398,6 +398,69 @@ static bool member_at(Dwarf_Die *type, Dwarf_Word off, int size, char **path, in
 	return (*path)[0] != '\0' && (size <= 0 || off + (Dwarf_Word)size <= total);
 }
 
+/* ---- Which lock guards it ------------------------------------------------------ */
+
+/* The types a lock member can have: the runtime's mutex, pthreads' and C11's. */
+static const char *const lock_types[] = {"rt_mutex", "pthread_mutex_t", "pthread_rwlock_t",
+					 "pthread_spinlock_t", "mtx_t"};
+
+/* Is member m a lock: is its type, or a typedef on the way to it, one of
+ * lock_types? */
+static bool is_lock_member(Dwarf_Die *m)
+{
+	Dwarf_Attribute a;
+	Dwarf_Die d;
+	if (dwarf_attr_integrate(m, DW_AT_type, &a) == NULL || dwarf_formref_die(&a, &d) == NULL)
+		return false;
+	for (int depth = 0; depth < 8; depth++) {
+		const char *name = dwarf_diename(&d);
+		for (size_t k = 0; name != NULL && k < sizeof lock_types / sizeof *lock_types; k++)
+			if (strcmp(name, lock_types[k]) == 0)
+				return true;
+		int tag = dwarf_tag(&d);
+		if ((tag != DW_TAG_typedef && tag != DW_TAG_const_type &&
+		     tag != DW_TAG_volatile_type) ||
+		    dwarf_attr_integrate(&d, DW_AT_type, &a) == NULL ||
+		    dwarf_formref_die(&a, &d) == NULL)
+			return false;
+	}
+	return false;
+}
+
+/*
+ * The lock that guards member `name` of struct s, by the convention this
+ * code writes its lock protocol in (struct raft in raft/raft_internal.h):
+ * a lock guards the fields declared below it, up to the next lock. So it
+ * is the lock member nearest above the field, or NULL when none is.
+ */
+static const char *lock_above(Dwarf_Die *s, const char *name)
+{
+	Dwarf_Die m;
+	const char *lock = NULL;
+	if (dwarf_child(s, &m) != 0)
+		return NULL;
+	do {
+		if (dwarf_tag(&m) != DW_TAG_member)
+			continue;
+		const char *member = dwarf_diename(&m);
+		if (member != NULL && strcmp(member, name) == 0)
+			return lock;
+		if (member != NULL && is_lock_member(&m))
+			lock = member;
+	} while (dwarf_siblingof(&m, &m) == 0);
+	return NULL;
+}
+
+/* The guard as the code would spell it: rf->mu beside rf->role, else
+ * "mu (in struct raft)". */
+static char *guard_name(const char *field, const char *lock, const char *struct_name)
+{
+	const char *arrow = strstr(field, "->");
+	if (arrow != NULL && strstr(field, " (in struct ") == NULL)
+		return ck_strdup_printf("%.*s->%s", (int)(arrow - field), field, lock);
+	return ck_strdup_printf("%s (in struct %s)", lock, struct_name);
+}
+
 /* ---- Naming one race --------------------------------------------------------- */
 
 /* rf->role, from the first side whose line spells it; else "role (in
@@ -434,6 +497,11 @@ static void name_field(debug_info *di, ck_finding *f)
 	if (member_at(&s, f->block_offset, stack[0]->access_size, &path, 0)) {
 		free(f->variable);
 		f->variable = field_name(f, path, sname);
+		char *top = ck_strndup(path, strcspn(path, ".["));
+		const char *lock = lock_above(&s, top);
+		free(f->guard);
+		f->guard = lock != NULL ? guard_name(f->variable, lock, sname) : NULL;
+		free(top);
 	}
 	free(path);
 }

@@ -15,7 +15,10 @@
  *     size that the functions at the race's sides or its allocation site
  *     point to, and its member at that offset. The source line of a side
  *     gives the expression ("rf->role"); without one it is "role (in
- *     struct raft)". When the struct is not certain, the text stays;
+ *     struct raft)". When the struct is not certain, the text stays.
+ *     The field's guard is the lock member declared nearest above it in
+ *     its struct ("rf->mu"), the convention the peer's lock protocol is
+ *     written in; none when no lock is above it;
  *   - a lock TSan calls M0 becomes the expression its creation site
  *     passed to the call that made it ("rf->mu"), from the source line.
  * The message is then written again (ck_race_message). Source files are

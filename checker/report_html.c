@@ -22,8 +22,8 @@
 
 #include "alloc.h"
 #include "clean_text.h"
-#include "files.h"
 #include "finding_line.h"
+#include "finding_view.h"
 #include "report.h"
 
 #define X(s) ((const xmlChar *)(s))
@@ -86,39 +86,23 @@ static void add_printf(xmlNodePtr parent, const char *fmt, ...)
 	free(s);
 }
 
-/* The file a frame names, as it is on this machine: a peer file in the
- * target's tree, anything else from the project root. */
-static char *source_path(const ck_target_result *t, const char *file)
-{
-	const char *rel = ck_peer_relative(file);
-	if (rel != NULL && t->path != NULL)
-		return ck_strdup_printf("%s/%s", t->path, rel);
-	return file != NULL ? ck_strdup(file) : NULL;
-}
-
-/* The lines around line, the line itself marked. */
+/* The lines around a frame's line, that line marked. */
 static void add_snippet(xmlNodePtr parent, const ck_target_result *t, const ck_frame *f)
 {
-	char *path = source_path(t, f->file);
-	char *text = path != NULL && f->line > 0 ? ck_read_file(path) : NULL;
-	free(path);
-	if (text == NULL)
+	ck_excerpt x;
+	if (!ck_excerpt_read(&x, t->path, f, CONTEXT_LINES))
 		return;
 	xmlNodePtr pre = add(parent, "pre", NULL);
-	int n = 1;
-	for (char *line = text; *line; n++) {
-		size_t len = strcspn(line, "\n");
-		if (n >= f->line - CONTEXT_LINES && n <= f->line + CONTEXT_LINES) {
-			char *one = ck_strdup_printf("%5d  %.*s\n", n, (int)len, line);
-			if (n == f->line)
-				add_class(pre, "span", "hit", one);
-			else
-				add_text(pre, one);
-			free(one);
-		}
-		line += len + (line[len] == '\n');
+	for (size_t i = 0; i < x.n; i++) {
+		int n = x.first + (int)i;
+		char *one = ck_strdup_printf("%5d  %s\n", n, x.lines[i]);
+		if (n == x.hit)
+			add_class(pre, "span", "hit", one);
+		else
+			add_text(pre, one);
+		free(one);
 	}
-	free(text);
+	ck_excerpt_free(&x);
 }
 
 static void add_seen(xmlNodePtr parent, const ck_report *r, const ck_finding *f)
@@ -189,50 +173,12 @@ static void add_race(xmlNodePtr sec, const ck_target_result *t, const ck_finding
 		add_class(sec, "p", "note", "The other access was not recorded.");
 }
 
-/* A thread's column heading: "peer 2, election ticker". */
-static char *thread_label(const ck_event *e)
-{
-	if (e->peer >= 0)
-		return ck_strdup_printf("peer %d, %s", e->peer, e->thread ? e->thread : "thread");
-	return ck_strdup(e->thread != NULL ? e->thread : "harness");
-}
-
-/* What one event says in its thread's column. */
-static char *event_text(const ck_event *e)
-{
-	if (e->note != NULL)
-		return ck_strdup(e->note);
-	char *from = ck_frame_location(&e->acquire);
-	char *to = e->release.file ? ck_frame_location(&e->release) : ck_strdup("(still held)");
-	char *text = ck_strdup_printf("%s held\nfrom %s %s()\nto %s", e->lock ? e->lock : "a lock",
-				      from, e->acquire.function ? e->acquire.function : "?", to);
-	for (size_t i = 0; i < e->nthrough; i++) {
-		char *more = ck_strdup_printf("%s%s %s()", text, i == 0 ? "\nthrough" : ",",
-					      e->through[i].function ? e->through[i].function : "?");
-		free(text);
-		text = more;
-	}
-	free(from);
-	free(to);
-	return text;
-}
-
 /* The history as a timeline: a column per thread, in the order each
  * first appears, a row per event. */
 static void add_timeline(xmlNodePtr sec, const ck_finding *f)
 {
 	char *columns[MAX_COLUMNS];
-	size_t ncolumns = 0;
-	for (size_t i = 0; i < f->nhistory; i++) {
-		char *label = thread_label(&f->history[i]);
-		bool known = false;
-		for (size_t c = 0; c < ncolumns && !known; c++)
-			known = strcmp(columns[c], label) == 0;
-		if (!known && ncolumns < MAX_COLUMNS)
-			columns[ncolumns++] = label;
-		else
-			free(label);
-	}
+	size_t ncolumns = ck_timeline_columns(f->history, f->nhistory, columns, MAX_COLUMNS);
 	add(sec, "h3", "What led to it, oldest first");
 	xmlNodePtr table = add_class(sec, "table", "timeline", NULL);
 	xmlNodePtr head = add(table, "tr", NULL);
@@ -241,21 +187,20 @@ static void add_timeline(xmlNodePtr sec, const ck_finding *f)
 		add(head, "th", columns[c]);
 	for (size_t i = 0; i < f->nhistory; i++) {
 		const ck_event *e = &f->history[i];
-		char *label = thread_label(e);
+		int column = ck_timeline_column(columns, ncolumns, e);
 		xmlNodePtr row = add(table, "tr", NULL);
 		char t[32];
 		snprintf(t, sizeof t, e->t >= 0 ? "%.3f" : "", e->t);
 		add(row, "td", t);
 		for (size_t c = 0; c < ncolumns; c++) {
-			if (strcmp(columns[c], label) != 0) {
+			if ((int)c != column) {
 				add_class(row, "td", "empty", NULL);
 				continue;
 			}
-			char *text = event_text(e);
+			char *text = ck_event_text(e);
 			add(add(row, "td", NULL), "pre", text);
 			free(text);
 		}
-		free(label);
 	}
 	for (size_t c = 0; c < ncolumns; c++)
 		free(columns[c]);
@@ -271,6 +216,11 @@ static void add_finding(xmlNodePtr body, const ck_report *r, const ck_target_res
 	if (race && f->variable != NULL) {
 		add_text(h, " on ");
 		add(h, "code", f->variable);
+		if (f->guard != NULL) {
+			add_text(h, " (guarded by ");
+			add(h, "code", f->guard);
+			add_text(h, ")");
+		}
 	}
 	if (!race || f->variable == NULL)
 		add(sec, "p", f->message != NULL ? f->message : f->kind);

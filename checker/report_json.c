@@ -82,6 +82,8 @@ static json_t *finding_json(const ck_finding *f, bool student)
 	json_object_set_new(o, "seeds", ck_json_seeds(f));
 	json_object_set_new(o, "seconds", f->seconds >= 0 ? json_real(f->seconds) : json_null());
 	json_object_set_new(o, "variable", string_or_null(f->variable));
+	if (f->guard != NULL)
+		json_object_set_new(o, "guarded_by", string_or_null(f->guard));
 	json_object_set_new(o, "details", string_or_null(f->details));
 	if (!student) {
 		json_object_set_new(o, "points_at_bug", json_boolean(f->points_at_bug));

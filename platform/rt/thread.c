@@ -12,6 +12,14 @@
 #include "track.h"
 #include "xalloc.h"
 
+#if defined(__SANITIZE_THREAD__)
+#define RT_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define RT_TSAN 1
+#endif
+#endif
+
 rt_thread_rec rt_threads[RT_MAX_THREADS];
 
 static atomic_int live_threads;
@@ -106,9 +114,14 @@ const char *rt_thread_name(void)
 	return rt_self()->name;
 }
 
-/* The name the system, ThreadSanitizer and a debugger show: the peer and
- * the role ("p2 election tick"), cut to the 15 characters a thread name
- * may have. */
+/*
+ * The names a thread goes by. The system's, which a debugger shows, is cut
+ * to the 15 characters a thread name may have: the peer and the role,
+ * "p2 election tic". ThreadSanitizer keeps the name it sees set, up to 63
+ * characters, and prints it in its reports; so a TSan build sets the whole
+ * name afterwards, "peer 2, election ticker", as the reports' timelines
+ * say it. The system refuses that one (ERANGE) and keeps the short name.
+ */
 static void name_os_thread(const char *name, int peer)
 {
 	char full[80], os_name[16];
@@ -119,6 +132,11 @@ static void name_os_thread(const char *name, int peer)
 	memcpy(os_name, full, sizeof os_name - 1);
 	os_name[sizeof os_name - 1] = '\0';
 	pthread_setname_np(pthread_self(), os_name);
+#ifdef RT_TSAN
+	if (peer >= 0)
+		snprintf(full, sizeof full, "peer %d, %s", peer, name);
+	pthread_setname_np(pthread_self(), full);
+#endif
 }
 
 static void *thread_main(void *p)

@@ -22,5 +22,6 @@ void add_run_suite(void);
 void add_sarif_suite(void);
 void add_policy_suite(void);
 void add_grade_outputs_suite(void);
+void add_student_report_suite(void);
 
 #endif

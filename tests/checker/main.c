@@ -30,6 +30,7 @@ int main(void)
 	add_sarif_suite();
 	add_policy_suite();
 	add_grade_outputs_suite();
+	add_student_report_suite();
 
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();

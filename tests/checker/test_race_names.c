@@ -92,6 +92,31 @@ static void test_tsan_fields_named(void)
 	ck_findings_free(&list);
 }
 
+/* The guard is the lock declared nearest above the field in its struct. */
+static const char *guard_of(const ck_findings *list, const char *variable)
+{
+	for (size_t i = 0; i < list->n; i++)
+		if (list->items[i].variable && strcmp(list->items[i].variable, variable) == 0)
+			return list->items[i].guard ? list->items[i].guard : "(none)";
+	return "(no such race)";
+}
+
+static void test_tsan_guards_named(void)
+{
+	ck_findings list;
+	parse_tsan_fixture(&list);
+	ck_name_races(&list, FIELD_RACE_BINARY);
+	/* struct account declares mu first: it guards every field below. */
+	ASSERT_STR_EQ(guard_of(&list, "acct->balance"), "acct->mu");
+	/* A member of a member is guarded by what guards the outer one. */
+	ASSERT_STR_EQ(guard_of(&list, "acct->last.term"), "acct->mu");
+	/* No line spells the field, so none spells its lock either. */
+	ASSERT_STR_EQ(guard_of(&list, "deposits (in struct account)"), "mu (in struct account)");
+	/* struct tally has no lock: nothing is claimed. */
+	ASSERT_STR_EQ(guard_of(&list, "hits (in struct tally)"), "(none)");
+	ck_findings_free(&list);
+}
+
 static void test_tsan_locks_named(void)
 {
 	ck_findings list;
@@ -121,7 +146,8 @@ static void test_tsan_message_reads_as_code(void)
 		if (list.items[i].variable && strcmp(list.items[i].variable, "acct->balance") == 0)
 			balance = &list.items[i];
 	CU_ASSERT_PTR_NOT_NULL_FATAL(balance);
-	CU_ASSERT_TRUE(ck_starts_with(balance->message, "data race on acct->balance: "));
+	CU_ASSERT_TRUE(
+	    ck_starts_with(balance->message, "data race on acct->balance (guarded by acct->mu): "));
 	CU_ASSERT_PTR_NOT_NULL(strstr(balance->message, "in teller() "));
 	CU_ASSERT_PTR_NOT_NULL(strstr(balance->message, "holding acct->mu"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(balance->message, "in auditor() "));
@@ -315,6 +341,7 @@ void add_race_names_suite(void)
 {
 	CU_pSuite s = CU_add_suite("races: one entry, named fields and locks", NULL, NULL);
 	CU_add_test(s, "TSan: fields named from the binary and the source", test_tsan_fields_named);
+	CU_add_test(s, "TSan: a field's guard, from its struct", test_tsan_guards_named);
 	CU_add_test(s, "TSan: M0 named as the code made it", test_tsan_locks_named);
 	CU_add_test(s, "TSan: the message reads as code", test_tsan_message_reads_as_code);
 	CU_add_test(s, "Helgrind: fields named, no locks claimed", test_helgrind_fields_named);

@@ -131,7 +131,7 @@ static void assert_gives_nothing_away(const char *text)
 static void test_program_race_names_field_and_locks(void)
 {
 	HAS(program_output, "tsan        found 1 problem (in 3 of 3 runs)");
-	HAS(program_output, "data race on acct->balance");
+	HAS(program_output, "data race on acct->balance (guarded by acct->mu)");
 	HAS(program_output, "holding acct->mu");
 	HAS(program_output, "holding no lock");
 	HAS(program_output, "static      clean");
@@ -188,6 +188,7 @@ static void test_exercise_race_names_raft_fields(void)
 	CU_ASSERT_EQUAL(tree_status, 1);
 	HAS(tree_output, "tsan        found ");
 	HAS(tree_output, "data race on rf->");
+	HAS(tree_output, "(guarded by rf->mu)");
 	HAS(tree_output, "raft_get_state");
 	HAS(tree_output, "holding rf->mu");
 	HAS(tree_output, "holding no lock");

@@ -15,10 +15,12 @@
  *                          most one candidate per term, across crash and
  *                          restart (a candidate's RequestVote is its vote
  *                          for itself)                       oracle_election.c
- *   leader-not-elected     a server that sends AppendEntries of term T has
- *                          received granted votes of term T, delivered to it
- *                          by the network, from a majority (itself included)
- *   two-leaders            two servers sent AppendEntries of the same term
+ *   leader-not-elected     a server that sends AppendEntries or
+ *                          InstallSnapshot of term T has received granted
+ *                          votes of term T, delivered to it by the network,
+ *                          from a majority (itself included)
+ *   two-leaders            two servers sent AppendEntries or InstallSnapshot
+ *                          of the same term
  *   start-index-reused     Start returned the same index and term twice
  *   start-dishonest        the entry at the index and term Start returned
  *                          carries another command                oracle_log.c
@@ -105,6 +107,8 @@ void oracle_request_vote_sent(oracle *o, int from, uint32_t gen, int to,
 			      const request_vote_args *args);
 void oracle_append_entries_sent(oracle *o, int from, uint32_t gen, int to,
 				const append_entries_args *args);
+void oracle_install_snapshot_sent(oracle *o, int from, uint32_t gen, int to,
+				  const install_snapshot_args *args);
 
 /* For the network's held replies (net.h: net_tap.caller_moved_on,
  * oracle_stale.c): a server's instance gen asked for votes or appended in
@@ -121,6 +125,9 @@ void oracle_request_vote_replied(oracle *o, int to, uint32_t gen, int from,
 void oracle_append_entries_replied(oracle *o, int to, uint32_t gen, int from,
 				   const append_entries_args *args,
 				   const append_entries_reply *reply);
+void oracle_install_snapshot_replied(oracle *o, int to, uint32_t gen, int from,
+				     const install_snapshot_args *args,
+				     const install_snapshot_reply *reply);
 
 /* The network delivered this reply from `to` to `from` (the caller's
  * thread, before its call returns). */

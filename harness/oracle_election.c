@@ -135,9 +135,9 @@ static void list_older_votes(oracle *o, int server, int64_t term, char *buf, siz
 		snprintf(buf + used, len - used, ")");
 }
 
-/* leader sent AppendEntries of term: it must be the only leader of term,
- * and elected by a majority. */
-void oracle_check_leader(oracle *o, int leader, int64_t term)
+/* leader sent what (AppendEntries or InstallSnapshot) of term: it must be
+ * the only leader of term, and elected by a majority. */
+void oracle_check_leader(oracle *o, int leader, int64_t term, const char *what)
 {
 	if (!server_ok(o, leader))
 		return;
@@ -147,9 +147,10 @@ void oracle_check_leader(oracle *o, int leader, int64_t term)
 	    expected != leader + 1)
 		oracle_violation(o, RT_HERE, "two-leaders", (int[]){expected - 1, leader}, 2, term,
 				 0,
-				 "servers %d and %d both sent AppendEntries in term %lld: at most "
-				 "one server can win a term's election (Election Safety)",
-				 expected - 1, leader, (long long)term);
+				 "servers %d and %d both acted as leader in term %lld (server %d "
+				 "sent %s): at most one server can win a term's election "
+				 "(Election Safety)",
+				 expected - 1, leader, (long long)term, leader, what);
 	oracle_raise(&o->last_led[leader], term);
 
 	uint64_t votes = votes_got(o, leader, term) | 1ull << leader;
@@ -161,8 +162,8 @@ void oracle_check_leader(oracle *o, int leader, int64_t term)
 	char older[256];
 	list_older_votes(o, leader, term, older, sizeof older);
 	oracle_violation(o, RT_HERE, "leader-not-elected", (int[]){leader}, 1, term, 0,
-			 "server %d acts as leader of term %lld (it sent AppendEntries) with the "
+			 "server %d acts as leader of term %lld (it sent %s) with the "
 			 "votes of only %d of %d servers (%s, itself included) delivered to it in "
 			 "that term%s: a leader needs a majority of votes from its own election",
-			 leader, (long long)term, count, o->n, voters, older);
+			 leader, (long long)term, what, count, o->n, voters, older);
 }

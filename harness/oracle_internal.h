@@ -91,7 +91,7 @@ void oracle_check_reply_term(oracle *o, int server, uint32_t gen, int from, int6
 			     int64_t reply_term, const char *what);
 
 /* oracle_election.c */
-void oracle_check_leader(oracle *o, int leader, int64_t term);
+void oracle_check_leader(oracle *o, int leader, int64_t term, const char *what);
 
 /* oracle_log.c */
 void oracle_check_entries(oracle *o, int leader, const append_entries_args *args);

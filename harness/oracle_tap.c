@@ -163,6 +163,57 @@ static void append_returned(oracle *o, const cfg_instance *from, const net_tap_c
 	append_entries_args_free(&a);
 }
 
+/* ---- InstallSnapshot ----------------------------------------------------- */
+
+static void install_sent(oracle *o, const cfg_instance *from, const net_tap_call *call)
+{
+	install_snapshot_args a;
+	if (!install_snapshot_args_decode(&a, call->args))
+		return;
+	rt_history_note(from->server,
+			"sent InstallSnapshot to %d: term %lld, through %lld/t%lld, %zu bytes",
+			call->to, (long long)a.term, (long long)a.last_included_index,
+			(long long)a.last_included_term, a.data_len);
+	oracle_install_snapshot_sent(o, from->server, from->gen, call->to, &a);
+	install_snapshot_args_free(&a);
+}
+
+static void install_replied(oracle *o, const cfg_instance *to, const cfg_instance *from,
+			    const net_tap_call *call, const codec_buf *reply)
+{
+	install_snapshot_args a;
+	install_snapshot_reply r;
+	if (!install_snapshot_reply_decode(&r, reply) || !install_snapshot_args_decode(&a, call->args))
+		return;
+	rt_history_note(to->server, "answered %d's InstallSnapshot(term %lld, through %lld/t%lld): "
+			"term %lld",
+			from->server, (long long)a.term, (long long)a.last_included_index,
+			(long long)a.last_included_term, (long long)r.term);
+	oracle_install_snapshot_replied(o, to->server, to->gen, from->server, &a, &r);
+	install_snapshot_args_free(&a);
+}
+
+static void install_returned(const cfg_instance *from, const net_tap_call *call,
+			     const codec_buf *reply)
+{
+	install_snapshot_args a;
+	install_snapshot_reply r;
+	if (!install_snapshot_args_decode(&a, call->args))
+		return;
+	if (reply == NULL || !install_snapshot_reply_decode(&r, reply))
+		rt_history_note(from->server,
+				"InstallSnapshot(term %lld, through %lld/t%lld) to %d: no answer",
+				(long long)a.term, (long long)a.last_included_index,
+				(long long)a.last_included_term, call->to);
+	else
+		rt_history_note(from->server,
+				"got %d's answer to InstallSnapshot(term %lld, through %lld/t%lld): "
+				"term %lld",
+				call->to, (long long)a.term, (long long)a.last_included_index,
+				(long long)a.last_included_term, (long long)r.term);
+	install_snapshot_args_free(&a);
+}
+
 /* ---- The tap ------------------------------------------------------------- */
 
 static void tap_sent(void *ctx, const net_tap_call *call)
@@ -174,6 +225,8 @@ static void tap_sent(void *ctx, const net_tap_call *call)
 		vote_sent(ctx, from, call);
 	else if (is_method(call, RPC_APPEND_ENTRIES))
 		append_sent(ctx, from, call);
+	else if (is_method(call, RPC_INSTALL_SNAPSHOT))
+		install_sent(ctx, from, call);
 }
 
 static void tap_replied(void *ctx, const net_tap_call *call, const codec_buf *reply)
@@ -185,6 +238,8 @@ static void tap_replied(void *ctx, const net_tap_call *call, const codec_buf *re
 		vote_replied(ctx, to, from, call, reply);
 	else if (is_method(call, RPC_APPEND_ENTRIES))
 		append_replied(ctx, to, from, call, reply);
+	else if (is_method(call, RPC_INSTALL_SNAPSHOT))
+		install_replied(ctx, to, from, call, reply);
 }
 
 static void tap_returned(void *ctx, const net_tap_call *call, const codec_buf *reply)
@@ -196,6 +251,8 @@ static void tap_returned(void *ctx, const net_tap_call *call, const codec_buf *r
 		vote_returned(ctx, from, call, reply);
 	else if (is_method(call, RPC_APPEND_ENTRIES))
 		append_returned(ctx, from, call, reply);
+	else if (is_method(call, RPC_INSTALL_SNAPSHOT))
+		install_returned(from, call, reply);
 }
 
 /* A held reply is handed over when its caller asks again, in the same

@@ -184,6 +184,74 @@ static void test_leaders_of_different_terms_are_fine(void)
 	script_end(&s);
 }
 
+/* leader's InstallSnapshot of term, through index 10, leaves for to. */
+static void send_snapshot(script *s, int leader, int to, int64_t term)
+{
+	install_snapshot_args a = {.term = term, .leader_id = leader, .last_included_index = 10,
+				   .last_included_term = term};
+	oracle_install_snapshot_sent(s->o, leader, s->gen[leader], to, &a);
+}
+
+/* InstallSnapshot is a leader's message too: an elected leader may send
+ * it, a server without a majority may not. */
+static void test_install_snapshot_acts_as_leader(void)
+{
+	script s;
+	script_start(&s, 3);
+	script_win_election(&s, 0, 4, (int[]){1, -1});
+	send_snapshot(&s, 0, 2, 4);
+	script_expect_none(&s);
+	script_end(&s);
+
+	script_start(&s, 3);
+	send_snapshot(&s, 2, 1, 5);
+	const script_finding *f = script_expect_one(&s, "leader-not-elected");
+	CU_ASSERT_EQUAL(f->term, 5);
+	CU_ASSERT_PTR_NOT_NULL(strstr(f->message, "it sent InstallSnapshot"));
+	script_end(&s);
+}
+
+/* A heartbeat from one server and a snapshot from another, in one term. */
+static void test_heartbeat_and_snapshot_from_two_servers(void)
+{
+	script s;
+	script_start(&s, 3);
+	request_vote_args a = {.term = 6};
+	request_vote_reply r = {.term = 6, .vote_granted = true};
+	oracle_request_vote_delivered(s.o, 0, 2, &a, &r);
+	oracle_request_vote_delivered(s.o, 1, 2, &a, &r);
+	script_send(&s, 0, 2, heartbeat(6));
+	send_snapshot(&s, 1, 2, 6);
+	const script_finding *f = script_expect_one(&s, "two-leaders");
+	CU_ASSERT_TRUE(script_names_peer(f, 0) && script_names_peer(f, 1));
+	CU_ASSERT_PTR_NOT_NULL(strstr(f->message, "server 1 sent InstallSnapshot"));
+	script_end(&s);
+}
+
+/* A restarted leader's snapshot may not carry a term older than one its
+ * earlier instance sent; nor may a follower's answer go below the ask. */
+static void test_install_snapshot_terms_never_go_back(void)
+{
+	script s;
+	script_start(&s, 3);
+	script_win_election(&s, 0, 3, (int[]){1, -1});
+	script_win_election(&s, 0, 7, (int[]){1, -1});
+	script_send(&s, 0, 1, heartbeat(7));
+	script_crash(&s, 0);
+	script_restart(&s, 0);
+	send_snapshot(&s, 0, 1, 3);
+	const script_finding *f = script_expect_one(&s, "term-went-back");
+	CU_ASSERT_PTR_NOT_NULL(strstr(f->message, "InstallSnapshot"));
+	script_end(&s);
+
+	script_start(&s, 3);
+	install_snapshot_args ask = {.term = 4, .leader_id = 0};
+	install_snapshot_reply answer = {.term = 2};
+	oracle_install_snapshot_replied(s.o, 1, s.gen[1], 0, &ask, &answer);
+	script_expect_one(&s, "term-went-back");
+	script_end(&s);
+}
+
 void add_oracle_election_suite(void)
 {
 	CU_pSuite s = CU_add_suite("oracle: elections", NULL, NULL);
@@ -212,4 +280,9 @@ void add_oracle_election_suite(void)
 		    test_two_servers_sending_append_entries_in_one_term);
 	CU_add_test(s, "leaders of different terms, stale ones included, are fine",
 		    test_leaders_of_different_terms_are_fine);
+	CU_add_test(s, "InstallSnapshot acts as leader: elected fine, else leader-not-elected",
+		    test_install_snapshot_acts_as_leader);
+	CU_add_test(s, "a heartbeat and a snapshot from two servers in one term: two-leaders",
+		    test_heartbeat_and_snapshot_from_two_servers);
+	CU_add_test(s, "InstallSnapshot's terms never go back", test_install_snapshot_terms_never_go_back);
 }

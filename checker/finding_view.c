@@ -61,12 +61,12 @@ char *ck_event_thread(const ck_event *e)
 	return ck_strdup(e->thread != NULL ? e->thread : "harness");
 }
 
-/* ", f(), g()" after "through": the _locked functions a section ran. */
-static char *through_list(const ck_event *e)
+/* text, then sep and "through f(), g()": the _locked functions a
+ * section ran, if any. Takes text over. */
+static char *with_through(char *text, const char *sep, const ck_event *e)
 {
-	char *text = ck_strdup("through");
 	for (size_t i = 0; i < e->nthrough; i++) {
-		char *more = ck_strdup_printf("%s%s %s()", text, i == 0 ? "" : ",",
+		char *more = ck_strdup_printf("%s%s %s()", text, i == 0 ? sep : ",",
 					      e->through[i].function ? e->through[i].function : "?");
 		free(text);
 		text = more;
@@ -82,16 +82,9 @@ char *ck_event_text(const ck_event *e)
 	char *to = e->release.file ? ck_frame_location(&e->release) : ck_strdup("(still held)");
 	char *text = ck_strdup_printf("%s held\nfrom %s %s()\nto %s", e->lock ? e->lock : "a lock",
 				      from, e->acquire.function ? e->acquire.function : "?", to);
-	if (e->nthrough > 0) {
-		char *through = through_list(e);
-		char *more = ck_strdup_printf("%s\n%s", text, through);
-		free(text);
-		free(through);
-		text = more;
-	}
 	free(from);
 	free(to);
-	return text;
+	return with_through(text, "\nthrough", e);
 }
 
 static const char *base_name(const char *file)
@@ -118,14 +111,7 @@ char *ck_event_brief(const ck_event *e)
 	char *text = ck_strdup_printf("%s held, %s, %s()", lock, where,
 				      e->acquire.function ? e->acquire.function : "?");
 	free(where);
-	if (e->nthrough > 0) {
-		char *through = through_list(e);
-		char *more = ck_strdup_printf("%s, %s", text, through);
-		free(text);
-		free(through);
-		text = more;
-	}
-	return text;
+	return with_through(text, ", through", e);
 }
 
 int ck_timeline_column(char *const *columns, size_t ncolumns, const ck_event *e)

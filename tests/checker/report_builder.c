@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "files.h"
 #include "report_builder.h"
 
 /* Tests state only what matters to them; the rest is "unknown". */
@@ -111,6 +112,18 @@ char *rb_temp_path(const char *suffix)
 	}
 	close(fd);
 	return path;
+}
+
+char *rb_printed(void (*print)(const ck_report *, FILE *, bool), const ck_report *r, bool colour)
+{
+	char *path = rb_temp_path(".txt");
+	FILE *fp = fopen(path, "w");
+	print(r, fp, colour);
+	fclose(fp);
+	char *text = ck_read_file(path);
+	unlink(path);
+	free(path);
+	return text;
 }
 
 void rb_report_free(ck_report *r)

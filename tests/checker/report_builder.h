@@ -5,6 +5,8 @@
 #ifndef REPORT_BUILDER_H
 #define REPORT_BUILDER_H
 
+#include <stdio.h>
+
 #include "report.h"
 
 /* A finding of detector d at file:line in function (any may be NULL / 0). */
@@ -22,6 +24,9 @@ void rb_add_finding(ck_target_result *t, ck_finding f, double s);
 void rb_target_free(ck_target_result *t);
 /* A new empty temporary file's path (malloc'd), ending in suffix. */
 char *rb_temp_path(const char *suffix);
+/* What print (ck_print_table, ck_print_student) writes of r to a file, as
+ * text (malloc'd): a file, not a terminal, so 120 columns and no probing. */
+char *rb_printed(void (*print)(const ck_report *, FILE *, bool), const ck_report *r, bool colour);
 /* Free a report built with these helpers: its targets and strings. */
 void rb_report_free(ck_report *r);
 /* The exit status of tests/checker/schemas/validate.py SCHEMA path: 0

@@ -456,14 +456,7 @@ static void test_junit_failure_text_round_trips(void)
 /* The table as ck_print_table writes it to a file. */
 static char *table_text(const ck_report *r, bool colour)
 {
-	char *path = rb_temp_path(".txt");
-	FILE *fp = fopen(path, "w");
-	ck_print_table(r, fp, colour);
-	fclose(fp);
-	char *text = ck_read_file(path);
-	unlink(path);
-	free(path);
-	return text;
+	return rb_printed(ck_print_table, r, colour);
 }
 
 /* How many times needle occurs in text. */

@@ -18,7 +18,6 @@
 
 #include "alloc.h"
 #include "checker_tests.h"
-#include "files.h"
 #include "parser_fixtures.h"
 #include "parsers.h"
 #include "race_names.h"
@@ -80,14 +79,7 @@ static void build_report(ck_report *r, int *race_line)
 /* The student report as written to a file (not a terminal). */
 static char *student_text(const ck_report *r, bool colour)
 {
-	char *path = rb_temp_path(".txt");
-	FILE *fp = fopen(path, "w");
-	ck_print_student(r, fp, colour);
-	fclose(fp);
-	char *text = ck_read_file(path);
-	unlink(path);
-	free(path);
-	return text;
+	return rb_printed(ck_print_student, r, colour);
 }
 
 /* The line of text that at points into, malloc'd. */

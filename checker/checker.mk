@@ -92,7 +92,7 @@ build/checker/test-driver: $(patsubst %.c,build/checker/obj/%.o,$(CHECKER_DRIVER
 
 include tests/programs/programs.mk
 
-.PHONY: checker checker-unit check check-programs test-sandbox grade test-html-report
+.PHONY: checker checker-unit check check-programs test-sandbox grade grade-bench test-html-report
 
 checker: build/checker/rrl-check build/checker/rrl-sandbox build/checker/rrl-grade ## Build the checker, build/checker/rrl-check, and its sandbox, rrl-sandbox
 
@@ -129,6 +129,12 @@ grade: ## Grade a class in the sandbox: SUBMISSIONS=dir OUT=dir [EX=id] [SEEDS=N
 	build/checker/rrl-grade --submissions '$(SUBMISSIONS)' --out '$(OUT)' \
 		$(if $(EX),--exercise '$(EX)') $(if $(SEEDS),--seeds $(SEEDS)) \
 		$(if $(POLICY),--policy '$(POLICY)')
+
+# A class graded and graded again, timed (not in make test: hours for 30 copies).
+grade-bench: ## A class (COPIES reference copies, the hostile trees, BUGS) graded RUNS times, timed: OUT=dir (scripts/grade-bench.sh)
+	@test '$(OUT)' != build || { echo "make grade-bench: give OUT=<dir>, where the class and its grades go" >&2; exit 2; }
+	@scripts/grade-bench.sh $(if $(COPIES),--copies $(COPIES)) $(if $(RUNS),--runs $(RUNS)) \
+		$(if $(SEEDS),--seeds $(SEEDS)) $(if $(BUGS),--bugs '$(BUGS)') '$(OUT)'
 
 # The HTML report of a race, opened in headless Chromium (the slides' too).
 test-html-report: build/checker/rrl-check programs ## rrl-check --html on a race, opened in headless Chromium: the field, its guard, both sides, the locks, a real screenshot

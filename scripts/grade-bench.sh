@@ -103,7 +103,7 @@ done | sort -k1,1 -k2,2n | awk -F'\t' -v runs="$runs" '
 	{ scores[$1] = scores[$1] (scores[$1] == "" ? "" : " ") $3; max[$1] = $4; build[$1] = $5
 	  if (!($1 in first)) { first[$1] = $3; order[++n] = $1 } else if ($3 != first[$1]) differ[$1] = 1 }
 	END {
-		print "| student | build | scores (of " "max" ") | the same in every batch |"
+		print "| student | build | its score in each batch | the same in every batch |"
 		print "|---|---|---|---|"
 		for (i = 1; i <= n; i++) { s = order[i]
 			printf "| %s | %s | %s (of %s) | %s |\n", s, build[s], scores[s], max[s],

@@ -1,8 +1,9 @@
 /*
- * Tests for the report a student reads in the terminal
- * (checker/report_student.c): a race's field and guard, its two sides'
- * source side by side; an invariant finding's history as a timeline with
- * a column per thread; every line within the width, nothing unprintable.
+ * Tests for the reports a student reads, in the terminal
+ * (checker/report_student.c) and as a page (checker/report_html.c): a
+ * race's field and guard, its two sides' source side by side; an
+ * invariant finding's history as a timeline, a lane or a column per
+ * thread; every terminal line within the width, nothing unprintable.
  *
  * The race is the recorded TSan report of
  * tests/checker/fixture_programs/field_race.c, named with that program's
@@ -10,6 +11,8 @@
  * repository root, where the tests run, so the source lines are read.
  */
 #include <CUnit/CUnit.h>
+#include <libxml/HTMLparser.h>
+#include <libxml/xpath.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -197,6 +200,64 @@ static void test_lines_fit_and_are_clean(void)
 	rb_report_free(&r);
 }
 
+/* The text of every node of html matching the XPath expr, joined by
+ * newlines (malloc'd), or NULL when none matches. */
+static char *texts_at(htmlDocPtr html, const char *expr)
+{
+	xmlXPathContextPtr ctx = xmlXPathNewContext(html);
+	xmlXPathObjectPtr found = xmlXPathEvalExpression((const xmlChar *)expr, ctx);
+	char *out = NULL;
+	if (found != NULL && found->nodesetval != NULL && found->nodesetval->nodeNr > 0) {
+		size_t len = 0;
+		FILE *m = open_memstream(&out, &len);
+		for (int i = 0; i < found->nodesetval->nodeNr; i++) {
+			xmlChar *t = xmlNodeGetContent(found->nodesetval->nodeTab[i]);
+			fprintf(m, "%s%s", i ? "\n" : "", t ? (const char *)t : "");
+			xmlFree(t);
+		}
+		fclose(m);
+	}
+	xmlXPathFreeObject(found);
+	xmlXPathFreeContext(ctx);
+	return out;
+}
+
+/* The same report as a page: the race's heading names the field and its
+ * guard; the history is a table, a column per thread, each critical
+ * section with its lock, its lines and the _locked functions it ran. */
+static void test_html_race_and_timeline(void)
+{
+	ck_report r;
+	int line;
+	build_report(&r, &line);
+	char *path = rb_temp_path(".html");
+	CU_ASSERT_EQUAL_FATAL(ck_write_html(&r, path), 0);
+	htmlDocPtr html = htmlReadFile(path, NULL, HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(html);
+
+	char *heads = texts_at(html, "//h2");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(heads);
+	CU_ASSERT_PTR_NOT_NULL(strstr(heads, "data race on acct->balance (guarded by acct->mu)"));
+	char *columns = texts_at(html, "//table[@class='timeline']//th");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(columns);
+	CU_ASSERT_PTR_NOT_NULL(strstr(columns, "t (s)\npeer 2, main\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(columns, "\npeer 2, election ticker\n"));
+	char *cells = texts_at(html, "//table[@class='timeline']//td/pre");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cells);
+	CU_ASSERT_PTR_NOT_NULL(strstr(cells, "raft.mu held\nfrom "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(cells, "raft/election.c:42 election_ticker()\nto "));
+	CU_ASSERT_PTR_NOT_NULL(
+	    strstr(cells, "\nthrough start_election_locked(), become_candidate_locked()"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(cells, "sent AppendEntries to 0: term 2"));
+	free(heads);
+	free(columns);
+	free(cells);
+	xmlFreeDoc(html);
+	unlink(path);
+	free(path);
+	rb_report_free(&r);
+}
+
 /* A finding in the student's own code shows the lines around it; what
  * those lines hold cannot move the cursor or colour the terminal. */
 static void test_place_shown_and_cleaned(void)
@@ -240,12 +301,14 @@ static void test_place_shown_and_cleaned(void)
 
 void add_student_report_suite(void)
 {
-	CU_pSuite s = CU_add_suite("the student's terminal report", NULL, NULL);
+	CU_pSuite s = CU_add_suite("the student's reports: terminal and page", NULL, NULL);
 	CU_add_test(s, "a race: field, guard, both sides' source side by side",
 		    test_race_sides_side_by_side);
-	CU_add_test(s, "a history: a timeline, a column per thread", test_history_as_timeline);
+	CU_add_test(s, "a history: a timeline, a lane per thread", test_history_as_timeline);
 	CU_add_test(s, "every line fits the width, nothing unprintable",
 		    test_lines_fit_and_are_clean);
+	CU_add_test(s, "the page: the race's guard, the history's columns and sections",
+		    test_html_race_and_timeline);
 	CU_add_test(s, "a place in the student's code: its lines, cleaned",
 		    test_place_shown_and_cleaned);
 }

@@ -111,11 +111,16 @@ CHECK_REPORTS = $(if $(JSON),--json '$(JSON)') $(if $(JUNIT),--junit '$(JUNIT)')
 	$(if $(SARIF),--sarif '$(SARIF)')
 CHECK_OUTPUTS = $(if $(SEEDS),-s $(SEEDS)) $(CHECK_REPORTS)
 
+# The reference's scenarios: the checker's own (3A-3C, what a submission is
+# held to) and two 3D tests, so that the reference's snapshots are checked,
+# and hunted in the snapshot lanes, too.
+REFERENCE_RUN := 3A|BasicAgree3B|FailAgree3B|ConcurrentStarts3B|Persist13C|SnapshotBasic3D|SnapshotInstallCrash3D
+
 # With EX=id: the exercise's copy in work/id/ (or its buggy peer), graded as a
 # submission, so the report says nothing a student should not see yet.
-check: build/checker/rrl-check ## Every detector on the reference, 10 seeds; EX=id checks your copy of an exercise (SEEDS=, JSON=, JUNIT=, SARIF=)
+check: build/checker/rrl-check ## Every detector on the reference (3A-3D), 10 seeds; EX=id checks your copy of an exercise (SEEDS=, JSON=, JUNIT=, SARIF=)
 ifeq ($(EX),)
-	build/checker/rrl-check -s $(or $(SEEDS),10) $(CHECK_REPORTS) .
+	build/checker/rrl-check -s $(or $(SEEDS),10) -r '$(REFERENCE_RUN)' $(CHECK_REPORTS) .
 else
 	@scripts/exercise.sh check '$(EX)' $(CHECK_OUTPUTS)
 endif

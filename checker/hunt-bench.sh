@@ -11,6 +11,9 @@
 #   reference   the reference peer, where any finding is a false alarm
 #               (default 100 seeds)
 #   --seeds N   seeds 1..N
+#   --run REGEX the reference's scenarios (default: the checker's); a regex
+#               that selects a 3D test brings in the snapshot lanes, e.g.
+#               --run SnapshotInit3D --section reference-3d
 #   -j N        runs at a time (default: the CPUs; more, and a loaded machine
 #               slows the peers' threads enough to fail the reference's
 #               timing checks under the hunt's noise)
@@ -31,10 +34,11 @@ die() {
 	exit 2
 }
 
-seeds= jobs=$(nproc) write=true mode= only=() section=
+seeds= jobs=$(nproc) write=true mode= only=() section= run=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--seeds) seeds=${2:?--seeds needs a number}; shift 2 ;;
+	--run) run=${2:?--run needs a regex}; shift 2 ;;
 	-j) jobs=${2:?-j needs a number}; shift 2 ;;
 	--no-write) write=false; shift ;;
 	--section) section=${2:?--section needs a name}; shift 2 ;;
@@ -77,8 +81,9 @@ if [ "$mode" = bugs ]; then
 else
 	seeds=${seeds:-100}
 	command="make hunt-reference SEEDS=$seeds"
-	echo "hunt-bench: the reference, seeds 1-$seeds, $jobs runs at a time" >&2
-	"${check[@]}" -s "$seeds" --variant reference . || [ $? -eq 1 ]
+	[ -z "$run" ] || command+=" RUN=\"$run\""
+	echo "hunt-bench: the reference, seeds 1-$seeds${run:+, scenarios $run}, $jobs runs at a time" >&2
+	"${check[@]}" -s "$seeds" ${run:+-r "$run"} --variant reference . || [ $? -eq 1 ]
 fi
 
 # One row per target, from the JSON report.

@@ -26,6 +26,10 @@
 typedef struct ck_hunt_lane {
 	const char *name;      /* "elections": in file names and labels */
 	const char *scenarios; /* the runner's -run */
+	/* NULL: every check hunts in this lane. Else only a check whose own
+	 * scenarios select a test whose name matches it: the 3D lanes need a
+	 * peer that takes snapshots, which a 3A-3C submission need not be. */
+	const char *only_with;
 } ck_hunt_lane;
 
 extern const ck_hunt_lane ck_hunt_lanes[];

@@ -1,6 +1,7 @@
 /*
  * Planning the detectors' runs on one target. See detect.h.
  */
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -254,6 +255,23 @@ static double count_tests(const ck_target *t, const char *run)
 	return lines;
 }
 
+/* Does the check's own scenarios list hold a test whose name matches
+ * pattern (a lane's only_with)? */
+static bool selects_test_like(const char *run, const char *pattern)
+{
+	regex_t re;
+	if (regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB) != 0)
+		return false;
+	char *list = list_tests(run);
+	bool found = false;
+	for (char *name = list ? strtok(list, "\n") : NULL; name && !found;
+	     name = strtok(NULL, "\n"))
+		found = regexec(&re, name, 0, NULL, 0) == 0;
+	free(list);
+	regfree(&re);
+	return found;
+}
+
 /* A sandboxed tree's scenarios, each to be counted in its plain runs. */
 static void expect_scenarios(ck_target *t)
 {
@@ -315,9 +333,13 @@ void ck_plan_target(ck_target *t, const ck_options *o, const ck_tools *tools, ck
 	    (t->program ? PROGRAM_S : hg_tests * NATIVE_S_PER_TEST) * HELGRIND_SLOWDOWN;
 	/* The hunt is the invariants' own; a program has no scenarios. */
 	bool hunt = run_ok && on[CK_INVARIANTS] && o->hunt_noise > 0 && t->program == NULL;
+	/* A lane of tests no check asked for (the 3D lanes of a 3A-3C
+	 * check) counts no tests and is not run. */
 	double *lane_tests = ck_calloc(ck_hunt_nlanes, sizeof *lane_tests);
 	for (size_t l = 0; hunt && l < ck_hunt_nlanes; l++)
-		lane_tests[l] = count_tests(t, ck_hunt_lanes[l].scenarios);
+		if (ck_hunt_lanes[l].only_with == NULL ||
+		    selects_test_like(t->run, ck_hunt_lanes[l].only_with))
+			lane_tests[l] = count_tests(t, ck_hunt_lanes[l].scenarios);
 	if (plain && t->program == NULL && ck_sandboxed(o, t))
 		expect_scenarios(t);
 	if (on[CK_STATIC] && tool_present(t, CK_STATIC, tools->clang, "clang"))
@@ -331,8 +353,9 @@ void ck_plan_target(ck_target *t, const ck_options *o, const ck_tools *tools, ck
 		if (plain)
 			plan_plain(t, o, s, logs, per_seed, jobs, njobs);
 		for (size_t l = 0; hunt && l < ck_hunt_nlanes; l++)
-			plan_hunt(t, o, &ck_hunt_lanes[l], s, logs,
-				  lane_tests[l] * NATIVE_S_PER_TEST * 2, jobs, njobs);
+			if (lane_tests[l] > 0)
+				plan_hunt(t, o, &ck_hunt_lanes[l], s, logs,
+					  lane_tests[l] * NATIVE_S_PER_TEST * 2, jobs, njobs);
 	}
 	free(lane_tests);
 	free(logs);

@@ -63,5 +63,6 @@ test-catalog: build/checker/rrl-check ## Every exercise pair: the patch applies,
 .PHONY: hunt-bench hunt-reference
 hunt-bench: build/checker/rrl-check ## The rule-2/3/5 test set under the hunt, table into docs/measurements.md (SEEDS=20 JOBS= IDS=)
 	@checker/hunt-bench.sh $(if $(SEEDS),--seeds $(SEEDS)) $(if $(JOBS),-j $(JOBS)) bugs $(IDS)
-hunt-reference: build/checker/rrl-check ## The reference under the hunt, where any finding is a false alarm (SEEDS=100 JOBS=)
-	@checker/hunt-bench.sh $(if $(SEEDS),--seeds $(SEEDS)) $(if $(JOBS),-j $(JOBS)) reference
+hunt-reference: build/checker/rrl-check ## The reference under the hunt, where any finding is a false alarm (SEEDS=100 JOBS= RUN= SECTION=)
+	@checker/hunt-bench.sh $(if $(SEEDS),--seeds $(SEEDS)) $(if $(JOBS),-j $(JOBS)) \
+		$(if $(RUN),--run '$(RUN)') $(if $(SECTION),--section '$(SECTION)') reference

@@ -200,7 +200,14 @@ static void test_the_hunt_ends_a_seed_at_its_first_finding(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(report);
 	json_t *hunt = json_object_get(json_object_get(report, "check"), "hunt");
 	CU_ASSERT_DOUBLE_EQUAL(json_number_value(json_object_get(hunt, "noise")), 0.2, 1e-9);
-	CU_ASSERT_EQUAL(json_array_size(json_object_get(hunt, "lanes")), 4);
+	/* Six lanes, two of them only for checks of 3D scenarios, which this
+	 * one is not: so four ran, and three of them were skipped. */
+	json_t *lanes = json_object_get(hunt, "lanes");
+	CU_ASSERT_EQUAL(json_array_size(lanes), 6);
+	size_t only_3d = 0, l;
+	json_t *lane;
+	json_array_foreach(lanes, l, lane) only_3d += json_object_get(lane, "only_with") != NULL;
+	CU_ASSERT_EQUAL(only_3d, 2);
 	json_t *invariants = detector(json_array_get(json_object_get(report, "results"), 0),
 				      "invariants");
 	CU_ASSERT_EQUAL(json_integer_value(json_object_get(invariants, "detected")), 1);
@@ -217,6 +224,28 @@ static void test_the_hunt_ends_a_seed_at_its_first_finding(void)
 	remove_copy(dir);
 }
 
+/* The snapshot lanes hunt only in a check of 3D scenarios (hunt.c): a
+ * 3A-3C submission need not take snapshots. The runs are stopped after
+ * 2 s (--timeout), which leaves the invariants unable to judge (exit 2):
+ * what is asked is only which lanes were started. */
+static void test_the_snapshot_lanes_hunt_only_in_a_3d_check(void)
+{
+	char *dir = copy_of_raft();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
+	char *argv_3d[] = {RRL_CHECK, "-v", "-j", "2", "-d", "invariants", "-s", "1", "--timeout",
+			   "2", "-r", "^TestSnapshotInit3D$", dir, NULL};
+	run_command(argv_3d, OUTPUT);
+	CU_ASSERT_TRUE(lines_with_both(OUTPUT, "still running after 2 s", "the checker stopped it") > 0);
+	CU_ASSERT_TRUE(lines_with_both(OUTPUT, " hunt-snapshot-crashes", "seed 1") > 0);
+	CU_ASSERT_TRUE(lines_with_both(OUTPUT, " hunt-snapshot-installs", "seed 1") > 0);
+	char *argv_3a[] = {RRL_CHECK, "-v", "-j", "2", "-d", "invariants", "-s", "1", "--timeout",
+			   "2", "-r", "^TestInitialElection3A$", dir, NULL};
+	run_command(argv_3a, OUTPUT);
+	CU_ASSERT_TRUE(lines_with_both(OUTPUT, " hunt-elections", "seed 1") > 0);
+	CU_ASSERT_EQUAL(lines_with_both(OUTPUT, " hunt-snapshot", "seed 1"), 0);
+	remove_copy(dir);
+}
+
 void add_trees_suite(void)
 {
 	CU_pSuite s = CU_add_suite("rrl-check on changed copies of raft/", NULL, NULL);
@@ -228,4 +257,6 @@ void add_trees_suite(void)
 		    test_the_hunt_ends_a_seed_at_its_first_finding);
 	CU_add_test(s, "a failed check under TSan is an invariants finding of the tsan run",
 		    test_a_failed_check_under_tsan_is_an_invariants_finding);
+	CU_add_test(s, "the snapshot lanes hunt only in a check of 3D scenarios",
+		    test_the_snapshot_lanes_hunt_only_in_a_3d_check);
 }

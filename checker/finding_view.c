@@ -10,7 +10,8 @@
 #include "finding_line.h"
 #include "finding_view.h"
 
-char *ck_source_path(const char *tree_path, const char *file)
+/* The file a frame names, on this machine (malloc'd; NULL when file is). */
+static char *source_path(const char *tree_path, const char *file)
 {
 	const char *rel = ck_peer_relative(file);
 	if (rel != NULL && tree_path != NULL)
@@ -21,7 +22,7 @@ char *ck_source_path(const char *tree_path, const char *file)
 bool ck_excerpt_read(ck_excerpt *x, const char *tree_path, const ck_frame *f, int context)
 {
 	*x = (ck_excerpt){0};
-	char *path = f->line > 0 ? ck_source_path(tree_path, f->file) : NULL;
+	char *path = f->line > 0 ? source_path(tree_path, f->file) : NULL;
 	char *text = path != NULL ? ck_read_file(path) : NULL;
 	free(path);
 	if (text == NULL)

@@ -14,11 +14,6 @@
 
 #include "finding.h"
 
-/* The file a frame names, on this machine: a peer file (raft/...) in the
- * tree at tree_path, anything else as the detector printed it (relative
- * to the project root). malloc'd; NULL when file is. */
-char *ck_source_path(const char *tree_path, const char *file);
-
 /* Lines first..first+n-1 of a file, hit the one the frame names. */
 typedef struct ck_excerpt {
 	int first, hit;
@@ -26,8 +21,10 @@ typedef struct ck_excerpt {
 	size_t n;
 } ck_excerpt;
 
-/* The frame's line and up to context lines either side; false (and x
- * empty) when the file cannot be read or has no such line. */
+/* The frame's line and up to context lines either side, read from the
+ * checked tree at tree_path for a peer file (raft/...), else from where
+ * the detector said (relative to the project root); false (and x empty)
+ * when the file cannot be read or has no such line. */
 bool ck_excerpt_read(ck_excerpt *x, const char *tree_path, const ck_frame *f, int context);
 void ck_excerpt_free(ck_excerpt *x);
 

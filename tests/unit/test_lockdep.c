@@ -161,10 +161,7 @@ static void test_rpc_wait_cycle_is_found(void)
 		;
 	rt_wait_begin(RT_WAIT_RPC, "fake rpc", atomic_load(&s.handler_slot), RT_HERE);
 	char cycle[512] = "";
-	bool found = false;
-	int64_t deadline = rt_now_ms() + UNIT_PATIENCE_MS;
-	while (!found && rt_now_ms() < deadline)
-		found = rt_dump_threads(NULL, cycle, sizeof cycle);
+	bool found = wait_until_deadlock(cycle, sizeof cycle);
 	rt_wait_end();
 	rt_mutex_unlock(&s.mu);
 	CU_ASSERT_TRUE(found);
@@ -215,10 +212,7 @@ static void test_queue_wait_cycle_is_found(void)
 	rt_thread_spawn("taker", 0, queue_taker, &s);
 	rt_thread_spawn("putter", 0, queue_putter, &s);
 	char cycle[512] = "";
-	bool found = false;
-	int64_t deadline = rt_now_ms() + UNIT_PATIENCE_MS;
-	while (!found && rt_now_ms() < deadline)
-		found = rt_dump_threads(NULL, cycle, sizeof cycle);
+	bool found = wait_until_deadlock(cycle, sizeof cycle);
 	apply_queue_close(s.q);   /* the putter's wait fails: both can finish */
 	CU_ASSERT_TRUE(rt_threads_wait_quiet(UNIT_PATIENCE_MS));
 	char *out = capture_end();

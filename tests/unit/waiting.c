@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "waiting.h"
 
@@ -70,6 +71,22 @@ bool wait_until_thread_waits(const char *name, const char *kind, const char *wha
 		if (gave_up && gave_up(arg))
 			return false;
 		rt_sleep_ms(1);
+	}
+	return false;
+}
+
+bool wait_until_deadlock(char *cycle, size_t len)
+{
+	uint64_t before = 0;
+	int64_t deadline = rt_now_ms() + UNIT_PATIENCE_MS;
+	while (rt_now_ms() < deadline) {
+		uint64_t now = rt_dump_threads_signed(NULL, cycle, len);
+		if (now != 0 && now == before)
+			return true;
+		before = now;
+		/* A plain sleep: the caller may hold a lock, and rt_sleep_ms
+		 * would report that. */
+		nanosleep(&(struct timespec){.tv_nsec = 1000000}, NULL);
 	}
 	return false;
 }

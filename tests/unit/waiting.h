@@ -13,6 +13,7 @@
 #define WAITING_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "rt/rt.h"
 
@@ -34,5 +35,14 @@ bool thread_shows_wait(const char *name, const char *kind, const char *what);
  */
 bool wait_until_thread_waits(const char *name, const char *kind, const char *what,
 			     bool (*gave_up)(void *arg), void *arg);
+
+/*
+ * Wait, for at most UNIT_PATIENCE_MS, until the thread table shows a
+ * wait-for cycle, and the same cycle on a second look: the table is read
+ * without locks, so one look can be torn (a thread seen waiting for a lock
+ * it has just taken makes a cycle of itself). The watchdog asks the same.
+ * Writes the cycle into cycle[len].
+ */
+bool wait_until_deadlock(char *cycle, size_t len);
 
 #endif

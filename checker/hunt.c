@@ -15,23 +15,24 @@
  * lanes, about 30 and 40 s, hunt only in a check of 3D scenarios. */
 const ck_hunt_lane ck_hunt_lanes[] = {
     /* Elections: partitions, many candidates, split votes. */
-    {"elections", "^Test(InitialElection|ReElection|ManyElections)3A$", NULL},
+    {"elections", "^Test(InitialElection|ReElection|ManyElections)3A$", NULL, NULL},
     /* Agreement: concurrent Starts, followers that leave and come back,
      * leaders that back up over long wrong logs, bursts of commits. */
-    {"agreement", "^Test(BasicAgree|FailAgree|ConcurrentStarts|Rejoin|Backup|Count)3B$", NULL},
+    {"agreement", "^Test(BasicAgree|FailAgree|ConcurrentStarts|Rejoin|Backup|Count)3B$", NULL, NULL},
     /* Crashes: servers that crash and restart, Figure 8's leaders. */
-    {"crashes", "^Test(Persist1|Persist2|Figure8)3C$", NULL},
+    {"crashes", "^Test(Persist1|Persist2|Figure8)3C$", NULL, NULL},
     /* An unreliable network: lost and late messages, with concurrent
      * Starts all the while. */
-    {"unreliable", "^TestUnreliableAgree3C$", NULL},
+    {"unreliable", "^TestUnreliableAgree3C$", NULL, NULL},
     /* Snapshots across crashes: services that snapshot while servers
      * crash and restart, one at a time or all at once. */
     {"snapshot-crashes", "^TestSnapshot(Basic|Init|AllCrash|InstallCrash|InstallUnCrash)3D$",
-     "3D$"},
+     "3D$", "3D checks"},
     /* Snapshots installed: followers cut off while the leader compacts,
      * then brought back by InstallSnapshot, on a reliable and an
      * unreliable network. */
-    {"snapshot-installs", "^TestSnapshot(Install|InstallUnreliable)3D$", "3D$"},
+    {"snapshot-installs", "^TestSnapshot(Install|InstallUnreliable)3D$", "3D$",
+     "3D checks"},
 };
 const size_t ck_hunt_nlanes = sizeof ck_hunt_lanes / sizeof ck_hunt_lanes[0];
 
@@ -39,9 +40,11 @@ char *ck_hunt_describe(double noise)
 {
 	char *text = ck_strdup_printf("noise %g, lanes", noise);
 	for (size_t i = 0; i < ck_hunt_nlanes; i++) {
-		char *more = ck_strdup_printf("%s%s %s%s", text, i == 0 ? "" : ",",
-					      ck_hunt_lanes[i].name,
-					      ck_hunt_lanes[i].only_with ? " (3D checks)" : "");
+		const ck_hunt_lane *l = &ck_hunt_lanes[i];
+		char *more = l->only_with_label
+				     ? ck_strdup_printf("%s%s %s (%s)", text, i == 0 ? "" : ",",
+							l->name, l->only_with_label)
+				     : ck_strdup_printf("%s%s %s", text, i == 0 ? "" : ",", l->name);
 		free(text);
 		text = more;
 	}

@@ -30,6 +30,7 @@ typedef struct ck_hunt_lane {
 	 * scenarios select a test whose name matches it: the 3D lanes need a
 	 * peer that takes snapshots, which a 3A-3C submission need not be. */
 	const char *only_with;
+	const char *only_with_label; /* the same for people: "3D checks" */
 } ck_hunt_lane;
 
 extern const ck_hunt_lane ck_hunt_lanes[];

@@ -8,6 +8,8 @@
 
 #include "alloc.h"
 #include "files.h"
+#include "parsers.h"
+#include "parser_fixtures.h"
 #include "report_builder.h"
 
 /* Tests state only what matters to them; the rest is "unknown". */
@@ -101,6 +103,24 @@ void rb_target_free(ck_target_result *t)
 }
 
 /* Outputs are written to real files, as the driver will. */
+ck_finding rb_fixture_line_finding(const char *fixture, const char *kind)
+{
+	ck_findings lines;
+	ck_findings_init(&lines);
+	char *text = fixture_text(fixture);
+	ck_parse_finding_lines(text, &lines);
+	free(text);
+	ck_finding f = {0};
+	for (size_t i = 0; i < lines.n && f.kind == NULL; i++)
+		if (kind == NULL || strcmp(lines.items[i].kind, kind) == 0) {
+			f = lines.items[i];
+			/* What stays in the list is freed; f is the caller's now. */
+			lines.items[i] = ck_finding_new(CK_STATIC, "taken", 0, 0);
+		}
+	ck_findings_free(&lines);
+	return f;
+}
+
 char *rb_temp_path(const char *suffix)
 {
 	const char *dir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";

@@ -22,6 +22,9 @@ void rb_target(ck_target_result *t, const char *name, ck_variant v, ck_exercise 
 /* Add f to t's detector f.detector and count one detecting run taking s seconds. */
 void rb_add_finding(ck_target_result *t, ck_finding f, double s);
 void rb_target_free(ck_target_result *t);
+/* The first finding of kind (any kind if NULL) among the finding lines of
+ * the parser fixture named fixture; kind is NULL in the result if none is. */
+ck_finding rb_fixture_line_finding(const char *fixture, const char *kind);
 /* A new empty temporary file's path (malloc'd), ending in suffix. */
 char *rb_temp_path(const char *suffix);
 /* What print (ck_print_table, ck_print_student) writes of r to a file, as

@@ -57,15 +57,9 @@ static void build_report(ck_report *r, bool student)
 	rb_add_finding(b, race, 0.4);
 	ck_findings_free(&races);
 
-	ck_findings lines;
-	ck_findings_init(&lines);
-	char *text = fixture_text("findings_oracle_history.txt");
-	ck_parse_finding_lines(text, &lines);
-	free(text);
-	ck_finding oracle = take_first(&lines, "leader-not-elected");
+	ck_finding oracle = rb_fixture_line_finding("findings_oracle_history.txt", "leader-not-elected");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(oracle.kind);
 	rb_add_finding(b, oracle, 0.6);
-	ck_findings_free(&lines);
 
 	rb_add_finding(b,
 		       rb_finding(CK_STATIC, "requires-lock", 1, "raft/log.c", 7, "log_last",

@@ -68,15 +68,9 @@ static void build_report(ck_report *r, int *race_line)
 	rb_add_finding(t, race, 0.4);
 	ck_findings_free(&races);
 
-	ck_findings lines;
-	ck_findings_init(&lines);
-	char *text = fixture_text("findings_oracle_history.txt");
-	ck_parse_finding_lines(text, &lines);
-	free(text);
-	CU_ASSERT_EQUAL_FATAL(lines.n, 1);
-	rb_add_finding(t, lines.items[0], 0.6);
-	lines.n = 0;
-	ck_findings_free(&lines);
+	ck_finding oracle = rb_fixture_line_finding("findings_oracle_history.txt", NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(oracle.kind);
+	rb_add_finding(t, oracle, 0.6);
 }
 
 /* The student report as written to a file (not a terminal). */

@@ -303,8 +303,11 @@ void oracle_tap_apply(oracle *o, int server, int64_t index, const void *cmd, siz
 
 void oracle_tap_crash(oracle *o, int server, bool was_up)
 {
-	if (was_up)
+	if (was_up) {
+		/* What it saved last is what its next instance starts from. */
+		rt_history_crashed(server);
 		rt_history_note(server, "crashed (what this instance does from now on is lost)");
+	}
 	oracle_crashed(o, server);
 }
 

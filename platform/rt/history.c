@@ -1,6 +1,7 @@
 /*
  * The history behind findings (see history.h): a ring of recent critical
- * sections per lock and a ring of recent notes per peer.
+ * sections per lock, a ring of recent notes per peer, and each peer's last
+ * sections before it crashed.
  *
  * Many threads write a ring at once (the notes of one peer, or the
  * critical sections of two instances of one peer's lock after a restart),
@@ -24,6 +25,8 @@
 #define HISTORY_CLASSES 32
 /* Sections still held that one collection shows at most, per peer. */
 #define RT_HISTORY_HELD 16
+/* Sections kept from before a peer's latest crash. */
+#define RT_HISTORY_LAST_WORDS 8
 
 typedef struct cs_record {
 	atomic_uint_least64_t valid; /* seq once written, 0 while being written */
@@ -54,8 +57,17 @@ typedef struct note_ring {
 	note_record recs[RT_HISTORY_NOTES];
 } note_ring;
 
+/* What a peer ran last before its latest crash, taken from the rings by
+ * the one thread that crashes peers; version is odd while it writes. */
+typedef struct last_words {
+	atomic_uint_least64_t version;
+	int n;
+	rt_history_entry entries[RT_HISTORY_LAST_WORDS];
+} last_words;
+
 static cs_ring cs_rings[HISTORY_CLASSES][RT_HISTORY_PEERS];
 static note_ring note_rings[RT_HISTORY_PEERS];
+static last_words last_words_of[RT_HISTORY_PEERS];
 static atomic_uint_least64_t history_clock;
 
 /* Source directories of the trusted code: its critical sections are not
@@ -319,6 +331,67 @@ static void keep_newest(rt_history *h, rt_history_entry *tmp, int n, int keep)
 		copy_entry(&h->entries[h->n++], &tmp[i]);
 }
 
+/* Every recorded section of peer's locks into e; returns how many. */
+static int read_sections(int peer, rt_history_entry *e)
+{
+	int n = 0;
+	for (int c = 0; c < HISTORY_CLASSES; c++) {
+		const char *lock = rt_lock_class_name(c);
+		if (lock == NULL)
+			break;
+		for (int i = 0; i < RT_HISTORY_CS; i++)
+			if (read_cs(&cs_rings[c][peer].recs[i], peer, lock, &e[n]))
+				n++;
+	}
+	return n;
+}
+
+void rt_history_crashed(int peer)
+{
+	if (peer < 0 || peer >= RT_HISTORY_PEERS)
+		return;
+	rt_history_entry *tmp = malloc(sizeof *tmp * HISTORY_CLASSES * RT_HISTORY_CS);
+	rt_history *newest = malloc(sizeof *newest);
+	if (tmp != NULL && newest != NULL) {
+		newest->n = 0;
+		keep_newest(newest, tmp, read_sections(peer, tmp), RT_HISTORY_LAST_WORDS);
+		last_words *w = &last_words_of[peer];
+		atomic_fetch_add_explicit(&w->version, 1, memory_order_relaxed);
+		atomic_thread_fence(memory_order_release);
+		w->n = newest->n;
+		for (int i = 0; i < newest->n; i++)
+			copy_entry(&w->entries[i], &newest->entries[i]);
+		atomic_fetch_add_explicit(&w->version, 1, memory_order_release);
+	}
+	free(newest);
+	free(tmp);
+}
+
+/* peer's last words into e (room for RT_HISTORY_LAST_WORDS); returns how
+ * many, 0 if they were being written meanwhile. */
+static int read_last_words(int peer, rt_history_entry *e)
+{
+	const last_words *w = &last_words_of[peer];
+	uint64_t version = atomic_load_explicit(&w->version, memory_order_acquire);
+	if (version % 2 != 0)
+		return 0;
+	int n = w->n < RT_HISTORY_LAST_WORDS ? w->n : RT_HISTORY_LAST_WORDS;
+	for (int i = 0; i < n; i++)
+		copy_entry(&e[i], &w->entries[i]);
+	atomic_thread_fence(memory_order_acquire);
+	return atomic_load_explicit(&w->version, memory_order_relaxed) == version ? n : 0;
+}
+
+/* Does h show e already: the same event, or a newer section of the same
+ * thread at the same lines (which e was folded into)? */
+static bool already_shown(const rt_history *h, const rt_history_entry *e)
+{
+	for (int i = 0; i < h->n; i++)
+		if (h->entries[i].seq == e->seq || same_section(&h->entries[i], e))
+			return true;
+	return false;
+}
+
 void rt_history_collect(rt_history *h, const int *peers, int npeers, int per_peer)
 {
 	h->n = 0;
@@ -330,15 +403,7 @@ void rt_history_collect(rt_history *h, const int *peers, int npeers, int per_pee
 		int p = peers[k];
 		if (p < 0 || p >= RT_HISTORY_PEERS)
 			continue;
-		int n = 0;
-		for (int c = 0; c < HISTORY_CLASSES; c++) {
-			const char *lock = rt_lock_class_name(c);
-			if (lock == NULL)
-				break;
-			for (int i = 0; i < RT_HISTORY_CS; i++)
-				if (read_cs(&cs_rings[c][p].recs[i], p, lock, &tmp[n]))
-					n++;
-		}
+		int n = read_sections(p, tmp);
 		n += read_held(p, &tmp[n], RT_HISTORY_HELD);
 		keep_newest(h, tmp, n, per_peer);
 		n = 0;
@@ -346,6 +411,11 @@ void rt_history_collect(rt_history *h, const int *peers, int npeers, int per_pee
 			if (read_note(&note_rings[p].recs[i], p, &tmp[n]))
 				n++;
 		keep_newest(h, tmp, n, per_peer);
+		/* What it ran before it last crashed, however much it ran since. */
+		n = read_last_words(p, tmp);
+		for (int i = 0; i < n && h->n < RT_HISTORY_MAX; i++)
+			if (!already_shown(h, &tmp[i]))
+				copy_entry(&h->entries[h->n++], &tmp[i]);
 	}
 	free(tmp);
 	sort_by_seq(h->entries, h->n);
@@ -434,6 +504,7 @@ void rt_history_reset(void)
 			atomic_store_explicit(&note_rings[p].recs[i].valid, 0,
 					      memory_order_relaxed);
 		atomic_store_explicit(&note_rings[p].head, 0, memory_order_relaxed);
+		last_words_of[p].n = 0;
 	}
 }
 
@@ -441,5 +512,6 @@ void rt_history_hide_from_helgrind(void)
 {
 	VALGRIND_HG_DISABLE_CHECKING(cs_rings, sizeof cs_rings);
 	VALGRIND_HG_DISABLE_CHECKING(note_rings, sizeof note_rings);
+	VALGRIND_HG_DISABLE_CHECKING(last_words_of, sizeof last_words_of);
 	VALGRIND_HG_DISABLE_CHECKING(&history_clock, sizeof history_clock);
 }

@@ -10,7 +10,8 @@
  * become_candidate_locked() says so. Only the
  * locks the peers made themselves are kept (not those made in platform/ or
  * harness/), for instances 0..RT_HISTORY_PEERS-1, the last RT_HISTORY_CS
- * of each lock. The harness adds notes with rt_history_note.
+ * of each lock, and the last sections a peer ran before its latest crash
+ * (rt_history_crashed). The harness adds notes with rt_history_note.
  *
  * A collected history also shows the sections that threads hold at the
  * moment it is read (not released yet).
@@ -85,6 +86,15 @@ uint64_t rt_history_stamp(void);
  * allocates (it is large: malloc it).
  */
 void rt_history_collect(rt_history *h, const int *peers, int npeers, int per_peer);
+
+/*
+ * peer has crashed: keep the last sections it ran (folded, as a collection
+ * shows them) until it crashes again, and show them in every collection.
+ * A bug in what a peer saves shows only after its restart, by when those
+ * sections have long left the rings. Called by the one thread that
+ * crashes peers.
+ */
+void rt_history_crashed(int peer);
 
 /* h as text, one event per line, oldest first; returns the length. */
 size_t rt_history_format(const rt_history *h, char *buf, size_t len);

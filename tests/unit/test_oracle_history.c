@@ -177,6 +177,54 @@ static void test_locks_of_trusted_code_keep_no_history(void)
 	free(h);
 }
 
+/* Whether h shows a section taken at line. */
+static bool shows_section_at(const rt_history *h, int line)
+{
+	for (int i = 0; i < h->n; i++)
+		if (h->entries[i].is_cs && h->entries[i].acquire.line == line)
+			return true;
+	return false;
+}
+
+/* A section of the peer's, then (if crash) its crash, then a restarted
+ * instance busy enough to push that section out of its lock's ring. */
+static rt_history *section_then_busy_restart(bool crash, int *section_line)
+{
+	rt_history_reset();
+	rt_mutex before;
+	rt_mutex_init(&before, "test.history_mu", PEER);
+	*section_line = __LINE__ + 1;
+	rt_mutex_lock(&before);
+	rt_mutex_unlock(&before);
+	rt_mutex_destroy(&before);
+	if (crash)
+		rt_history_crashed(PEER);
+	rt_mutex after;
+	rt_mutex_init(&after, "test.history_mu", PEER);
+	for (int i = 0; i < 2 * RT_HISTORY_CS; i++) {
+		rt_mutex_lock(&after);
+		rt_mutex_unlock(&after);
+	}
+	rt_mutex_destroy(&after);
+	return collect(PEER);
+}
+
+/* What a peer saved before it crashed is what its next instance starts
+ * from: the sections it ran last stay in its history, however much the
+ * next instance runs. */
+static void test_sections_before_a_crash_outlast_the_restart(void)
+{
+	int line;
+	rt_history *h = section_then_busy_restart(false, &line);
+	CU_ASSERT_FALSE(shows_section_at(h, line)); /* the ring alone forgets it */
+	free(h);
+
+	h = section_then_busy_restart(true, &line);
+	CU_ASSERT_TRUE(shows_section_at(h, line));
+	CU_ASSERT_TRUE(h->n > 0 && h->entries[0].acquire.line == line); /* the oldest */
+	free(h);
+}
+
 /* The finding line of a violation: peers, index and the history, with
  * each critical section's lines. */
 static void test_finding_line_carries_peers_index_and_history(void)
@@ -231,6 +279,8 @@ void add_oracle_history_suite(void)
 		    test_sections_show_the_functions_they_ran);
 	CU_add_test(s, "locks made by trusted code keep no history",
 		    test_locks_of_trusted_code_keep_no_history);
+	CU_add_test(s, "the sections before a crash outlast the restart",
+		    test_sections_before_a_crash_outlast_the_restart);
 	CU_add_test(s, "a finding line carries the peers, the index and the history",
 		    test_finding_line_carries_peers_index_and_history);
 }

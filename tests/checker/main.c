@@ -35,6 +35,12 @@ int main(void)
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
+	if (failed > 0) {
+		/* Again at the end, where a log cut to its tail still shows them. */
+		printf("\nFailed:");
+		CU_basic_show_failures(CU_get_failure_list());
+		printf("\n");
+	}
 	CU_cleanup_registry();
 	return failed == 0 ? 0 : 1;
 }

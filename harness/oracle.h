@@ -111,9 +111,14 @@ void oracle_install_snapshot_sent(oracle *o, int from, uint32_t gen, int to,
 				  const install_snapshot_args *args);
 
 /* For the network's held replies (net.h: net_tap.caller_moved_on,
- * oracle_stale.c): a server's instance gen asked for votes or appended in
- * term; and has it since asked the same in a later term, or crashed? */
-typedef enum oracle_request { ORACLE_ASK_VOTE, ORACLE_ASK_APPEND, ORACLE_NREQUESTS } oracle_request;
+ * oracle_stale.c): a server's instance gen asked for votes, or sent a
+ * leader's request (AppendEntries, InstallSnapshot), in term; and has it
+ * since asked the same in a later term, or crashed? */
+typedef enum oracle_request {
+	ORACLE_ASK_VOTE,
+	ORACLE_ASK_AS_LEADER,
+	ORACLE_NREQUESTS
+} oracle_request;
 void oracle_request_sent(oracle *o, int server, uint32_t gen, oracle_request kind, int64_t term);
 bool oracle_asked_again_later(oracle *o, int server, uint32_t gen, oracle_request kind,
 			      int64_t term);

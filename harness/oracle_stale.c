@@ -10,8 +10,8 @@
  * without its term gets one when it matters.
  *
  * The caller's role is read off what it sends, as the harness sees it: a
- * RequestVote of a later term means it stands again, an AppendEntries of a
- * later term that it leads again. Each server has one word per kind of
+ * RequestVote of a later term means it stands again, an AppendEntries or
+ * InstallSnapshot of a later term that it leads again. Each server has one word per kind of
  * request, like oracle_terms.c: the generation of its live instance and
  * the highest term that instance asked in.
  */

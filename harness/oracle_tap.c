@@ -103,7 +103,7 @@ static void append_sent(oracle *o, const cfg_instance *from, const net_tap_call 
 			call->to, (long long)a.term, (long long)a.prev_log_index,
 			(long long)a.prev_log_term, entries, (long long)a.leader_commit);
 	oracle_append_entries_sent(o, from->server, from->gen, call->to, &a);
-	oracle_request_sent(o, from->server, from->gen, ORACLE_ASK_APPEND, a.term);
+	oracle_request_sent(o, from->server, from->gen, ORACLE_ASK_AS_LEADER, a.term);
 	append_entries_args_free(&a);
 }
 
@@ -175,6 +175,7 @@ static void install_sent(oracle *o, const cfg_instance *from, const net_tap_call
 			call->to, (long long)a.term, (long long)a.last_included_index,
 			(long long)a.last_included_term, a.data_len);
 	oracle_install_snapshot_sent(o, from->server, from->gen, call->to, &a);
+	oracle_request_sent(o, from->server, from->gen, ORACLE_ASK_AS_LEADER, a.term);
 	install_snapshot_args_free(&a);
 }
 
@@ -266,8 +267,8 @@ static bool tap_caller_moved_on(void *ctx, const net_tap_call *call)
 		return false;
 	if (is_method(call, RPC_REQUEST_VOTE))
 		return oracle_asked_again_later(ctx, from->server, from->gen, ORACLE_ASK_VOTE, term);
-	if (is_method(call, RPC_APPEND_ENTRIES))
-		return oracle_asked_again_later(ctx, from->server, from->gen, ORACLE_ASK_APPEND,
+	if (is_method(call, RPC_APPEND_ENTRIES) || is_method(call, RPC_INSTALL_SNAPSHOT))
+		return oracle_asked_again_later(ctx, from->server, from->gen, ORACLE_ASK_AS_LEADER,
 						term);
 	return false;
 }

@@ -5,6 +5,9 @@
  */
 #include <CUnit/CUnit.h>
 
+#include "config_internal.h"
+#include "oracle_tap.h"
+#include "rpc.h"
 #include "test_oracle_script.h"
 #include "unit.h"
 
@@ -98,6 +101,45 @@ static void test_reply_with_a_newer_term_is_fine(void)
 	script_end(&s);
 }
 
+/* An InstallSnapshot of term, from leader's live instance, as the network's
+ * tap sees it enter the network; the call is written into *call. */
+static void tap_install_snapshot(script *s, const net_tap *tap, cfg_instance *leader,
+				 int64_t term, codec_buf *args, net_tap_call *call)
+{
+	install_snapshot_args a = {.term = term, .leader_id = leader->server};
+	codec_buf_init(args);
+	install_snapshot_args_encode(&a, args);
+	leader->gen = s->gen[leader->server];
+	*call = (net_tap_call){
+	    .from = leader, .to = 1, .method = RPC_INSTALL_SNAPSHOT, .args = args};
+	tap->sent(tap->ctx, call);
+}
+
+/* A held reply to a leader's InstallSnapshot is most dangerous once that
+ * leader leads again in a later term (oracle_stale.c): the network hands
+ * it over then, as it does AppendEntries replies. */
+static void test_held_install_snapshot_reply_waits_for_a_later_term(void)
+{
+	script s;
+	script_start(&s, 3);
+	net_tap tap = oracle_net_tap(s.o);
+	cfg_instance leader = {.server = 0};
+	script_win_election(&s, 0, 3, (int[]){1, -1});
+	codec_buf old_args, new_args;
+	net_tap_call old_call, new_call;
+	tap_install_snapshot(&s, &tap, &leader, 3, &old_args, &old_call);
+	CU_ASSERT_FALSE(tap.caller_moved_on(tap.ctx, &old_call));
+
+	script_win_election(&s, 0, 5, (int[]){2, -1});
+	tap_install_snapshot(&s, &tap, &leader, 5, &new_args, &new_call);
+	CU_ASSERT_TRUE(tap.caller_moved_on(tap.ctx, &old_call));
+	CU_ASSERT_FALSE(tap.caller_moved_on(tap.ctx, &new_call));
+	script_expect_none(&s);
+	codec_buf_free(&old_args);
+	codec_buf_free(&new_args);
+	script_end(&s);
+}
+
 void add_oracle_terms_suite(void)
 {
 	CU_pSuite s = CU_add_suite("oracle: terms", NULL, NULL);
@@ -114,4 +156,6 @@ void add_oracle_terms_suite(void)
 	CU_add_test(s, "an AppendEntries reply with an older term: term-went-back",
 		    test_append_entries_reply_with_an_older_term);
 	CU_add_test(s, "a reply with a newer term is fine", test_reply_with_a_newer_term_is_fine);
+	CU_add_test(s, "a held InstallSnapshot reply waits for its leader's later term",
+		    test_held_install_snapshot_reply_waits_for_a_later_term);
 }

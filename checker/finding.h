@@ -85,6 +85,7 @@ typedef struct ck_event {
 	ck_frame *through; /* the _locked functions it ran */
 	size_t nthrough;
 	int repeats; /* earlier sections the thread ran at the same two lines */
+	bool saved;  /* the peer's state was saved in it */
 } ck_event;
 
 typedef struct ck_finding {

@@ -75,6 +75,17 @@ static char *with_through(char *text, const char *sep, const ck_event *e)
 	return text;
 }
 
+/* text, then sep and "saving the peer's state" if the section did.
+ * Takes text over. */
+static char *with_saving(char *text, const char *sep, const ck_event *e)
+{
+	if (!e->saved)
+		return text;
+	char *more = ck_strdup_printf("%s%ssaving the peer's state", text, sep);
+	free(text);
+	return more;
+}
+
 char *ck_event_text(const ck_event *e)
 {
 	if (e->note != NULL)
@@ -85,7 +96,7 @@ char *ck_event_text(const ck_event *e)
 				      from, e->acquire.function ? e->acquire.function : "?", to);
 	free(from);
 	free(to);
-	return with_through(text, "\nthrough", e);
+	return with_saving(with_through(text, "\nthrough", e), "\n", e);
 }
 
 static const char *base_name(const char *file)
@@ -112,7 +123,7 @@ char *ck_event_brief(const ck_event *e)
 	char *text = ck_strdup_printf("%s held, %s, %s()", lock, where,
 				      e->acquire.function ? e->acquire.function : "?");
 	free(where);
-	return with_through(text, ", through", e);
+	return with_saving(with_through(text, ", through", e), ", ", e);
 }
 
 int ck_timeline_column(char *const *columns, size_t ncolumns, const ck_event *e)

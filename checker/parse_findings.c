@@ -128,6 +128,7 @@ static void add_history_events(ck_finding *f, const json_t *o)
 		e->acquire = site_frame(json_object_get(event, "acquire"));
 		e->release = site_frame(json_object_get(event, "release"));
 		e->repeats = (int)number_field(event, "repeats", 0);
+		e->saved = json_is_true(json_object_get(event, "saved"));
 		const json_t *through = json_object_get(event, "through");
 		if (json_is_array(through) && json_array_size(through) > 0) {
 			e->through = ck_calloc(json_array_size(through), sizeof *e->through);

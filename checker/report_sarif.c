@@ -269,8 +269,9 @@ static char *event_text(const ck_event *e)
 		used += (size_t)snprintf(through + used, sizeof through - used, "%s%s()",
 					 i == 0 ? ", through " : ", ",
 					 e->through[i].function ? e->through[i].function : "?");
-	return ck_strdup_printf("%s: %s from %s()%s%s", who, e->lock ? e->lock : "a lock",
-				e->acquire.function ? e->acquire.function : "?", held, through);
+	return ck_strdup_printf("%s: %s from %s()%s%s%s", who, e->lock ? e->lock : "a lock",
+				e->acquire.function ? e->acquire.function : "?", held, through,
+				e->saved ? ", saving the peer's state" : "");
 }
 
 /* The interleaving that led to an oracle's finding: one thread flow, the

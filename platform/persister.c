@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rt/history.h"
 #include "rt/rt.h"
 #include "xalloc.h"
 
@@ -71,6 +72,9 @@ void persister_save(persister *ps, const void *state, size_t state_len, const vo
 {
 	void *new_state = persister_dup(state, state_len);
 	void *new_snapshot = persister_dup(snapshot, snapshot_len);
+	/* The caller's critical section is the one that saved the state: a
+	 * crash's history keeps it (rt/history.h). */
+	rt_history_saving();
 
 	rt_mutex_lock(&ps->mu);
 	void *old_state = ps->state;

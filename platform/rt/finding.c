@@ -70,6 +70,7 @@ static json_t *history_array(const rt_history *h)
 			json_object_set_new(o, "release_t",
 					    held ? json_null() : json_real((double)e->release_t_us / 1e6));
 			json_object_set_new(o, "repeats", json_integer(e->repeats));
+			json_object_set_new(o, "saved", json_boolean(e->saved));
 		} else {
 			json_object_set_new(o, "note", json_string(e->text));
 		}

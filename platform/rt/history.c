@@ -25,8 +25,11 @@
 #define HISTORY_CLASSES 32
 /* Sections still held that one collection shows at most, per peer. */
 #define RT_HISTORY_HELD 16
-/* Sections kept from before a peer's latest crash. */
-#define RT_HISTORY_LAST_WORDS 8
+/* Sections kept from before a peer's latest crash: the newest, and the
+ * newest that saved its state (what the next instance starts from). */
+#define RT_HISTORY_LAST_NEWEST 8
+#define RT_HISTORY_LAST_SAVING 4
+#define RT_HISTORY_LAST_WORDS (RT_HISTORY_LAST_NEWEST + RT_HISTORY_LAST_SAVING)
 
 typedef struct cs_record {
 	atomic_uint_least64_t valid; /* seq once written, 0 while being written */
@@ -37,12 +40,20 @@ typedef struct cs_record {
 	rt_site acquire, release;
 	int nthrough;
 	rt_site through[RT_THROUGH_MAX];
+	bool saved;
 } cs_record;
 
 typedef struct cs_ring {
 	atomic_uint_least64_t head;
 	cs_record recs[RT_HISTORY_CS];
 } cs_ring;
+
+/* The last sections of one lock that saved the peer's state: kept apart,
+ * so that a busy peer's other sections do not push them out. */
+typedef struct saving_ring {
+	atomic_uint_least64_t head;
+	cs_record recs[RT_HISTORY_LAST_SAVING];
+} saving_ring;
 
 typedef struct note_record {
 	atomic_uint_least64_t valid; /* seq once written, 0 while being written */
@@ -66,6 +77,7 @@ typedef struct last_words {
 } last_words;
 
 static cs_ring cs_rings[HISTORY_CLASSES][RT_HISTORY_PEERS];
+static saving_ring saving_rings[HISTORY_CLASSES][RT_HISTORY_PEERS];
 static note_ring note_rings[RT_HISTORY_PEERS];
 static last_words last_words_of[RT_HISTORY_PEERS];
 static atomic_uint_least64_t history_clock;
@@ -116,19 +128,19 @@ bool rt_history_wants(const rt_mutex *mu)
 	       mu->class_id < HISTORY_CLASSES;
 }
 
-/* Called with mu still held, just before it is released at site. */
-void rt_history_cs(const rt_mutex *mu, const rt_held_lock *h, rt_site release)
+/* Write section h, released at site as event release_seq, into the ring
+ * whose head is head and whose records are recs[size]. */
+static void write_cs(atomic_uint_least64_t *head, cs_record *recs, size_t size,
+		     const rt_held_lock *h, rt_site release, uint64_t release_seq,
+		     int64_t release_t_us)
 {
-	if (h->seq == 0 || !rt_history_wants(mu))
-		return;
-	cs_ring *ring = &cs_rings[mu->class_id][mu->instance];
-	uint64_t k = atomic_fetch_add_explicit(&ring->head, 1, memory_order_relaxed);
-	cs_record *r = &ring->recs[k % RT_HISTORY_CS];
+	uint64_t k = atomic_fetch_add_explicit(head, 1, memory_order_relaxed);
+	cs_record *r = &recs[k % size];
 	atomic_store_explicit(&r->valid, 0, memory_order_relaxed);
 	atomic_thread_fence(memory_order_release);
-	r->release_seq = rt_history_stamp();
+	r->release_seq = release_seq;
 	r->t_us = h->since_us;
-	r->release_t_us = rt_now_us();
+	r->release_t_us = release_t_us;
 	r->thread_id = rt_self()->id;
 	copy_text(r->thread, sizeof r->thread, rt_self()->name);
 	r->acquire = h->site;
@@ -136,7 +148,24 @@ void rt_history_cs(const rt_mutex *mu, const rt_held_lock *h, rt_site release)
 	r->nthrough = h->nthrough;
 	for (int i = 0; i < h->nthrough; i++)
 		r->through[i] = h->through[i];
+	r->saved = h->saved;
 	atomic_store_explicit(&r->valid, h->seq, memory_order_release);
+}
+
+/* Called with mu still held, just before it is released at site. */
+void rt_history_cs(const rt_mutex *mu, const rt_held_lock *h, rt_site release)
+{
+	if (h->seq == 0 || !rt_history_wants(mu))
+		return;
+	uint64_t release_seq = rt_history_stamp();
+	int64_t release_t_us = rt_now_us();
+	cs_ring *ring = &cs_rings[mu->class_id][mu->instance];
+	write_cs(&ring->head, ring->recs, RT_HISTORY_CS, h, release, release_seq, release_t_us);
+	if (h->saved) {
+		saving_ring *saving = &saving_rings[mu->class_id][mu->instance];
+		write_cs(&saving->head, saving->recs, RT_HISTORY_LAST_SAVING, h, release,
+			 release_seq, release_t_us);
+	}
 }
 
 static bool same_site(rt_site a, rt_site b)
@@ -155,6 +184,14 @@ void rt_history_through(rt_held_lock *h, rt_site site)
 			return;
 	h->through[h->nthrough] = site;
 	h->nthrough++;
+}
+
+void rt_history_saving(void)
+{
+	rt_thread_rec *self = rt_self();
+	for (int i = 0; i < self->nheld && i < RT_MAX_HELD; i++)
+		if (self->held[i].seq != 0)
+			self->held[i].saved = true;
 }
 
 void rt_history_note(int peer, const char *fmt, ...)
@@ -202,6 +239,7 @@ static bool read_cs(const cs_record *r, int peer, const char *lock, rt_history_e
 	e->nthrough = r->nthrough < RT_THROUGH_MAX ? r->nthrough : RT_THROUGH_MAX;
 	for (int i = 0; i < e->nthrough; i++)
 		e->through[i] = r->through[i];
+	e->saved = r->saved;
 	e->text[0] = '\0';
 	atomic_thread_fence(memory_order_acquire);
 	return atomic_load_explicit(&r->valid, memory_order_relaxed) == seq;
@@ -224,6 +262,7 @@ static bool read_note(const note_record *r, int peer, rt_history_entry *e)
 	e->release_t_us = 0;
 	e->acquire = e->release = (rt_site){0};
 	e->nthrough = 0;
+	e->saved = false;
 	copy_text(e->text, sizeof e->text, r->text);
 	atomic_thread_fence(memory_order_acquire);
 	return atomic_load_explicit(&r->valid, memory_order_relaxed) == seq;
@@ -259,6 +298,7 @@ static int read_held(int peer, rt_history_entry *e, int cap)
 			x->nthrough = h->nthrough < RT_THROUGH_MAX ? h->nthrough : RT_THROUGH_MAX;
 			for (int t = 0; t < x->nthrough; t++)
 				x->through[t] = h->through[t];
+			x->saved = h->saved;
 			x->repeats = 0;
 			x->text[0] = '\0';
 		}
@@ -293,7 +333,7 @@ static bool same_section(const rt_history_entry *a, const rt_history_entry *b)
 {
 	if (!(a->is_cs && b->is_cs && a->thread_id == b->thread_id && a->lock == b->lock &&
 	      same_site(a->acquire, b->acquire) && same_site(a->release, b->release) &&
-	      a->nthrough == b->nthrough))
+	      a->nthrough == b->nthrough && a->saved == b->saved))
 		return false;
 	for (int i = 0; i < a->nthrough; i++)
 		if (!same_site(a->through[i], b->through[i]))
@@ -331,19 +371,32 @@ static void keep_newest(rt_history *h, rt_history_entry *tmp, int n, int keep)
 		copy_entry(&h->entries[h->n++], &tmp[i]);
 }
 
-/* Every recorded section of peer's locks into e; returns how many. */
-static int read_sections(int peer, rt_history_entry *e)
+/* Every recorded section of peer's locks into e, or (saving) only the
+ * last ones that saved its state; returns how many. */
+static int read_sections(int peer, bool saving, rt_history_entry *e)
 {
 	int n = 0;
 	for (int c = 0; c < HISTORY_CLASSES; c++) {
 		const char *lock = rt_lock_class_name(c);
 		if (lock == NULL)
 			break;
-		for (int i = 0; i < RT_HISTORY_CS; i++)
-			if (read_cs(&cs_rings[c][peer].recs[i], peer, lock, &e[n]))
+		const cs_record *recs = saving ? saving_rings[c][peer].recs : cs_rings[c][peer].recs;
+		int size = saving ? RT_HISTORY_LAST_SAVING : RT_HISTORY_CS;
+		for (int i = 0; i < size; i++)
+			if (read_cs(&recs[i], peer, lock, &e[n]))
 				n++;
 	}
 	return n;
+}
+
+/* Does h show e already: the same event, or a newer section of the same
+ * thread at the same lines (which e was folded into)? */
+static bool already_shown(const rt_history *h, const rt_history_entry *e)
+{
+	for (int i = 0; i < h->n; i++)
+		if (h->entries[i].seq == e->seq || same_section(&h->entries[i], e))
+			return true;
+	return false;
 }
 
 void rt_history_crashed(int peer)
@@ -352,9 +405,14 @@ void rt_history_crashed(int peer)
 		return;
 	rt_history_entry *tmp = malloc(sizeof *tmp * HISTORY_CLASSES * RT_HISTORY_CS);
 	rt_history *newest = malloc(sizeof *newest);
-	if (tmp != NULL && newest != NULL) {
-		newest->n = 0;
-		keep_newest(newest, tmp, read_sections(peer, tmp), RT_HISTORY_LAST_WORDS);
+	rt_history *saving = malloc(sizeof *saving);
+	if (tmp != NULL && newest != NULL && saving != NULL) {
+		newest->n = saving->n = 0;
+		keep_newest(newest, tmp, read_sections(peer, false, tmp), RT_HISTORY_LAST_NEWEST);
+		keep_newest(saving, tmp, read_sections(peer, true, tmp), RT_HISTORY_LAST_SAVING);
+		for (int i = 0; i < saving->n; i++)
+			if (!already_shown(newest, &saving->entries[i]))
+				copy_entry(&newest->entries[newest->n++], &saving->entries[i]);
 		last_words *w = &last_words_of[peer];
 		atomic_fetch_add_explicit(&w->version, 1, memory_order_relaxed);
 		atomic_thread_fence(memory_order_release);
@@ -363,6 +421,7 @@ void rt_history_crashed(int peer)
 			copy_entry(&w->entries[i], &newest->entries[i]);
 		atomic_fetch_add_explicit(&w->version, 1, memory_order_release);
 	}
+	free(saving);
 	free(newest);
 	free(tmp);
 }
@@ -382,15 +441,6 @@ static int read_last_words(int peer, rt_history_entry *e)
 	return atomic_load_explicit(&w->version, memory_order_relaxed) == version ? n : 0;
 }
 
-/* Does h show e already: the same event, or a newer section of the same
- * thread at the same lines (which e was folded into)? */
-static bool already_shown(const rt_history *h, const rt_history_entry *e)
-{
-	for (int i = 0; i < h->n; i++)
-		if (h->entries[i].seq == e->seq || same_section(&h->entries[i], e))
-			return true;
-	return false;
-}
 
 void rt_history_collect(rt_history *h, const int *peers, int npeers, int per_peer)
 {
@@ -403,7 +453,7 @@ void rt_history_collect(rt_history *h, const int *peers, int npeers, int per_pee
 		int p = peers[k];
 		if (p < 0 || p >= RT_HISTORY_PEERS)
 			continue;
-		int n = read_sections(p, tmp);
+		int n = read_sections(p, false, tmp);
 		n += read_held(p, &tmp[n], RT_HISTORY_HELD);
 		keep_newest(h, tmp, n, per_peer);
 		n = 0;
@@ -452,15 +502,16 @@ size_t rt_history_format(const rt_history *h, char *buf, size_t len)
 		const rt_history_entry *e = &h->entries[i];
 		char through[RT_THROUGH_MAX * 256];
 		format_through(e, through, sizeof through);
+		const char *saving = e->saved ? ", saving the peer's state" : "";
 		int w;
 		if (e->is_cs && e->release_seq == 0) {
 			w = snprintf(buf + used, len - used,
 				     "#%llu t=%.6f peer %d [%s, thread %llu] %s held, not released "
-				     "yet: locked at %s:%d %s()%s\n",
+				     "yet: locked at %s:%d %s()%s%s\n",
 				     (unsigned long long)e->seq, (double)e->t_us / 1e6, e->peer,
 				     e->thread, (unsigned long long)e->thread_id, e->lock,
 				     e->acquire.file ? e->acquire.file : "?", e->acquire.line,
-				     func_or(&e->acquire), through);
+				     func_or(&e->acquire), through, saving);
 		} else if (e->is_cs) {
 			char repeats[64] = "";
 			if (e->repeats > 0)
@@ -469,13 +520,13 @@ size_t rt_history_format(const rt_history *h, char *buf, size_t len)
 					 e->repeats > 1 ? "s" : "");
 			w = snprintf(buf + used, len - used,
 				     "#%llu t=%.6f peer %d [%s, thread %llu] %s held until #%llu "
-				     "(%.6f s): locked at %s:%d %s()%s, unlocked at %s:%d %s()%s\n",
+				     "(%.6f s): locked at %s:%d %s()%s%s, unlocked at %s:%d %s()%s\n",
 				     (unsigned long long)e->seq, (double)e->t_us / 1e6, e->peer,
 				     e->thread, (unsigned long long)e->thread_id, e->lock,
 				     (unsigned long long)e->release_seq,
 				     (double)(e->release_t_us - e->t_us) / 1e6,
 				     e->acquire.file ? e->acquire.file : "?", e->acquire.line,
-				     func_or(&e->acquire), through,
+				     func_or(&e->acquire), through, saving,
 				     e->release.file ? e->release.file : "?", e->release.line,
 				     func_or(&e->release), repeats);
 		} else
@@ -498,6 +549,10 @@ void rt_history_reset(void)
 				atomic_store_explicit(&cs_rings[c][p].recs[i].valid, 0,
 						      memory_order_relaxed);
 			atomic_store_explicit(&cs_rings[c][p].head, 0, memory_order_relaxed);
+			for (int i = 0; i < RT_HISTORY_LAST_SAVING; i++)
+				atomic_store_explicit(&saving_rings[c][p].recs[i].valid, 0,
+						      memory_order_relaxed);
+			atomic_store_explicit(&saving_rings[c][p].head, 0, memory_order_relaxed);
 		}
 	for (int p = 0; p < RT_HISTORY_PEERS; p++) {
 		for (int i = 0; i < RT_HISTORY_NOTES; i++)
@@ -511,6 +566,7 @@ void rt_history_reset(void)
 void rt_history_hide_from_helgrind(void)
 {
 	VALGRIND_HG_DISABLE_CHECKING(cs_rings, sizeof cs_rings);
+	VALGRIND_HG_DISABLE_CHECKING(saving_rings, sizeof saving_rings);
 	VALGRIND_HG_DISABLE_CHECKING(note_rings, sizeof note_rings);
 	VALGRIND_HG_DISABLE_CHECKING(last_words_of, sizeof last_words_of);
 	VALGRIND_HG_DISABLE_CHECKING(&history_clock, sizeof history_clock);

@@ -64,6 +64,7 @@ typedef struct rt_history_entry {
 	int nthrough;
 	rt_site through[RT_THROUGH_MAX];
 	int repeats; /* earlier ones of this thread at the same lines */
+	bool saved;  /* the peer's state was saved in it (rt_history_saving) */
 	/* A note: */
 	char text[RT_HISTORY_TEXT];
 } rt_history_entry;
@@ -88,8 +89,15 @@ uint64_t rt_history_stamp(void);
 void rt_history_collect(rt_history *h, const int *peers, int npeers, int per_peer);
 
 /*
+ * The calling thread is saving its peer's state (the persister calls
+ * this): the sections of peers' locks it holds are marked as saving it.
+ */
+void rt_history_saving(void);
+
+/*
  * peer has crashed: keep the last sections it ran (folded, as a collection
- * shows them) until it crashes again, and show them in every collection.
+ * shows them) and the last ones that saved its state, until it crashes
+ * again, and show them in every collection.
  * A bug in what a peer saves shows only after its restart, by when those
  * sections have long left the rings. Called by the one thread that
  * crashes peers.

@@ -145,6 +145,7 @@ void rt_lockdep_acquired(rt_mutex *mu, rt_site site)
 	h->class_name = mu->class_name;
 	h->site = site;
 	h->nthrough = 0;
+	h->saved = false;
 }
 
 /* dst = src without a libc call (see rt_lockdep_acquired). */

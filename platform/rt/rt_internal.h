@@ -36,6 +36,7 @@ typedef struct rt_held_lock {
 	 * the _locked functions this section ran, first ones first. */
 	int nthrough;
 	rt_site through[RT_THROUGH_MAX];
+	bool saved; /* the peer's state was saved while it was held */
 } rt_held_lock;
 
 typedef struct rt_thread_rec {

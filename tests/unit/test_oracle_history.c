@@ -11,6 +11,7 @@
 #include "apply_queue.h"
 #include "capture.h"
 #include "oracle.h"
+#include "persister.h"
 #include "rt/finding.h"
 #include "rt/history.h"
 #include "unit.h"
@@ -225,6 +226,49 @@ static void test_sections_before_a_crash_outlast_the_restart(void)
 	free(h);
 }
 
+/* A section of the peer's that saves its state (or not), then ten
+ * threads' sections, more than a crash keeps of the newest, then a crash. */
+static rt_history *saving_section_then_crash(bool save, int *section_line)
+{
+	rt_history_reset();
+	persister *ps = persister_make();
+	rt_mutex mu;
+	rt_mutex_init(&mu, "test.history_mu", PEER);
+	*section_line = __LINE__ + 1;
+	rt_mutex_lock(&mu);
+	if (save)
+		persister_save(ps, "term 3", 6, NULL, 0);
+	rt_mutex_unlock(&mu);
+	for (int i = 0; i < 10; i++) {
+		rt_thread_spawn("history sender", PEER, lock_once, &mu);
+		CU_ASSERT_TRUE_FATAL(rt_threads_wait_quiet(10000));
+	}
+	rt_history_crashed(PEER);
+	rt_mutex_destroy(&mu);
+	persister_free(ps);
+	return collect(PEER);
+}
+
+/* What a crashed peer saved last is what its next instance starts from:
+ * the section that saved it stays in the history, marked, however many
+ * sections came between it and the crash. */
+static void test_the_section_that_saved_last_outlasts_a_crash(void)
+{
+	int line;
+	rt_history *h = saving_section_then_crash(false, &line);
+	CU_ASSERT_FALSE(shows_section_at(h, line)); /* pushed out by the ten */
+	free(h);
+
+	h = saving_section_then_crash(true, &line);
+	CU_ASSERT_TRUE_FATAL(shows_section_at(h, line));
+	CU_ASSERT_TRUE(h->entries[0].acquire.line == line && h->entries[0].saved);
+	CU_ASSERT_FALSE(h->entries[h->n - 1].saved);
+	char text[8192];
+	rt_history_format(h, text, sizeof text);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, ", saving the peer's state, unlocked at"));
+	free(h);
+}
+
 /* The finding line of a violation: peers, index and the history, with
  * each critical section's lines. */
 static void test_finding_line_carries_peers_index_and_history(void)
@@ -281,6 +325,8 @@ void add_oracle_history_suite(void)
 		    test_locks_of_trusted_code_keep_no_history);
 	CU_add_test(s, "the sections before a crash outlast the restart",
 		    test_sections_before_a_crash_outlast_the_restart);
+	CU_add_test(s, "the section that saved last outlasts a crash",
+		    test_the_section_that_saved_last_outlasts_a_crash);
 	CU_add_test(s, "a finding line carries the peers, the index and the history",
 		    test_finding_line_carries_peers_index_and_history);
 }

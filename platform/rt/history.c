@@ -25,6 +25,8 @@
 #define HISTORY_CLASSES 32
 /* Sections still held that one collection shows at most, per peer. */
 #define RT_HISTORY_HELD 16
+/* Older sections of the collecting thread's own that it shows at most. */
+#define RT_HISTORY_OWN 4
 /* Sections kept from before a peer's latest crash: the newest, and the
  * newest that saved its state (what the next instance starts from). */
 #define RT_HISTORY_LAST_NEWEST 8
@@ -362,13 +364,15 @@ static int fold_repeats(rt_history_entry *tmp, int n)
 	return kept;
 }
 
-/* Append to h the newest `keep` of the n entries in tmp. */
-static void keep_newest(rt_history *h, rt_history_entry *tmp, int n, int keep)
+/* Append to h the newest `keep` of the n entries in tmp. Leaves tmp
+ * sorted and folded; returns how many entries that left. */
+static int keep_newest(rt_history *h, rt_history_entry *tmp, int n, int keep)
 {
 	sort_by_seq(tmp, n);
 	n = fold_repeats(tmp, n);
 	for (int i = n > keep ? n - keep : 0; i < n && h->n < RT_HISTORY_MAX; i++)
 		copy_entry(&h->entries[h->n++], &tmp[i]);
+	return n;
 }
 
 /* Every recorded section of peer's locks into e, or (saving) only the
@@ -455,7 +459,16 @@ void rt_history_collect(rt_history *h, const int *peers, int npeers, int per_pee
 			continue;
 		int n = read_sections(p, false, tmp);
 		n += read_held(p, &tmp[n], RT_HISTORY_HELD);
-		keep_newest(h, tmp, n, per_peer);
+		n = keep_newest(h, tmp, n, per_peer);
+		/* The collecting thread's own sections, however far back: an
+		 * oracle reports from the thread that did the deed, and a split
+		 * section's first half is what the story turns on. */
+		int own = 0;
+		for (int i = n - 1; i >= 0 && own < RT_HISTORY_OWN && h->n < RT_HISTORY_MAX; i--)
+			if (tmp[i].thread_id == rt_self()->id && !already_shown(h, &tmp[i])) {
+				copy_entry(&h->entries[h->n++], &tmp[i]);
+				own++;
+			}
 		n = 0;
 		for (int i = 0; i < RT_HISTORY_NOTES; i++)
 			if (read_note(&note_rings[p].recs[i], p, &tmp[n]))

@@ -226,26 +226,40 @@ static void test_sections_before_a_crash_outlast_the_restart(void)
 	free(h);
 }
 
-/* A section of the peer's that saves its state (or not), then ten
- * threads' sections, more than a crash keeps of the newest, then a crash. */
-static rt_history *saving_section_then_crash(bool save, int *section_line)
+/* A section of the peer's, on a thread of its own, that saves its state
+ * (or not); then ten threads' sections, more than a crash keeps of the
+ * newest; then a crash. */
+struct saving_section {
+	rt_mutex mu;
+	persister *ps;
+	bool save;
+};
+static int saving_line;
+
+static void saving_section(void *arg)
+{
+	struct saving_section *s = arg;
+	saving_line = __LINE__ + 1;
+	rt_mutex_lock(&s->mu);
+	if (s->save)
+		persister_save(s->ps, "term 3", 6, NULL, 0);
+	rt_mutex_unlock(&s->mu);
+}
+
+static rt_history *saving_section_then_crash(bool save)
 {
 	rt_history_reset();
-	persister *ps = persister_make();
-	rt_mutex mu;
-	rt_mutex_init(&mu, "test.history_mu", PEER);
-	*section_line = __LINE__ + 1;
-	rt_mutex_lock(&mu);
-	if (save)
-		persister_save(ps, "term 3", 6, NULL, 0);
-	rt_mutex_unlock(&mu);
+	struct saving_section s = {.ps = persister_make(), .save = save};
+	rt_mutex_init(&s.mu, "test.history_mu", PEER);
+	rt_thread_spawn("history saver", PEER, saving_section, &s);
+	CU_ASSERT_TRUE_FATAL(rt_threads_wait_quiet(10000));
 	for (int i = 0; i < 10; i++) {
-		rt_thread_spawn("history sender", PEER, lock_once, &mu);
+		rt_thread_spawn("history sender", PEER, lock_once, &s.mu);
 		CU_ASSERT_TRUE_FATAL(rt_threads_wait_quiet(10000));
 	}
 	rt_history_crashed(PEER);
-	rt_mutex_destroy(&mu);
-	persister_free(ps);
+	rt_mutex_destroy(&s.mu);
+	persister_free(s.ps);
 	return collect(PEER);
 }
 
@@ -254,19 +268,50 @@ static rt_history *saving_section_then_crash(bool save, int *section_line)
  * sections came between it and the crash. */
 static void test_the_section_that_saved_last_outlasts_a_crash(void)
 {
-	int line;
-	rt_history *h = saving_section_then_crash(false, &line);
-	CU_ASSERT_FALSE(shows_section_at(h, line)); /* pushed out by the ten */
+	rt_history *h = saving_section_then_crash(false);
+	CU_ASSERT_FALSE(shows_section_at(h, saving_line)); /* pushed out by the ten */
 	free(h);
 
-	h = saving_section_then_crash(true, &line);
-	CU_ASSERT_TRUE_FATAL(shows_section_at(h, line));
-	CU_ASSERT_TRUE(h->entries[0].acquire.line == line && h->entries[0].saved);
+	h = saving_section_then_crash(true);
+	CU_ASSERT_TRUE_FATAL(shows_section_at(h, saving_line));
+	CU_ASSERT_TRUE(h->entries[0].acquire.line == saving_line && h->entries[0].saved);
 	CU_ASSERT_FALSE(h->entries[h->n - 1].saved);
 	char text[8192];
 	rt_history_format(h, text, sizeof text);
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, ", saving the peer's state, unlocked at"));
 	free(h);
+}
+
+static rt_history *collected_elsewhere;
+
+static void collect_here(void *unused)
+{
+	(void)unused;
+	collected_elsewhere = collect(PEER);
+}
+
+/* An oracle reports from the thread that did the deed: its own older
+ * sections stay in the history it collects, past the newest of others. */
+static void test_the_collecting_thread_keeps_its_own_sections(void)
+{
+	rt_history_reset();
+	rt_mutex mu;
+	rt_mutex_init(&mu, "test.history_mu", PEER);
+	int line = __LINE__ + 1;
+	rt_mutex_lock(&mu);
+	rt_mutex_unlock(&mu);
+	for (int i = 0; i < 12; i++) {
+		rt_thread_spawn("history sender", PEER, lock_once, &mu);
+		CU_ASSERT_TRUE_FATAL(rt_threads_wait_quiet(10000));
+	}
+	rt_history *h = collect(PEER);
+	CU_ASSERT_TRUE(shows_section_at(h, line));
+	free(h);
+	rt_thread_spawn("history reader", PEER, collect_here, NULL);
+	CU_ASSERT_TRUE_FATAL(rt_threads_wait_quiet(10000));
+	CU_ASSERT_FALSE(shows_section_at(collected_elsewhere, line));
+	free(collected_elsewhere);
+	rt_mutex_destroy(&mu);
 }
 
 /* The finding line of a violation: peers, index and the history, with
@@ -327,6 +372,8 @@ void add_oracle_history_suite(void)
 		    test_sections_before_a_crash_outlast_the_restart);
 	CU_add_test(s, "the section that saved last outlasts a crash",
 		    test_the_section_that_saved_last_outlasts_a_crash);
+	CU_add_test(s, "the collecting thread keeps its own older sections",
+		    test_the_collecting_thread_keeps_its_own_sections);
 	CU_add_test(s, "a finding line carries the peers, the index and the history",
 		    test_finding_line_carries_peers_index_and_history);
 }

@@ -70,6 +70,16 @@ typedef struct note_ring {
 	note_record recs[RT_HISTORY_NOTES];
 } note_ring;
 
+/* Each thread's own last sections of peers' locks, in its slot's ring:
+ * written and read only by that thread (thread_id tells apart an earlier
+ * thread of the same slot). */
+typedef struct own_ring {
+	atomic_uint_least64_t head;
+	cs_record recs[RT_HISTORY_OWN];
+	const char *lock[RT_HISTORY_OWN];
+	int peer[RT_HISTORY_OWN];
+} own_ring;
+
 /* What a peer ran last before its latest crash, taken from the rings by
  * the one thread that crashes peers; version is odd while it writes. */
 typedef struct last_words {
@@ -82,6 +92,7 @@ static cs_ring cs_rings[HISTORY_CLASSES][RT_HISTORY_PEERS];
 static saving_ring saving_rings[HISTORY_CLASSES][RT_HISTORY_PEERS];
 static note_ring note_rings[RT_HISTORY_PEERS];
 static last_words last_words_of[RT_HISTORY_PEERS];
+static own_ring own_rings[RT_MAX_THREADS];
 static atomic_uint_least64_t history_clock;
 
 /* Source directories of the trusted code: its critical sections are not
@@ -131,8 +142,8 @@ bool rt_history_wants(const rt_mutex *mu)
 }
 
 /* Write section h, released at site as event release_seq, into the ring
- * whose head is head and whose records are recs[size]. */
-static void write_cs(atomic_uint_least64_t *head, cs_record *recs, size_t size,
+ * whose head is head and whose records are recs[size]; returns the record. */
+static cs_record *write_cs(atomic_uint_least64_t *head, cs_record *recs, size_t size,
 		     const rt_held_lock *h, rt_site release, uint64_t release_seq,
 		     int64_t release_t_us)
 {
@@ -152,6 +163,7 @@ static void write_cs(atomic_uint_least64_t *head, cs_record *recs, size_t size,
 		r->through[i] = h->through[i];
 	r->saved = h->saved;
 	atomic_store_explicit(&r->valid, h->seq, memory_order_release);
+	return r;
 }
 
 /* Called with mu still held, just before it is released at site. */
@@ -168,6 +180,11 @@ void rt_history_cs(const rt_mutex *mu, const rt_held_lock *h, rt_site release)
 		write_cs(&saving->head, saving->recs, RT_HISTORY_LAST_SAVING, h, release,
 			 release_seq, release_t_us);
 	}
+	own_ring *own = &own_rings[rt_thread_slot()];
+	cs_record *r =
+	    write_cs(&own->head, own->recs, RT_HISTORY_OWN, h, release, release_seq, release_t_us);
+	own->lock[r - own->recs] = mu->class_name;
+	own->peer[r - own->recs] = mu->instance;
 }
 
 static bool same_site(rt_site a, rt_site b)
@@ -393,6 +410,20 @@ static int read_sections(int peer, bool saving, rt_history_entry *e)
 	return n;
 }
 
+/* The calling thread's own last sections of peer's locks into e (room for
+ * RT_HISTORY_OWN); returns how many. */
+static int read_own(int peer, rt_history_entry *e)
+{
+	const own_ring *own = &own_rings[rt_thread_slot()];
+	uint64_t me = rt_self()->id;
+	int n = 0;
+	for (int i = 0; i < RT_HISTORY_OWN; i++)
+		if (own->peer[i] == peer && own->lock[i] != NULL &&
+		    read_cs(&own->recs[i], peer, own->lock[i], &e[n]) && e[n].thread_id == me)
+			n++;
+	return n;
+}
+
 /* Does h show e already: the same event, or a newer section of the same
  * thread at the same lines (which e was folded into)? */
 static bool already_shown(const rt_history *h, const rt_history_entry *e)
@@ -463,12 +494,10 @@ void rt_history_collect(rt_history *h, const int *peers, int npeers, int per_pee
 		/* The collecting thread's own sections, however far back: an
 		 * oracle reports from the thread that did the deed, and a split
 		 * section's first half is what the story turns on. */
-		int own = 0;
-		for (int i = n - 1; i >= 0 && own < RT_HISTORY_OWN && h->n < RT_HISTORY_MAX; i--)
-			if (tmp[i].thread_id == rt_self()->id && !already_shown(h, &tmp[i])) {
+		n = read_own(p, tmp);
+		for (int i = 0; i < n && h->n < RT_HISTORY_MAX; i++)
+			if (!already_shown(h, &tmp[i]))
 				copy_entry(&h->entries[h->n++], &tmp[i]);
-				own++;
-			}
 		n = 0;
 		for (int i = 0; i < RT_HISTORY_NOTES; i++)
 			if (read_note(&note_rings[p].recs[i], p, &tmp[n]))
@@ -574,12 +603,16 @@ void rt_history_reset(void)
 		atomic_store_explicit(&note_rings[p].head, 0, memory_order_relaxed);
 		last_words_of[p].n = 0;
 	}
+	for (int t = 0; t < RT_MAX_THREADS; t++)
+		for (int i = 0; i < RT_HISTORY_OWN; i++)
+			atomic_store_explicit(&own_rings[t].recs[i].valid, 0, memory_order_relaxed);
 }
 
 void rt_history_hide_from_helgrind(void)
 {
 	VALGRIND_HG_DISABLE_CHECKING(cs_rings, sizeof cs_rings);
 	VALGRIND_HG_DISABLE_CHECKING(saving_rings, sizeof saving_rings);
+	VALGRIND_HG_DISABLE_CHECKING(own_rings, sizeof own_rings);
 	VALGRIND_HG_DISABLE_CHECKING(note_rings, sizeof note_rings);
 	VALGRIND_HG_DISABLE_CHECKING(last_words_of, sizeof last_words_of);
 	VALGRIND_HG_DISABLE_CHECKING(&history_clock, sizeof history_clock);

@@ -14,10 +14,10 @@
  * (rt_history_crashed). The harness adds notes with rt_history_note.
  *
  * A collected history also shows the sections that threads hold at the
- * moment it is read (not released yet), and a few older sections of the
- * thread collecting it: an oracle reports from the thread that did the
- * deed, and the first half of its split section is what the story turns
- * on.
+ * moment it is read (not released yet), and the last few sections of the
+ * thread collecting it, which each thread keeps apart: an oracle reports
+ * from the thread that did the deed, and the first half of its split
+ * section is what the story turns on, however busy the others were.
  *
  * A collected history shows, of the critical sections a thread ran at the
  * same two lines, only the newest, with the number of earlier ones: a

@@ -115,12 +115,16 @@ CHECK_OUTPUTS = $(if $(SEEDS),-s $(SEEDS)) $(CHECK_REPORTS)
 # held to) and two 3D tests, so that the reference's snapshots are checked,
 # and hunted in the snapshot lanes, too.
 REFERENCE_RUN := 3A|BasicAgree3B|FailAgree3B|ConcurrentStarts3B|Persist13C|SnapshotBasic3D|SnapshotInstallCrash3D
+# Under Helgrind (about 8 times slower), the checker's short pair and the
+# shortest 3D test.
+REFERENCE_HELGRIND_RUN := InitialElection3A|BasicAgree3B|SnapshotBasic3D
 
 # With EX=id: the exercise's copy in work/id/ (or its buggy peer), graded as a
 # submission, so the report says nothing a student should not see yet.
 check: build/checker/rrl-check ## Every detector on the reference (3A-3D), 10 seeds; EX=id checks your copy of an exercise (SEEDS=, JSON=, JUNIT=, SARIF=)
 ifeq ($(EX),)
-	build/checker/rrl-check -s $(or $(SEEDS),10) -r '$(REFERENCE_RUN)' $(CHECK_REPORTS) .
+	build/checker/rrl-check -s $(or $(SEEDS),10) -r '$(REFERENCE_RUN)' \
+		--helgrind-run '$(REFERENCE_HELGRIND_RUN)' $(CHECK_REPORTS) .
 else
 	@scripts/exercise.sh check '$(EX)' $(CHECK_OUTPUTS)
 endif

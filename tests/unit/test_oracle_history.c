@@ -290,8 +290,9 @@ static void collect_here(void *unused)
 	collected_elsewhere = collect(PEER);
 }
 
-/* An oracle reports from the thread that did the deed: its own older
- * sections stay in the history it collects, past the newest of others. */
+/* An oracle reports from the thread that did the deed: its own last
+ * sections, which it keeps apart, stay in the history it collects, past
+ * the newest of others. */
 static void test_the_collecting_thread_keeps_its_own_sections(void)
 {
 	rt_history_reset();

@@ -25,7 +25,7 @@
 #define HISTORY_CLASSES 32
 /* Sections still held that one collection shows at most, per peer. */
 #define RT_HISTORY_HELD 16
-/* Older sections of the collecting thread's own that it shows at most. */
+/* Each thread's own last sections, kept apart for the histories it collects. */
 #define RT_HISTORY_OWN 4
 /* Sections kept from before a peer's latest crash: the newest, and the
  * newest that saved its state (what the next instance starts from). */
@@ -476,7 +476,6 @@ static int read_last_words(int peer, rt_history_entry *e)
 	return atomic_load_explicit(&w->version, memory_order_relaxed) == version ? n : 0;
 }
 
-
 void rt_history_collect(rt_history *h, const int *peers, int npeers, int per_peer)
 {
 	h->n = 0;
@@ -491,9 +490,10 @@ void rt_history_collect(rt_history *h, const int *peers, int npeers, int per_pee
 		int n = read_sections(p, false, tmp);
 		n += read_held(p, &tmp[n], RT_HISTORY_HELD);
 		n = keep_newest(h, tmp, n, per_peer);
-		/* The collecting thread's own sections, however far back: an
-		 * oracle reports from the thread that did the deed, and a split
-		 * section's first half is what the story turns on. */
+		/* The collecting thread's own last sections, however busy the
+		 * others were: an oracle reports from the thread that did the
+		 * deed, and a split section's first half is what the story
+		 * turns on. */
 		n = read_own(p, tmp);
 		for (int i = 0; i < n && h->n < RT_HISTORY_MAX; i++)
 			if (!already_shown(h, &tmp[i]))

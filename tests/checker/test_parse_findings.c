@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "checker_tests.h"
+#include "finding_view.h"
 #include "parser_fixtures.h"
 #include "parsers.h"
 
@@ -108,6 +109,33 @@ static void test_hand_written_lines(void)
 	ck_findings_free(&list);
 }
 
+/* A history's critical section that saved the peer's state says so, in
+ * both of the views the reports draw it with. */
+static void test_history_section_that_saved(void)
+{
+	ck_findings list;
+	ck_findings_init(&list);
+	const char *line =
+	    "RRL-FINDING {\"detector\":\"invariants\",\"kind\":\"apply-out-of-order\",\"rule\":0,"
+	    "\"message\":\"m\",\"history\":[{\"seq\":7,\"peer\":1,\"thread\":\"applier\","
+	    "\"lock\":\"raft.mu\",\"acquire\":{\"file\":\"raft/snapshot.c\",\"line\":35,"
+	    "\"function\":\"raft_snapshot\"},\"release\":{\"file\":\"raft/snapshot.c\","
+	    "\"line\":41,\"function\":\"raft_snapshot\"},\"through\":[],\"saved\":true},"
+	    "{\"seq\":9,\"peer\":1,\"note\":\"crashed\"}]}\n";
+	CU_ASSERT_EQUAL_FATAL(ck_parse_finding_lines(line, &list), 1);
+	const ck_finding *f = &list.items[0];
+	CU_ASSERT_EQUAL_FATAL(f->nhistory, 2);
+	CU_ASSERT_TRUE(f->history[0].saved);
+	CU_ASSERT_FALSE(f->history[1].saved);
+	char *brief = ck_event_brief(&f->history[0]);
+	char *text = ck_event_text(&f->history[0]);
+	ASSERT_STR_EQ(brief, "raft.mu held, snapshot.c:35-41, raft_snapshot(), saving the peer's state");
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\nsaving the peer's state"));
+	free(brief);
+	free(text);
+	ck_findings_free(&list);
+}
+
 static void test_bad_input(void)
 {
 	ck_findings list;
@@ -132,5 +160,7 @@ void add_parse_findings_suite(void)
 	CU_add_test(s, "finding lines inside a TSan log", test_lines_inside_a_tsan_log);
 	CU_add_test(s, "hand-written lines: every detector, malformed skipped",
 		    test_hand_written_lines);
+	CU_add_test(s, "a history's section that saved the peer's state",
+		    test_history_section_that_saved);
 	CU_add_test(s, "bad input", test_bad_input);
 }

@@ -81,7 +81,7 @@ static char *with_saving(char *text, const char *sep, const ck_event *e)
 {
 	if (!e->saved)
 		return text;
-	char *more = ck_strdup_printf("%s%ssaving the peer's state", text, sep);
+	char *more = ck_strdup_printf("%s%s" CK_SAVED_NOTE, text, sep);
 	free(text);
 	return more;
 }

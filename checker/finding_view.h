@@ -37,6 +37,8 @@ char *ck_event_thread(const ck_event *e);
  *   through start_election_locked(), persist_locked()
  * or a note's text. */
 char *ck_event_text(const ck_event *e);
+/* What every view says of a section in which the peer saved its state. */
+#define CK_SAVED_NOTE "saving the peer's state"
 /* The same on one line, file names without their directories:
  * "raft.mu held, election.c:42-45, election_ticker(), through
  * start_election_locked(), persist_locked()". */

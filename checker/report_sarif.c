@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "finding_view.h"
 #include "json_file.h"
 #include "report.h"
 
@@ -271,7 +272,7 @@ static char *event_text(const ck_event *e)
 					 e->through[i].function ? e->through[i].function : "?");
 	return ck_strdup_printf("%s: %s from %s()%s%s%s", who, e->lock ? e->lock : "a lock",
 				e->acquire.function ? e->acquire.function : "?", held, through,
-				e->saved ? ", saving the peer's state" : "");
+				e->saved ? ", " CK_SAVED_NOTE : "");
 }
 
 /* The interleaving that led to an oracle's finding: one thread flow, the

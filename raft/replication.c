@@ -45,15 +45,15 @@ void broadcast_append_entries_locked(raft *rf)
 
 /*
  * Send peer everything from its next_index on, on a thread of its own, or
- * the snapshot when the log no longer holds what it needs. The args are
- * built here, under the lock, and hold copies of the entries: the
- * log may change or be truncated while the RPC is out.
+ * the snapshot when only a snapshot holds what it needs (without one, a
+ * next_index below 1 is a bug, and log_term_at stops on it). The args hold
+ * copies of the entries: the log may change while the RPC is out.
  */
 static void replicate_to_locked(raft *rf, int peer)
 {
 	rt_assert_held(&rf->mu);
 	int64_t next = rf->next_index[peer];
-	if (next <= log_base_index(&rf->log)) {
+	if (log_base_index(&rf->log) > 0 && next <= log_base_index(&rf->log)) {
 		/* The entry before next is gone into the snapshot (3D). */
 		send_snapshot_locked(rf, peer);
 		return;

@@ -138,6 +138,8 @@ materialise_one() {
 	[ -f "$SRC_BUGGY/$id/bug.patch" ] || die "$SRC_BUGGY/$id/bug.patch is missing"
 	mkdir -p "$(dirname "$BUILD")"   # a fresh clone has no build/ yet
 	tmp=$(mktemp -d "$BUILD.tmp.XXXXXX")
+	# Half a tree is removed if a patch no longer applies.
+	trap 'rm -rf "$tmp"' EXIT
 	mkdir -p "$tmp/buggy" "$tmp/fixed" "$tmp/student"
 	cp -r raft "$tmp/buggy/raft"
 	apply_patch "$SRC_BUGGY/$id/bug.patch" "$tmp/buggy"
@@ -154,6 +156,7 @@ materialise_one() {
 	rm -rf "$dest"
 	mkdir -p "$BUILD"
 	mv "$tmp" "$dest"
+	trap - EXIT
 }
 
 cmd_materialise() {

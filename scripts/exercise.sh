@@ -26,7 +26,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-ROOT=$PWD
 BUILD=build/exercises
 SRC_BUGGY=buggy
 SRC_FIXED=fixed

@@ -199,7 +199,8 @@ static int build_trusted(const ck_options *o, ck_progress *progress)
 	build_ctx all = {0}, self = {0};
 	j->ctx = &self;
 	ck_progress_phase(progress, "build");
-	int rc = ck_run_jobs(&j, 1, 1, 0, progress, build_done, &all);
+	ck_run_limits one = {.parallel = 1};
+	int rc = ck_run_jobs(&j, 1, &one, progress, build_done, &all);
 	ck_job_free(j);
 	if (lock >= 0)
 		close(lock);
@@ -234,7 +235,8 @@ int ck_build_targets(ck_target *targets, size_t n, const ck_options *o, ck_progr
 		jobs[i]->ctx = &ctx[i];
 	}
 	build_ctx all = {0};
-	int rc = ck_run_jobs(jobs, n, o->jobs, 0, progress, build_done, &all);
+	ck_run_limits limits = {.parallel = o->jobs};
+	int rc = ck_run_jobs(jobs, n, &limits, progress, build_done, &all);
 	for (size_t i = 0; i < n; i++)
 		ck_job_free(jobs[i]);
 	free(jobs);

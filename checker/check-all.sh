@@ -32,7 +32,7 @@ die() {
 	exit 2
 }
 
-seeds=20 helgrind_seeds=5 jobs= dry_run=false ids=() reports=() extra=()
+seeds=20 helgrind_seeds=5 jobs='' dry_run=false ids=() reports=() extra=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--seeds) seeds=${2:?--seeds needs a number}; shift 2 ;;
@@ -78,5 +78,5 @@ fi
 scripts/exercise.sh materialise "${exercises[@]}"
 make -s --no-print-directory build/checker/rrl-check
 echo "check-all: ${#targets[@]} tree(s) of ${#ids[@]} exercise(s); seeds 1-$seeds" \
-	"(Helgrind 1-$helgrind_seeds); $jobs runs at a time" >&2
+	"(Helgrind 1-$helgrind_seeds); $jobs runs at a time, Helgrind's $((2 * jobs))" >&2
 exec "${check[@]}"

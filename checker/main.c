@@ -95,7 +95,10 @@ static int run_detectors(ck_target *targets, size_t n, const ck_options *o, ck_p
 		print_commands(jobs, njobs);
 	ck_progress_phase(progress, "check");
 	ck_job_list all = {jobs, njobs};
-	int rc = ck_run_jobs(jobs, njobs, o->jobs, o->hunt_jobs, progress, ck_collect_run, &all);
+	ck_run_limits limits = {.parallel = o->jobs,
+				.stretched_parallel = o->helgrind_jobs,
+				.busy_parallel = o->hunt_jobs};
+	int rc = ck_run_jobs(jobs, njobs, &limits, progress, ck_collect_run, &all);
 	for (size_t i = 0; i < njobs; i++) {
 		ck_run_free(jobs[i]);
 		ck_job_free(jobs[i]);

@@ -54,6 +54,9 @@ static void usage(FILE *out)
 		"                        CPUs). They run last, when the other runs have ended:\n"
 		"                        each keeps most of a CPU busy, and more load than that\n"
 		"                        slows the peers past the scenarios' time limits\n"
+		"      --helgrind-jobs N Helgrind runs at a time, beyond -j (default: twice -j).\n"
+		"                        Helgrind stretches the scenarios' time %dx and sleeps\n"
+		"                        most of it, so -j of them leave the CPUs half idle\n"
 		"      --no-share        run every target's runs, even where two targets have\n"
 		"                        the same peer sources (by default such a run is made\n"
 		"                        once and counts for both)\n"
@@ -86,7 +89,7 @@ static void usage(FILE *out)
 		"  rrl-check -d tsan,lockdep -s 1-20 ~/my-raft   a submission, 20 seeds\n"
 		"  rrl-check --json out.json build/buggy/ex1\n",
 		CK_DEFAULT_RUN, CK_DEFAULT_HELGRIND_RUN, CK_HELGRIND_TIMEOUT_FACTOR,
-		CK_DEFAULT_NOISE, CK_HUNT_NOISE);
+		CK_DEFAULT_NOISE, CK_HUNT_NOISE, CK_HELGRIND_SCALE);
 }
 
 /* Every bad flag ends the same way, with a pointer to the help. */
@@ -204,6 +207,7 @@ enum {
 	OPT_NO_HUNT,
 	OPT_NO_SHARE,
 	OPT_HUNT_JOBS,
+	OPT_HELGRIND_JOBS,
 	OPT_VARIANT,
 	OPT_PROGRAM,
 	OPT_JSON,
@@ -231,6 +235,7 @@ static const struct option long_options[] = {
     {"no-hunt", no_argument, NULL, OPT_NO_HUNT},
     {"no-share", no_argument, NULL, OPT_NO_SHARE},
     {"hunt-jobs", required_argument, NULL, OPT_HUNT_JOBS},
+    {"helgrind-jobs", required_argument, NULL, OPT_HELGRIND_JOBS},
     {"variant", required_argument, NULL, OPT_VARIANT},
     {"program", required_argument, NULL, OPT_PROGRAM},
     {"json", required_argument, NULL, OPT_JSON},
@@ -310,6 +315,9 @@ static void apply(int c, const char *arg, ck_options *o)
 	case OPT_HUNT_JOBS:
 		o->hunt_jobs = (int)parse_long("--hunt-jobs", arg, 1, 256);
 		break;
+	case OPT_HELGRIND_JOBS:
+		o->helgrind_jobs = (int)parse_long("--helgrind-jobs", arg, 1, 256);
+		break;
 	case OPT_VARIANT:
 		o->variant = parse_variant(arg);
 		break;
@@ -370,4 +378,6 @@ void ck_options_parse(int argc, char **argv, ck_options *o)
 			  "or --program tests/programs/race.c");
 	if (o->quiet && o->verbose)
 		bad_usage("-q and -v contradict each other; use one");
+	if (o->helgrind_jobs == 0)
+		o->helgrind_jobs = 2 * o->jobs;
 }

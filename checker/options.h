@@ -30,6 +30,7 @@ typedef struct ck_options {
 	int helgrind_seeds; /* Helgrind runs only the first this many seeds; 0: all */
 	int jobs;
 	int hunt_jobs; /* hunt runs at a time, among the jobs (they keep a CPU busy) */
+	int helgrind_jobs; /* Helgrind runs at a time (they mostly sleep); 0: twice jobs */
 	double timeout_s; /* per run; Helgrind runs get CK_HELGRIND_TIMEOUT_FACTOR x */
 	double noise;	  /* schedule noise for the TSan and plain runs */
 	double hunt_noise; /* the hunt's (hunt.h); 0: no hunt */

@@ -202,6 +202,7 @@ static void plan_helgrind(ck_target *t, const ck_options *o, const ck_tools *too
 	add_program_args(j, t, t->helgrind_run, seed, 0, CK_HELGRIND_SCALE);
 	j->timeout_s = o->timeout_s * CK_HELGRIND_TIMEOUT_FACTOR;
 	j->estimate_s = estimate;
+	j->stretched = true; /* -scale 8: o->helgrind_jobs at a time */
 	push_job(jobs, n, j);
 }
 

@@ -102,15 +102,18 @@ double ck_progress_wall_share(const ck_progress *p, const ck_job *job, double se
 	int places = p->parallel;
 	if (job->busy && p->busy_parallel > 0 && p->busy_parallel < places)
 		places = p->busy_parallel;
+	if (job->stretched && p->stretched_parallel > 0)
+		places = p->stretched_parallel;
 	return seconds / (places > 0 ? places : 1);
 }
 
-void ck_progress_begin(ck_progress *p, ck_job **jobs, size_t n, int parallel, int busy_parallel)
+void ck_progress_begin(ck_progress *p, ck_job **jobs, size_t n, const ck_run_limits *limits)
 {
 	p->total = n;
 	p->done = 0;
-	p->parallel = parallel;
-	p->busy_parallel = busy_parallel;
+	p->parallel = limits->parallel;
+	p->stretched_parallel = limits->stretched_parallel;
+	p->busy_parallel = limits->busy_parallel;
 	p->work_total = 0;
 	p->work_done = 0;
 	for (size_t i = 0; i < n; i++)

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 struct ck_job;
+struct ck_run_limits;
 
 typedef struct ck_progress {
 	bool enabled;	   /* print anything */
@@ -19,6 +20,7 @@ typedef struct ck_progress {
 	const char *phase; /* "build", "check" */
 	size_t total, done;
 	int parallel;	   /* runs at a time */
+	int stretched_parallel; /* stretched runs at a time */
 	int busy_parallel; /* busy runs at a time, in a phase of their own */
 	double work_total; /* the runs' estimates, each divided by its phase's
 			    * places, summed: seconds of wall time */
@@ -32,8 +34,8 @@ typedef struct ck_progress {
 
 void ck_progress_init(ck_progress *p, bool enabled, bool tty, bool every_run);
 /* A new set of runs; ck_run_jobs calls these four. */
-void ck_progress_begin(ck_progress *p, struct ck_job **jobs, size_t n, int parallel,
-		       int busy_parallel);
+void ck_progress_begin(ck_progress *p, struct ck_job **jobs, size_t n,
+		       const struct ck_run_limits *limits);
 void ck_progress_started(ck_progress *p, const struct ck_job *job);
 void ck_progress_finished(ck_progress *p, const struct ck_job *job);
 /* The wall time `seconds` of job's work takes, shared with the other

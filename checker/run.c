@@ -146,6 +146,7 @@ typedef struct pool {
 	ck_job **running;
 	int nrunning;
 	int nbusy; /* running jobs that keep a CPU busy (ck_job.busy) */
+	int nstretched; /* running jobs on a stretched clock (ck_job.stretched) */
 	ck_progress *progress;
 	ck_job_done_fn done;
 	void *arg;
@@ -159,6 +160,7 @@ static void finish(pool *p, int slot, int status)
 	j->elapsed_s = clock_s(CLOCK_MONOTONIC) - j->started_s;
 	kill(-j->pid, SIGKILL);
 	p->nbusy -= j->busy;
+	p->nstretched -= j->stretched;
 	p->running[slot] = p->running[--p->nrunning];
 	j->outcome[0] = '\0';
 	p->done(j, p->arg);
@@ -236,22 +238,43 @@ static void kill_all(pool *p)
 	p->nrunning = 0;
 }
 
-/* May a busy job start now? Only once no waiting run is left running
- * (the order put them all first), and while fewer than busy_parallel
- * busy ones run. */
-static bool busy_may_start(const pool *p, int busy_parallel)
+/* A limit of 0 means `parallel`. */
+static int places(int limit, const ck_run_limits *limits)
 {
-	return p->nrunning == p->nbusy && (busy_parallel <= 0 || p->nbusy < busy_parallel);
+	return limit > 0 ? limit : limits->parallel;
+}
+
+/* The most jobs that may ever run at once. */
+static int capacity(const ck_run_limits *limits)
+{
+	int stretched = places(limits->stretched_parallel, limits);
+	return stretched > limits->parallel ? stretched : limits->parallel;
+}
+
+/* May job j start now? A busy one only once no waiting run is left
+ * running (the order put them all first), while fewer than busy_parallel
+ * busy ones run; a stretched one while fewer than stretched_parallel
+ * stretched ones run, whatever else runs beside them; any other while
+ * fewer than `parallel` jobs run, stretched ones included. */
+static bool may_start(const pool *p, const ck_run_limits *limits, const ck_job *j)
+{
+	if (j->busy)
+		return p->nrunning == p->nbusy && p->nbusy < places(limits->busy_parallel, limits) &&
+		       p->nrunning < limits->parallel;
+	if (j->stretched)
+		return p->nstretched < places(limits->stretched_parallel, limits) &&
+		       p->nrunning < capacity(limits);
+	return p->nrunning < limits->parallel;
 }
 
 /* The next job to start, in order, or NULL. *first is the first place of
  * order not yet taken. */
-static ck_job *next_job(const pool *p, ck_job **jobs, const size_t *order, size_t n,
-			bool *taken, size_t *first, int busy_parallel)
+static ck_job *next_job(const pool *p, const ck_run_limits *limits, ck_job **jobs,
+			const size_t *order, size_t n, bool *taken, size_t *first)
 {
 	for (size_t i = *first; i < n; i++) {
 		ck_job *j = jobs[order[i]];
-		if (taken[i] || (j->busy && !busy_may_start(p, busy_parallel)))
+		if (taken[i] || !may_start(p, limits, j))
 			continue;
 		taken[i] = true;
 		while (*first < n && taken[*first])
@@ -261,21 +284,22 @@ static ck_job *next_job(const pool *p, ck_job **jobs, const size_t *order, size_
 	return NULL;
 }
 
-int ck_run_jobs(ck_job **jobs, size_t n, int parallel, int busy_parallel, ck_progress *progress,
+int ck_run_jobs(ck_job **jobs, size_t n, const ck_run_limits *limits, ck_progress *progress,
 		ck_job_done_fn done, void *arg)
 {
 	size_t *order = start_order(jobs, n);
 	bool *taken = ck_calloc(n > 0 ? n : 1, sizeof *taken);
-	pool p = {.running = ck_calloc((size_t)parallel, sizeof(ck_job *)),
+	int most = capacity(limits);
+	pool p = {.running = ck_calloc((size_t)most, sizeof(ck_job *)),
 		  .progress = progress,
 		  .done = done,
 		  .arg = arg};
-	ck_progress_begin(progress, jobs, n, parallel, busy_parallel);
+	ck_progress_begin(progress, jobs, n, limits);
 	size_t first = 0;
 	while (!interrupted && (first < n || p.nrunning > 0)) {
 		ck_job *j = NULL;
-		while (p.nrunning < parallel &&
-		       (j = next_job(&p, jobs, order, n, taken, &first, busy_parallel)) != NULL) {
+		while (p.nrunning < most &&
+		       (j = next_job(&p, limits, jobs, order, n, taken, &first)) != NULL) {
 			if (j->cancelled) {
 				snprintf(j->outcome, sizeof j->outcome, "skipped");
 				ck_progress_finished(progress, j);
@@ -284,6 +308,7 @@ int ck_run_jobs(ck_job **jobs, size_t n, int parallel, int busy_parallel, ck_pro
 			start(j);
 			p.running[p.nrunning++] = j;
 			p.nbusy += j->busy;
+			p.nstretched += j->stretched;
 			ck_progress_started(progress, j);
 		}
 		reap(&p);
@@ -291,7 +316,7 @@ int ck_run_jobs(ck_job **jobs, size_t n, int parallel, int busy_parallel, ck_pro
 		double wait_s = enforce_timeouts(&p);
 		ck_progress_tick(progress, p.nrunning, running_credit(&p));
 		/* Nothing more could start: wait for one to end. */
-		if (p.nrunning > 0 && (p.nrunning >= parallel || j == NULL))
+		if (p.nrunning > 0 && (p.nrunning >= most || j == NULL))
 			wait_for_event(wait_s);
 	}
 	if (interrupted)

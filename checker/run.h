@@ -1,8 +1,8 @@
 /*
  * Running processes: each job is one command, started in a process group
  * of its own, with its output captured in files and a time limit after
- * which the whole group is killed. At most N jobs run at a time; the
- * checker itself stays single-threaded (fork/exec, then waitpid).
+ * which the whole group is killed. A few jobs run at a time (ck_run_limits);
+ * the checker itself stays single-threaded (fork/exec, then waitpid).
  */
 #ifndef CK_RUN_H
 #define CK_RUN_H
@@ -27,6 +27,8 @@ typedef struct ck_job {
 	bool busy;	   /* keeps a CPU busy most of its time (a hunt run, whose noise
 			    * spins): such jobs run after all others, at most
 			    * busy_parallel at once */
+	bool stretched;	   /* sleeps most of its time on a stretched clock (a Helgrind
+			    * run, at -scale 8): up to stretched_parallel at once */
 	void *ctx;	   /* the caller's */
 
 	/* Set by a done() callback for another job, when this one can no
@@ -49,14 +51,23 @@ typedef struct ck_job {
 /* Called after each job ends, in the checker's only thread. */
 typedef void (*ck_job_done_fn)(ck_job *job, void *arg);
 
+/* How many jobs run at a time. */
+typedef struct ck_run_limits {
+	int parallel;		/* jobs at a time */
+	int stretched_parallel; /* stretched jobs at a time (0: parallel) */
+	int busy_parallel;	/* busy jobs at a time (0: parallel) */
+} ck_run_limits;
+
 /* Run jobs[0..n) in two phases, calling done() as each ends. First the
- * jobs that are not busy, longest estimate first, at most `parallel` at a
- * time. Then, once all of them have ended, the busy ones, at most
- * `busy_parallel` at a time (0: `parallel`) and with the machine to
- * themselves: a busy job's time checks are what a loaded machine breaks.
+ * jobs that are not busy, longest estimate first: a stretched one while
+ * fewer than `stretched_parallel` jobs run (it mostly sleeps, so more of
+ * them than CPUs still leave the CPUs to spare), any other while fewer
+ * than `parallel` do. Then, once all of them have ended, the busy ones,
+ * at most `busy_parallel` at a time and with the machine to themselves: a
+ * busy job's time checks are what a loaded machine breaks.
  * Returns 0, or -1 if the checker was interrupted (SIGINT/SIGTERM): every
  * running group is then killed. */
-int ck_run_jobs(ck_job **jobs, size_t n, int parallel, int busy_parallel,
+int ck_run_jobs(ck_job **jobs, size_t n, const ck_run_limits *limits,
 		struct ck_progress *progress, ck_job_done_fn done, void *arg);
 
 /* The exit code, or 128 + signal; for messages and decisions. */

@@ -38,7 +38,10 @@ while [ $# -gt 0 ]; do
 	--seeds) seeds=${2:?--seeds needs a number}; shift 2 ;;
 	--helgrind-seeds) helgrind_seeds=${2:?--helgrind-seeds needs a number}; shift 2 ;;
 	-j) jobs=${2:?-j needs a number}; shift 2 ;;
-	--json | --junit) reports+=("$1" "${2:?$1 needs a file}"); shift 2 ;;
+	--json | --junit)
+		reports+=("$1" "${2:?$1 needs a file}")
+		mkdir -p "$(dirname "$2")"   # a report with nowhere to go would be lost after hours
+		shift 2 ;;
 	-n | --dry-run) dry_run=true; shift ;;
 	--) shift; extra=("$@"); break ;;
 	-*) die "unknown option '$1' (see the top of $0)" ;;

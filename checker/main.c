@@ -8,6 +8,8 @@
  *   progress.c  the progress line          report*.c   the outputs (report.h)
  *   share.c     a run planned for several targets with the same sources, made once
  */
+#include <errno.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +48,29 @@ static const char *absolute(const char *path, const char *cwd)
 	if (path == NULL || path[0] == '/' || strcmp(path, "-") == 0)
 		return path;
 	return ck_strdup_printf("%s/%s", cwd, path);
+}
+
+static bool directory_writable(const char *path)
+{
+	char *copy = ck_strdup(path);
+	bool ok = access(dirname(copy), W_OK) == 0;
+	int saved = errno;
+	free(copy);
+	errno = saved;
+	return ok;
+}
+
+/* A report that cannot be written is found out now, not after hours of
+ * runs: the file must be writable, or its directory must be. */
+static bool can_write(const char *path, const char *flag)
+{
+	if (path == NULL || strcmp(path, "-") == 0)
+		return true;
+	if (access(path, F_OK) == 0 ? access(path, W_OK) == 0 : directory_writable(path))
+		return true;
+	fprintf(stderr, "rrl-check: %s %s: cannot write there (%s); make its directory first\n",
+		flag, path, strerror(errno));
+	return false;
 }
 
 /* A command printed with -v must paste into a shell unchanged. */
@@ -240,6 +265,9 @@ int main(int argc, char **argv)
 	o.junit_path = absolute(o.junit_path, cwd);
 	o.sarif_path = absolute(o.sarif_path, cwd);
 	o.html_path = absolute(o.html_path, cwd);
+	if (!can_write(o.json_path, "--json") || !can_write(o.junit_path, "--junit") ||
+	    !can_write(o.sarif_path, "--sarif") || !can_write(o.html_path, "--html"))
+		return 2;
 	for (size_t i = 0; i < o.nsandbox_hide; i++)
 		o.sandbox_hide[i] = (char *)absolute(o.sandbox_hide[i], cwd);
 	if (chdir(root) != 0) {

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "alloc.h"
 #include "driver_tests.h"
@@ -63,6 +64,19 @@ static void test_bad_seeds(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(output, "invalid seeds '9-3'"));
 }
 
+/* A report that could not be written used to be found out only at the
+ * end, after every run, with its error lost among the findings. */
+static void test_unwritable_report_refused_before_any_run(void)
+{
+	char *argv[] = {RRL_CHECK, "--json", "build/checker/no-such-dir/report.json", ".", NULL};
+	time_t start = time(NULL);
+	CU_ASSERT_EQUAL(run(argv), 2);
+	/* Every detector on the reference would take minutes. */
+	CU_ASSERT(time(NULL) - start < 10);
+	CU_ASSERT_PTR_NOT_NULL(strstr(output, "--json"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(output, "make its directory first"));
+}
+
 /* A student's tree that does not compile is the commonest failure; the
  * checker must show the compiler's own message, not crash or hang. */
 static void test_broken_tree_reports_the_compiler_message(void)
@@ -115,6 +129,8 @@ void add_cli_suite(void)
 	CU_add_test(s, "raft/ itself is refused with the right path",
 		    test_raft_dir_given_for_its_parent);
 	CU_add_test(s, "a backwards seed range is refused", test_bad_seeds);
+	CU_add_test(s, "a report that cannot be written is refused before any run",
+		    test_unwritable_report_refused_before_any_run);
 	CU_add_test(s, "a tree that does not compile: exit 2 and the compiler's message",
 		    test_broken_tree_reports_the_compiler_message);
 }

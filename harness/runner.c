@@ -67,12 +67,15 @@
 /*
  * ThreadSanitizer sleeps a second at exit so that other threads can finish;
  * a test has already waited for all of its threads, so the sleep only slows
- * every test down. TSAN_OPTIONS in the environment still overrides this.
+ * every test down. The runtime's crash report runs in a signal handler and
+ * formats JSON there (platform/rt/crash.c): TSan would report each of its
+ * allocations as a signal-unsafe call, at the line that crashed, as if the
+ * peer had made it. TSAN_OPTIONS in the environment still overrides these.
  */
 const char *__tsan_default_options(void);
 const char *__tsan_default_options(void)
 {
-	return "atexit_sleep_ms=0";
+	return "atexit_sleep_ms=0 report_signal_unsafe=0";
 }
 
 /* Every part, in the order they run. */

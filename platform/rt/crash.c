@@ -12,9 +12,11 @@
  * that are not async-signal-safe (it formats JSON). A crash inside malloc
  * could make it hang, so an alarm ends the process if it takes more than
  * two seconds. Then the signal's default action ends the process as
- * before, so the runner still sees the crash. Builds with a sanitizer keep
- * the sanitizer's own crash reports, and ThreadSanitizer would report the
- * handler itself, so there the handler is not installed.
+ * before, so the runner still sees the crash. AddressSanitizer's builds
+ * keep its own crash reports, so there the handler is not installed. The
+ * runtime is built without ThreadSanitizer (invisible to it), so TSan
+ * builds have the handler, and the runner tells TSan not to report its
+ * signal-unsafe calls (harness/runner.c).
  */
 #include <execinfo.h>
 #include <signal.h>

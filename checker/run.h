@@ -60,9 +60,9 @@ typedef struct ck_run_limits {
 
 /* Run jobs[0..n) in two phases, calling done() as each ends. First the
  * jobs that are not busy, longest estimate first: a stretched one while
- * fewer than `stretched_parallel` jobs run (it mostly sleeps, so more of
- * them than CPUs still leave the CPUs to spare), any other while fewer
- * than `parallel` do. Then, once all of them have ended, the busy ones,
+ * fewer than `stretched_parallel` stretched ones run (it mostly sleeps, so
+ * more of them than CPUs still leave the CPUs to spare), any other while
+ * fewer than `parallel` jobs of any kind do. Then, once all of them have ended, the busy ones,
  * at most `busy_parallel` at a time and with the machine to themselves: a
  * busy job's time checks are what a loaded machine breaks.
  * Returns 0, or -1 if the checker was interrupted (SIGINT/SIGTERM): every

@@ -16,6 +16,7 @@
 #define CK_HUNT_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 /* The runner's -noise in the hunt: a hand-off, a late reply or a slow
@@ -31,6 +32,10 @@ typedef struct ck_hunt_lane {
 	 * peer that takes snapshots, which a 3A-3C submission need not be. */
 	const char *only_with;
 	const char *only_with_label; /* the same for people: "3D checks" */
+	/* The runner's -split-crashes: a server may be crashed while one of
+	 * its threads pauses between two critical sections. Only in lanes
+	 * whose tests crash servers themselves and expect them back. */
+	bool split_crashes;
 } ck_hunt_lane;
 
 extern const ck_hunt_lane ck_hunt_lanes[];

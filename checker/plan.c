@@ -229,6 +229,8 @@ static void plan_hunt(ck_target *t, const ck_options *o, const ck_hunt_lane *lan
 	ck_job *j = new_job(t, o, CK_RUN_HUNT, lane, lane->scenarios, seed, logs);
 	add_arg(j->argv, ck_target_binary(t, "plain"));
 	add_program_args(j, t, lane->scenarios, seed, o->hunt_noise, 0);
+	if (lane->split_crashes)
+		add_arg(j->argv, ck_strdup("-split-crashes"));
 	add_arg(j->argv, ck_strdup("-failfast"));
 	j->estimate_s = estimate;
 	j->busy = true; /* the hunt's noise spins: o->hunt_jobs at a time */

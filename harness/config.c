@@ -49,6 +49,7 @@ config *cfg_make(int n, bool unreliable, bool snapshot)
 	net_tap tap = oracle_net_tap(cfg->oracle);
 	net_set_tap(cfg->net, &tap);
 	cfg_applied_init(&cfg->applied, n);
+	rt_mutex_init(&cfg->membership, "config.membership", -1);
 	rt_mutex_init(&cfg->mu, "config.mu", -1);
 	cfg->instances = xcalloc(n, sizeof(cfg_instance *));
 	cfg->connected = xcalloc(n, sizeof(bool));
@@ -66,16 +67,52 @@ config *cfg_make(int n, bool unreliable, bool snapshot)
 		cfg_start1(cfg, i);
 	for (int i = 0; i < n; i++)
 		cfg_connect(cfg, i);
+	cfg_split_crashes_start(cfg);
 	return cfg;
+}
+
+/*
+ * The test's four ways to change who runs and who is connected. Each takes
+ * cfg->membership, so that a split crash (config_split_crash.c), which
+ * crashes, restarts and reconnects a server in one go, never interleaves
+ * with the test's own steps.
+ */
+void cfg_crash1(config *cfg, int i)
+{
+	rt_mutex_lock(&cfg->membership);
+	cfg_crash1_locked(cfg, i);
+	rt_mutex_unlock(&cfg->membership);
+}
+
+void cfg_start1(config *cfg, int i)
+{
+	rt_mutex_lock(&cfg->membership);
+	cfg_start1_locked(cfg, i);
+	rt_mutex_unlock(&cfg->membership);
+}
+
+void cfg_connect(config *cfg, int i)
+{
+	rt_mutex_lock(&cfg->membership);
+	cfg_connect_locked(cfg, i);
+	rt_mutex_unlock(&cfg->membership);
+}
+
+void cfg_disconnect(config *cfg, int i)
+{
+	rt_mutex_lock(&cfg->membership);
+	cfg_disconnect_locked(cfg, i);
+	rt_mutex_unlock(&cfg->membership);
 }
 
 /* Crash server i. The persister is copied first, so that anything the dead
  * instance still saves goes to the old copy and is lost, as on a real crash.
  * The oracle hears of it before the copy (oracle_crashed). */
-void cfg_crash1(config *cfg, int i)
+void cfg_crash1_locked(config *cfg, int i)
 {
+	rt_assert_held(&cfg->membership);
 	oracle_tap_crash(cfg->oracle, i, cfg_is_up(cfg, i));
-	cfg_disconnect(cfg, i);
+	cfg_disconnect_locked(cfg, i);
 	net_delete_server(cfg->net, i);
 
 	rt_mutex_lock(&cfg->mu);
@@ -117,9 +154,10 @@ static cfg_instance *instance_make(config *cfg, int i)
 }
 
 /* (Re)start server i, like config.go's start1. */
-void cfg_start1(config *cfg, int i)
+void cfg_start1_locked(config *cfg, int i)
 {
-	cfg_crash1(cfg, i);
+	rt_assert_held(&cfg->membership);
+	cfg_crash1_locked(cfg, i);
 	cfg_instance *inst = instance_make(cfg, i);
 
 	/* Fresh outgoing endpoints: the old instance's stay disabled for good.
@@ -176,8 +214,9 @@ static void set_links_locked(config *cfg, int i, bool enabled)
 }
 
 /* Attach server i to the network. */
-void cfg_connect(config *cfg, int i)
+void cfg_connect_locked(config *cfg, int i)
 {
+	rt_assert_held(&cfg->membership);
 	rt_mutex_lock(&cfg->mu);
 	cfg->connected[i] = true;
 	set_links_locked(cfg, i, true);
@@ -185,8 +224,9 @@ void cfg_connect(config *cfg, int i)
 }
 
 /* Detach server i from the network. */
-void cfg_disconnect(config *cfg, int i)
+void cfg_disconnect_locked(config *cfg, int i)
 {
+	rt_assert_held(&cfg->membership);
 	rt_mutex_lock(&cfg->mu);
 	cfg->connected[i] = false;
 	set_links_locked(cfg, i, false);
@@ -358,6 +398,7 @@ void cfg_wait_for_threads(void)
 /* Stop every thread of the test, then free what the test made. */
 void cfg_cleanup(config *cfg)
 {
+	cfg_split_crashes_stop(cfg);
 	rt_mutex_lock(&cfg->mu);
 	cfg_instance *all = cfg->all_instances;
 	rt_mutex_unlock(&cfg->mu);
@@ -390,6 +431,7 @@ void cfg_cleanup(config *cfg)
 	oracle_free(cfg->oracle);
 	cfg_applied_free(&cfg->applied);
 	rt_mutex_destroy(&cfg->mu);
+	rt_mutex_destroy(&cfg->membership);
 
 	for (config **p = &live_configs; *p != NULL; p = &(*p)->next_live) {
 		if (*p == cfg) {
@@ -403,6 +445,7 @@ void cfg_cleanup(config *cfg)
 	free(cfg->saved);
 	free(cfg->snapshot_floor);
 	free(cfg->ends);
+	free(cfg->crasher);
 	free(cfg);
 }
 

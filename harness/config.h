@@ -71,6 +71,11 @@ void cfg_begin(config *cfg, const char *description);
 /* Print "... Passed --" with logical seconds, peers, RPCs, bytes, commands. */
 void cfg_end(config *cfg);
 
+/* For the runner, before the test: crash a server, restart it and
+ * reconnect it while one of its threads is paused between two critical
+ * sections (config_split_crash.c). Off unless asked for. */
+void cfg_set_split_crashes(bool on);
+
 /* Crash server i: cut it off, delete it from the network and kill it. Its
  * saved state is kept for the next cfg_start1. */
 void cfg_crash1(config *cfg, int i);

@@ -65,6 +65,8 @@ typedef struct cfg_applied {
 	_Atomic int64_t max_index;
 } cfg_applied;
 
+typedef struct cfg_split_crasher cfg_split_crasher;
+
 struct config {
 	/* Set by cfg_make; read-only until cfg_cleanup. */
 	int n;
@@ -74,6 +76,15 @@ struct config {
 	oracle *oracle;            /* fed by the network's tap and the hooks below */
 	cfg_applied applied;
 	struct config *next_live;  /* cfg_cleanup_all's list; main thread only */
+
+	/*
+	 * membership is held across each change of who runs and who is
+	 * connected (cfg_crash1, cfg_start1, cfg_connect, cfg_disconnect),
+	 * and across a split crash's crash, restart and reconnection.
+	 * Taken before mu, and only by the test's threads and the crasher.
+	 */
+	rt_mutex membership;
+	cfg_split_crasher *crasher; /* NULL unless split crashes are on */
 
 	/*
 	 * mu guards the fields below. Only the test's threads take it, never a
@@ -95,6 +106,18 @@ struct config {
 	int64_t bytes0;
 	int64_t max_index0;
 };
+
+/* config.c: the bodies of cfg_crash1, cfg_start1, cfg_connect and
+ * cfg_disconnect, for a caller that holds cfg->membership. */
+void cfg_crash1_locked(config *cfg, int i) REQUIRES(cfg->membership);
+void cfg_start1_locked(config *cfg, int i) REQUIRES(cfg->membership);
+void cfg_connect_locked(config *cfg, int i) REQUIRES(cfg->membership);
+void cfg_disconnect_locked(config *cfg, int i) REQUIRES(cfg->membership);
+
+/* config_split_crash.c: start the crasher if split crashes are on (at the
+ * end of cfg_make), stop it and wait for it (first thing in cfg_cleanup). */
+void cfg_split_crashes_start(config *cfg);
+void cfg_split_crashes_stop(config *cfg);
 
 /* Integer commands travel as 8 little-endian bytes. */
 static inline void cfg_encode_int(int64_t v, unsigned char bytes[8])

@@ -2,7 +2,7 @@
  * The test runner: runs the scenario tests the way `go test` does.
  *
  *   raft-tests [-run REGEX] [-seed N] [-count N] [-v] [-scale X]
- *              [-noise P] [-failfast] [-parallel N] [-results-fd N]
+ *              [-noise P] [-split-crashes] [-failfast] [-parallel N] [-results-fd N]
  *              [-findings-fd N] [-list] [-h]
  *
  * Every test runs in a child process of its own, so that a test that
@@ -90,6 +90,7 @@ typedef struct options {
 	bool verbose;
 	double scale;
 	double noise;
+	bool split_crashes;
 	bool failfast;
 	long parallel; /* tests at a time */
 	int results_fd;	 /* -results-fd: the verdicts as JSON lines; -1: none */
@@ -116,6 +117,9 @@ static void usage(FILE *out)
 		"  -scale X     time scale, real time = logical time * X (default %.2f);\n"
 		"               below 1 runs faster, above 1 gives slow detectors more time\n"
 		"  -noise P     probability of a schedule-noise point firing (default 0)\n"
+		"  -split-crashes  with -noise: crash and restart a server while one of its\n"
+		"               threads pauses between two critical sections (at most once\n"
+		"               a second); for tests that crash servers themselves\n"
 		"  -failfast    stop after the first test that fails\n"
 		"  -parallel N  run up to N tests at a time, each printing its output when\n"
 		"               it ends (default 1: one at a time, output as it comes)\n"
@@ -190,7 +194,8 @@ static void parse_args(int argc, char **argv, options *o)
 		if (name[name_len] == '=')
 			value = name + name_len + 1;
 #define IS(flag) (name_len == strlen(flag) && strncmp(name, flag, name_len) == 0)
-		bool boolean = IS("v") || IS("failfast") || IS("list") || IS("h") || IS("help");
+		bool boolean = IS("v") || IS("failfast") || IS("list") || IS("h") || IS("help") ||
+			       IS("split-crashes");
 		bool with_value = IS("run") || IS("seed") || IS("count") || IS("scale") ||
 				  IS("noise") || IS("parallel") || IS("results-fd") ||
 				  IS("findings-fd");
@@ -211,6 +216,8 @@ static void parse_args(int argc, char **argv, options *o)
 			o->verbose = true;
 		} else if (IS("failfast")) {
 			o->failfast = true;
+		} else if (IS("split-crashes")) {
+			o->split_crashes = true;
 		} else if (IS("list")) {
 			o->list = true;
 		} else if (IS("run")) {
@@ -303,6 +310,7 @@ static void __attribute__((noreturn)) run_in_child(const test_case *tc, const op
 			 .run_start_ns = run_start_ns,
 			 .findings_fd = o->findings_fd};
 	rt_init(&ro);
+	cfg_set_split_crashes(o->split_crashes);
 	watchdog_start(tc->name, budget_of(tc));
 	tc->run();
 	/* Kills peers, closes queues and the network, waits for threads. */
@@ -503,8 +511,9 @@ static void report(const running_test *r, const verdict *v, double secs, const o
 	printf("--- FAIL: %s (%.2fs) (seed %llu)\n", r->tc->name, secs,
 	       (unsigned long long)r->seed);
 	printf("    %s\n", v->why);
-	printf("    to repeat: %s -run '^%s$' -seed %llu -scale %g -noise %g\n", prog, r->tc->name,
-	       (unsigned long long)r->seed, o->scale, o->noise);
+	printf("    to repeat: %s -run '^%s$' -seed %llu -scale %g -noise %g%s\n", prog,
+	       r->tc->name, (unsigned long long)r->seed, o->scale, o->noise,
+	       o->split_crashes ? " -split-crashes" : "");
 	size_t used = strlen(t->failed_names);
 	snprintf(t->failed_names + used, sizeof(t->failed_names) - used, "%s%s", used ? " " : "",
 		 r->tc->name);
@@ -575,8 +584,9 @@ int main(int argc, char **argv)
 		return 0;
 	}
 
-	printf("%s: seed %llu, scale %.2f, noise %g (repeat with -seed %llu)\n", prog,
-	       (unsigned long long)o.seed, o.scale, o.noise, (unsigned long long)o.seed);
+	printf("%s: seed %llu, scale %.2f, noise %g%s (repeat with -seed %llu)\n", prog,
+	       (unsigned long long)o.seed, o.scale, o.noise,
+	       o.split_crashes ? ", split crashes" : "", (unsigned long long)o.seed);
 	double t0 = now_s();
 	run_start_ns = (int64_t)(t0 * 1e9);
 	tally t = {.passed = 0};

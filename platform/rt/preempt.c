@@ -23,6 +23,11 @@
  * peers' locks take part (rt_mutex.history): the platform's own locks are
  * not where peers' bugs are.
  *
+ * A long split-point pause is also announced (rt_set_split_pause_hook),
+ * so that the harness may crash the peer while the thread is away: a
+ * crash is one more thing that can land between two critical sections,
+ * and the one that shows a save made apart from the state it belongs with.
+ *
  * These two functions are the only places that decide; a deterministic
  * scheduler can later own them. The bookkeeping (the waiter count, the
  * last release) is the runtime's own and, like the rest of this directory,
@@ -57,6 +62,15 @@
  * how long after one pause the same thread may pause again. */
 #define SPLIT_NOISE_FACTOR 4
 #define SPLIT_PAUSE_GAP_US 500000
+
+/* Set when a test's cluster is made and cleared when it is cleaned up;
+ * atomic because the peers' threads read it. */
+static _Atomic(rt_split_pause_hook) split_pause_hook;
+
+void rt_set_split_pause_hook(rt_split_pause_hook hook)
+{
+	atomic_store_explicit(&split_pause_hook, hook, memory_order_release);
+}
 
 static bool coin(double p)
 {
@@ -101,11 +115,13 @@ int64_t rt_preempt_reacquire(rt_mutex *mu)
 	if (!split || now - self->split_pause_end_us < SPLIT_PAUSE_GAP_US ||
 	    !coin(rt_global_noise * SPLIT_NOISE_FACTOR))
 		return 0;
-	int64_t max_us = self->peer >= 0 && !self->may_have_waited_since_release
-				 ? SPLIT_PAUSE_MAX_US
-				 : SPLIT_PAUSE_SHORT_MAX_US;
-	int64_t pause_us = rt_rand_range(200, max_us);
+	bool long_pause = self->peer >= 0 && !self->may_have_waited_since_release;
+	int64_t pause_us = rt_rand_range(200, long_pause ? SPLIT_PAUSE_MAX_US
+							 : SPLIT_PAUSE_SHORT_MAX_US);
 	self->split_pause_end_us = now + pause_us;
+	rt_split_pause_hook hook = atomic_load_explicit(&split_pause_hook, memory_order_acquire);
+	if (long_pause && hook != NULL)
+		hook(mu->instance, pause_us);
 	return scaled_ns(pause_us);
 }
 

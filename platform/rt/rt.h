@@ -164,6 +164,14 @@ void rt_noise(void);
  * with the configured probability, a seeded delay in [1, max_ms] logical
  * ms, else 0. The caller does the waiting. */
 int64_t rt_noise_hold_ms(int64_t max_ms);
+/* Told of every long split-point pause (preempt.c), before the thread
+ * sleeps it: a peer's own thread let go of a peer's lock and takes it
+ * again at once, and will be away pause_us logical microseconds. The
+ * harness uses it to crash that peer in the gap (config_split_crash.c).
+ * Called from the pausing thread with no runtime lock held; it must not
+ * block. NULL, the default, to stop. */
+typedef void (*rt_split_pause_hook)(int lock_instance, int64_t pause_us);
+void rt_set_split_pause_hook(rt_split_pause_hook hook);
 /* Per-thread pseudo-random numbers, derived from the seed. No locking. */
 uint64_t rt_rand(void);
 /* Uniform in [lo, hi). */

@@ -120,6 +120,41 @@ static void test_split_pause_lengths(void)
 	rt_mutex_destroy(&mu);
 }
 
+static int hook_calls;
+static int hook_instance;
+static int64_t hook_pause_us;
+
+static void record_split_pause(int lock_instance, int64_t pause_us)
+{
+	hook_calls++;
+	hook_instance = lock_instance;
+	hook_pause_us = pause_us;
+}
+
+/* The harness hears of the long pauses, where it may crash the peer
+ * (harness/config_split_crash.c), and of no other. */
+static void test_long_split_pauses_are_announced(void)
+{
+	rt_mutex mu;
+	rt_mutex_init(&mu, "test.preempt_mu", 3);
+	noise_always();
+	rt_set_split_pause_hook(record_split_pause);
+	hook_calls = 0;
+	longest_split_pause(&mu, 0, true, 50);
+	longest_split_pause(&mu, -1, false, 50);
+	CU_ASSERT_EQUAL(hook_calls, 0);
+	longest_split_pause(&mu, 0, false, 50);
+	CU_ASSERT_TRUE(hook_calls >= 50);
+	CU_ASSERT_EQUAL(hook_instance, 3);
+	CU_ASSERT_TRUE(hook_pause_us >= 200 && hook_pause_us < 1000000);
+	rt_set_split_pause_hook(NULL);
+	hook_calls = 0;
+	longest_split_pause(&mu, 0, false, 10);
+	CU_ASSERT_EQUAL(hook_calls, 0);
+	noise_restore();
+	rt_mutex_destroy(&mu);
+}
+
 static void test_no_noise_no_preemption(void)
 {
 	rt_mutex mu;
@@ -164,6 +199,8 @@ void add_preempt_suite(void)
 		    test_reacquire_after_a_wait_is_not_a_split);
 	CU_add_test(s, "a split pauses long only in a peer's thread that called nothing",
 		    test_split_pause_lengths);
+	CU_add_test(s, "long split pauses, and only they, are announced to the harness",
+		    test_long_split_pauses_are_announced);
 	CU_add_test(s, "without noise, no preemption", test_no_noise_no_preemption);
 	CU_add_test(s, "locks made by trusted code are not preempted",
 		    test_locks_of_trusted_code_are_not_preempted);

@@ -208,6 +208,11 @@ static void test_the_hunt_ends_a_seed_at_its_first_finding(void)
 	json_t *lane;
 	json_array_foreach(lanes, l, lane) only_3d += json_object_get(lane, "only_with") != NULL;
 	CU_ASSERT_EQUAL(only_3d, 2);
+	/* Split crashes in the two lanes whose tests crash servers. */
+	size_t split_crashes = 0;
+	json_array_foreach(lanes, l, lane) split_crashes +=
+	    json_is_true(json_object_get(lane, "split_crashes"));
+	CU_ASSERT_EQUAL(split_crashes, 2);
 	json_t *invariants = detector(json_array_get(json_object_get(report, "results"), 0),
 				      "invariants");
 	CU_ASSERT_EQUAL(json_integer_value(json_object_get(invariants, "detected")), 1);

@@ -48,7 +48,10 @@ struct cfg_split_crasher {
 
 /* Set by the runner before the test starts. */
 static bool split_crashes_on;
-/* The crasher of the running test, for the hook; NULL between tests. */
+/* The crasher of the running test, for the hook; NULL between tests.
+ * Published with release order, so a peer's thread that finds it also
+ * finds it filled in; the edge runs from the test's thread, which made
+ * the peers, never between two peers. */
 static _Atomic(cfg_split_crasher *) active_crasher;
 
 void cfg_set_split_crashes(bool on)
@@ -58,7 +61,7 @@ void cfg_set_split_crashes(bool on)
 
 static void on_split_pause(int server, int64_t pause_us)
 {
-	cfg_split_crasher *c = atomic_load_explicit(&active_crasher, memory_order_relaxed);
+	cfg_split_crasher *c = atomic_load_explicit(&active_crasher, memory_order_acquire);
 	if (c == NULL || pause_us < MIN_PAUSE_US || server < 0 || server >= c->cfg->n)
 		return;
 	int none = 0;
@@ -107,7 +110,7 @@ void cfg_split_crashes_start(config *cfg)
 	/* No split crash while the cluster elects its first leader. */
 	c->last_crash_ms = rt_now_ms();
 	cfg->crasher = c;
-	atomic_store_explicit(&active_crasher, c, memory_order_relaxed);
+	atomic_store_explicit(&active_crasher, c, memory_order_release);
 	rt_set_split_pause_hook(on_split_pause);
 	rt_thread_spawn("harness-crasher", -1, crasher, c);
 }

@@ -490,8 +490,38 @@ static bool measured(const row *rows, size_t n, const char *id)
 	return false;
 }
 
-/* Which of the catalog's exercises the checks measured, and which not. */
-static void describe_coverage(FILE *out, const row *rows, size_t n, const ck_matrix_options *o)
+static bool in_catalog(const ck_matrix_options *o, const char *id)
+{
+	for (size_t c = 0; c < o->ncatalog; c++)
+		if (strcmp(o->catalog[c], id) == 0)
+			return true;
+	return false;
+}
+
+/* Move the rows of exercises the catalog does not hold (drafts a check
+ * measured, or exercises since taken out) behind the others, in order;
+ * returns how many rows are the catalog's. */
+static size_t catalog_rows_first(row *rows, size_t n, const ck_matrix_options *o)
+{
+	if (o->catalog == NULL)
+		return n;
+	row *sorted = ck_calloc(n, sizeof *sorted);
+	size_t kept = 0, left = n;
+	for (size_t i = n; i-- > 0;)
+		if (!in_catalog(o, rows[i].id))
+			sorted[--left] = rows[i];
+	for (size_t i = 0; i < n; i++)
+		if (in_catalog(o, rows[i].id))
+			sorted[kept++] = rows[i];
+	memcpy(rows, sorted, n * sizeof *rows);
+	free(sorted);
+	return kept;
+}
+
+/* Which of the catalog's exercises the checks measured, and which not;
+ * and what they measured that is not in the catalog (rows n to n + nout). */
+static void describe_coverage(FILE *out, const row *rows, size_t n, size_t nout,
+			      const ck_matrix_options *o)
 {
 	if (o->catalog == NULL)
 		return;
@@ -505,10 +535,15 @@ static void describe_coverage(FILE *out, const row *rows, size_t n, const ck_mat
 			fprintf(out, "%s`%s`", missing++ == 0 ? "; not yet: " : ", ",
 				o->catalog[c]);
 	fputs("\n", out);
+	for (size_t i = n; i < n + nout; i++)
+		fprintf(out, "%s`%s`", i == n ? "- Left out, measured but not in the catalog: " : ", ",
+			rows[i].id);
+	if (nout > 0)
+		fputs("\n", out);
 }
 
 static void write_heading(FILE *out, const ck_matrix_input *in, size_t nin, const row *rows,
-			  size_t n, const ck_matrix_options *o)
+			  size_t n, size_t nout, const ck_matrix_options *o)
 {
 	fputs("# The detection matrix\n\n"
 	      "Which detector sees which bug, measured on every exercise of the catalog: the buggy "
@@ -521,7 +556,7 @@ static void write_heading(FILE *out, const ck_matrix_input *in, size_t nin, cons
 	      out);
 	if (o->command != NULL)
 		fprintf(out, "- Made by: `%s`\n", o->command);
-	describe_coverage(out, rows, n, o);
+	describe_coverage(out, rows, n, nout, o);
 	if (nin == 1) {
 		describe_check(out, &in[0], "- ");
 	} else {
@@ -569,7 +604,9 @@ int ck_matrix_write(const ck_matrix_input *in, size_t nin, const ck_matrix_optio
 		return -1;
 	}
 	qsort(rows, n, sizeof *rows, by_rule_then_id);
-	write_heading(out, in, nin, rows, n, o);
+	size_t kept = catalog_rows_first(rows, n, o);
+	write_heading(out, in, nin, rows, kept, n - kept, o);
+	n = kept;
 	write_buggy(out, rows, n);
 	write_fixed(out, rows, n);
 	write_acceptance(out, rows, n);

@@ -109,11 +109,15 @@ check_one() {
 	kind=$(sed -n 's/^lockdep //p' <<<"$expects")
 	if [ -n "$kind" ]; then
 		for line in $(marked_lines LOCKDEP); do
-			grep '^RRL-FINDING ' "$log" | grep '"detector":"lockdep"' |
-				grep "\"kind\":\"$kind\"" | grep "$name\.c\",\"line\":$line," -q ||
+			# One awk, not a pipe into grep -q: under pipefail the first
+			# grep's SIGPIPE, once grep -q has its match, fails the check.
+			awk -v kind="\"kind\":\"$kind\"" -v at="$name.c\",\"line\":$line," \
+				'/^RRL-FINDING / && index($0, "\"detector\":\"lockdep\"") &&
+				 index($0, kind) && index($0, at) { found = 1; exit }
+				 END { exit !found }' "$log" ||
 				fail "no lockdep $kind finding at line $line (marked LOCKDEP)"
 		done
-	elif grep '^RRL-FINDING ' "$log" | grep -q '"detector":"lockdep"'; then
+	elif grep -q '^RRL-FINDING .*"detector":"lockdep"' "$log"; then
 		fail "unexpected lockdep finding: $(grep -m1 '"detector":"lockdep"' "$log")"
 	fi
 	if ! grep -qx 'hang' <<<"$expects" && grep -q '"detector":"watchdog"' "$log"; then

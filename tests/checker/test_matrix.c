@@ -320,6 +320,23 @@ static json_t *second_slice(void)
 	return r;
 }
 
+/* A check that measured a draft, or an exercise since taken out: its rows
+ * are named, not tabled or judged. */
+static void test_exercises_out_of_the_catalog_are_left_out(void)
+{
+	static const char *const ids[] = {"race-one", "split"};
+	ck_matrix_options o = {.command = "make matrix", .catalog = ids, .ncatalog = 2};
+	json_t *r = catalog();
+	int rc;
+	char *md = matrix_of_all(&r, 1, &o, &rc);
+	CU_ASSERT_EQUAL(rc, 0);
+	HAS(md, "- Measured: 2 of the catalog's 2 exercises, buggy and fixed\n"
+		"- Left out, measured but not in the catalog: `other`\n");
+	CU_ASSERT_PTR_NULL(strstr(md, "| other |"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(md, "| race-one | 1 |"));
+	free(md);
+}
+
 static void test_slices_make_one_matrix(void)
 {
 	json_t *r[2] = {catalog(), second_slice()};
@@ -362,6 +379,8 @@ void add_matrix_suite(void)
 	CU_add_test(s, "seeds at the bug counted from the findings",
 		    test_at_bug_counted_from_findings);
 	CU_add_test(s, "a report with no exercise is refused", test_not_a_catalog_report);
+	CU_add_test(s, "exercises not in the catalog are named and left out",
+		    test_exercises_out_of_the_catalog_are_left_out);
 	CU_add_test(s, "slices of the catalog make one matrix, the later check counting",
 		    test_slices_make_one_matrix);
 }

@@ -236,6 +236,8 @@ static void finding_from_failure(const failure_context *c, const char *test, int
 		f = made_finding(CK_WATCHDOG, "timeout", 4, seed, msg);
 	else if (ck_starts_with(why, "a check failed") && !c->had_invariants)
 		f = made_finding(CK_INVARIANTS, "check-failed", 0, seed, msg);
+	else if (ck_starts_with(why, "too slow:") && !c->had_invariants)
+		f = made_finding(CK_INVARIANTS, "too-slow", 0, seed, msg);
 	else if (ck_starts_with(why, "the watchdog stopped it") && !c->had_watchdog)
 		f = made_finding(CK_WATCHDOG, "stopped", 4, seed, msg);
 	else {

@@ -221,7 +221,9 @@ static void plan_plain(ck_target *t, const ck_options *o, uint64_t seed, const c
 }
 
 /* One lane of the hunt (hunt.h): the plain build, the hunt's noise, and
- * -failfast, since after one failed test the lane has done its job. */
+ * -failfast-safety: after one test fails a check of safety the lane has
+ * done its job, but a test that was only too slow (the hunt's pauses take
+ * part of its time) is not judged, so the lane goes on to the next. */
 static void plan_hunt(ck_target *t, const ck_options *o, const ck_hunt_lane *lane,
 		      uint64_t seed, const char *logs, double estimate, ck_job ***jobs,
 		      size_t *n)
@@ -231,7 +233,7 @@ static void plan_hunt(ck_target *t, const ck_options *o, const ck_hunt_lane *lan
 	add_program_args(j, t, lane->scenarios, seed, o->hunt_noise, 0);
 	if (lane->split_crashes)
 		add_arg(j->argv, ck_strdup("-split-crashes"));
-	add_arg(j->argv, ck_strdup("-failfast"));
+	add_arg(j->argv, ck_strdup("-failfast-safety"));
 	j->estimate_s = estimate;
 	j->busy = true; /* the hunt's noise spins: o->hunt_jobs at a time */
 	push_job(jobs, n, j);

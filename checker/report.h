@@ -98,7 +98,7 @@ typedef struct ck_target_result {
 	int shared_runs;
 	char **shared_with;
 	size_t nshared_with;
-	/* Hunt runs that a test's time check ended (a too-slow finding): not
+	/* Hunt tests that failed only a time check (a too-slow finding): not
 	 * judged, since the hunt's own pauses take part of that time. */
 	int hunt_too_slow;
 	ck_scenario *scenarios; /* sandboxed checks only; else none */

@@ -286,8 +286,8 @@ static void print_details(const ck_report *r, FILE *out, bool colour)
 	}
 }
 
-/* Hunt runs that a time check ended were not judged (collect.c): the
- * reader is told how many, since a lane stopped there looked no further. */
+/* Hunt tests that failed only a time check were not judged (collect.c):
+ * the reader is told how many, since such a test looked no further. */
 static void print_hunt_too_slow(const ck_report *r, FILE *out)
 {
 	bool first = true;
@@ -296,7 +296,7 @@ static void print_hunt_too_slow(const ck_report *r, FILE *out)
 		if (t->hunt_too_slow == 0)
 			continue;
 		if (first)
-			fputs("\nHunt runs ended by a test's time check, not judged (the hunt's pauses "
+			fputs("\nHunt tests that failed only a time check, not judged (the hunt's pauses "
 			      "take part of that time):\n",
 			      out);
 		first = false;

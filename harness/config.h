@@ -169,12 +169,15 @@ int64_t cfg_one_int_at(config *cfg, int64_t cmd, int expected_servers, bool retr
 
 /*
  * Fail the test: print the message at the test's line, report it as a
- * finding of the given kind and end the process with status 1.
+ * finding of the given kind and end the process with status 1, or with
+ * CFG_TOO_SLOW_EXIT_CODE for a CFG_TOO_SLOW finding.
  */
 /* The kind of a check that something happened in time (a leader within
  * ten tries, an agreement within one()'s 2 s or 10 s): the checker's hunt,
- * whose pauses take part of that time, does not judge these. */
+ * whose pauses take part of that time, does not judge these. Its own exit
+ * status lets the runner go on past it (-failfast-safety). */
 #define CFG_TOO_SLOW "too-slow"
+#define CFG_TOO_SLOW_EXIT_CODE 4
 #define cfg_fatalf(...) cfg_fail_at(RT_HERE, "check-failed", FINDING_NO_PEER, FINDING_NO_TERM, __VA_ARGS__)
 void cfg_fail_at(rt_site site, const char *kind, int peer, int64_t term, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6), noreturn));

@@ -39,8 +39,8 @@ static __attribute__((noreturn)) void fail_with(const rt_finding_info *info, con
 	}
 	/* A failed check points at its line; an invariant the harness saw
 	 * broken while the test ran has no line of the test to point at. */
-	bool test_check =
-	    strcmp(info->kind, "check-failed") == 0 || strcmp(info->kind, CFG_TOO_SLOW) == 0;
+	bool too_slow = strcmp(info->kind, CFG_TOO_SLOW) == 0;
+	bool test_check = too_slow || strcmp(info->kind, "check-failed") == 0;
 	if (!test_check && info->site.file != NULL &&
 	    strncmp(info->site.file, "harness/", 8) == 0)
 		printf("    invariant broken: %s\n", msg);
@@ -49,7 +49,7 @@ static __attribute__((noreturn)) void fail_with(const rt_finding_info *info, con
 	fflush(stdout);
 	rt_finding(info, "%s", msg);
 	fflush(stderr);
-	_exit(1);
+	_exit(too_slow ? CFG_TOO_SLOW_EXIT_CODE : 1);
 }
 
 void cfg_fail_at(rt_site site, const char *kind, int peer, int64_t term, const char *fmt, ...)

@@ -2,19 +2,20 @@
  * The test runner: runs the scenario tests the way `go test` does.
  *
  *   raft-tests [-run REGEX] [-seed N] [-count N] [-v] [-scale X]
- *              [-noise P] [-split-crashes] [-failfast] [-parallel N] [-results-fd N]
- *              [-findings-fd N] [-list] [-h]
+ *              [-noise P] [-split-crashes] [-failfast] [-failfast-safety] [-parallel N]
+ *              [-results-fd N] [-findings-fd N] [-list] [-h]
  *
  * Every test runs in a child process of its own, so that a test that
  * crashes, hangs or races cannot disturb the next one, and so that its exit
  * status says how it ended:
  *
- *   0                   passed
- *   1                   a check or an invariant failed (finding printed)
- *   WATCHDOG_EXIT_CODE  the watchdog stopped a hang or deadlock
- *   66                  ThreadSanitizer reported a data race
- *   67                  AddressSanitizer, LeakSanitizer or UBSan reported an
- *                       error (with make asan's ASAN_OPTIONS)
+ *   0                       passed
+ *   1                       a check or an invariant failed (finding printed)
+ *   CFG_TOO_SLOW_EXIT_CODE  a check that something happened in time failed
+ *   WATCHDOG_EXIT_CODE      the watchdog stopped a hang or deadlock
+ *   66                      ThreadSanitizer reported a data race
+ *   67                      AddressSanitizer, LeakSanitizer or UBSan reported an
+ *                           error (with make asan's ASAN_OPTIONS)
  *
  * The parent only forks, waits, reads the clock and kills: it never starts
  * a thread or touches the runtime. It also gives each test a hard time
@@ -92,6 +93,7 @@ typedef struct options {
 	double noise;
 	bool split_crashes;
 	bool failfast;
+	bool failfast_safety; /* stop at a failure, unless the test was only too slow */
 	long parallel; /* tests at a time */
 	int results_fd;	 /* -results-fd: the verdicts as JSON lines; -1: none */
 	int findings_fd; /* -findings-fd: where finding lines go; 0: stderr */
@@ -121,6 +123,9 @@ static void usage(FILE *out)
 		"               threads pauses between two critical sections (at most once\n"
 		"               a second); for tests that crash servers themselves\n"
 		"  -failfast    stop after the first test that fails\n"
+		"  -failfast-safety  stop after the first test that fails other than by\n"
+		"               being too slow (for runs with noise, whose pauses slow tests\n"
+		"               down: a check of timing says little there, one of safety a lot)\n"
 		"  -parallel N  run up to N tests at a time, each printing its output when\n"
 		"               it ends (default 1: one at a time, output as it comes)\n"
 		"  -results-fd N  also write each test's verdict, as a JSON line, to descriptor\n"
@@ -194,7 +199,8 @@ static void parse_args(int argc, char **argv, options *o)
 		if (name[name_len] == '=')
 			value = name + name_len + 1;
 #define IS(flag) (name_len == strlen(flag) && strncmp(name, flag, name_len) == 0)
-		bool boolean = IS("v") || IS("failfast") || IS("list") || IS("h") || IS("help") ||
+		bool boolean = IS("v") || IS("failfast") || IS("failfast-safety") ||
+			       IS("list") || IS("h") || IS("help") ||
 			       IS("split-crashes");
 		bool with_value = IS("run") || IS("seed") || IS("count") || IS("scale") ||
 				  IS("noise") || IS("parallel") || IS("results-fd") ||
@@ -216,6 +222,8 @@ static void parse_args(int argc, char **argv, options *o)
 			o->verbose = true;
 		} else if (IS("failfast")) {
 			o->failfast = true;
+		} else if (IS("failfast-safety")) {
+			o->failfast_safety = true;
 		} else if (IS("split-crashes")) {
 			o->split_crashes = true;
 		} else if (IS("list")) {
@@ -329,6 +337,7 @@ static void __attribute__((noreturn)) run_in_child(const test_case *tc, const op
 /* How a test process ended. */
 typedef struct verdict {
 	bool passed;
+	bool too_slow; /* failed only a check that something happened in time */
 	char why[160];
 } verdict;
 
@@ -352,6 +361,10 @@ static verdict judge(int status, bool killed, bool finished, double limit_s)
 				 "ended the process with status 0 before the test had run to its end");
 		else if (code == 1)
 			snprintf(v.why, sizeof(v.why), "a check failed (exit status 1)");
+		else if ((v.too_slow = code == CFG_TOO_SLOW_EXIT_CODE))
+			snprintf(v.why, sizeof(v.why),
+				 "too slow: a check that something happened in time failed (exit "
+				 "status %d)", code);
 		else if (code == WATCHDOG_EXIT_CODE)
 			snprintf(v.why, sizeof(v.why),
 				 "the watchdog stopped it: hang, deadlock or over budget (exit "
@@ -472,6 +485,7 @@ static void print_captured(FILE *out)
 /* What the run has counted so far. */
 typedef struct tally {
 	int passed, failed;
+	int too_slow; /* of the failed, those that were only too slow */
 	char failed_names[512];
 } tally;
 
@@ -508,6 +522,7 @@ static void report(const running_test *r, const verdict *v, double secs, const o
 		return;
 	}
 	t->failed++;
+	t->too_slow += v->too_slow;
 	printf("--- FAIL: %s (%.2fs) (seed %llu)\n", r->tc->name, secs,
 	       (unsigned long long)r->seed);
 	printf("    %s\n", v->why);
@@ -562,6 +577,12 @@ static const char *base_name(const char *path)
 	return slash ? slash + 1 : path;
 }
 
+/* Has a failure ended the run (-failfast, -failfast-safety)? */
+static bool stop_early(const options *o, const tally *t)
+{
+	return (o->failfast && t->failed > 0) || (o->failfast_safety && t->failed > t->too_slow);
+}
+
 int main(int argc, char **argv)
 {
 	prog = base_name(argv[0]);
@@ -596,7 +617,7 @@ int main(int argc, char **argv)
 	for (;;) {
 		const test_case *tc;
 		uint64_t seed;
-		while (nrunning < o.parallel && !(o.failfast && t.failed > 0) &&
+		while (nrunning < o.parallel && !stop_early(&o, &t) &&
 		       (tc = next_test(&o, &c, &seed)) != NULL) {
 			if (o.verbose)
 				printf("=== RUN   %s\n", tc->name);

@@ -421,9 +421,11 @@ static void test_a_fail_line_without_its_finding_line_stands_in(void)
 	"after 2 s 2 server(s) had applied that index, not the 3 wanted (no retry)\","             \
 	"\"thread\":\"main\",\"seed\":3,\"t\":2.49,\"wall_s\":0.62}\n"
 
+#define TOO_SLOW_WHY "too slow: a check that something happened in time failed (exit status 4)"
+
 static void test_a_time_check_is_not_judged_in_a_hunt_run(void)
 {
-	const char *fail = FAIL_LINE("TestBasicAgree3B", "a check failed (exit status 1)");
+	const char *fail = FAIL_LINE("TestBasicAgree3B", TOO_SLOW_WHY);
 	ck_target t;
 	ck_target_result res;
 	make_target(&t, &res, every_detector);
@@ -444,6 +446,34 @@ static void test_a_time_check_is_not_judged_in_a_hunt_run(void)
 	CU_ASSERT_EQUAL(findings_of(&t2, CK_INVARIANTS, "too-slow", &f), 1);
 	CU_ASSERT_EQUAL(res2.det[CK_INVARIANTS].detected, 1);
 	CU_ASSERT_EQUAL(res2.hunt_too_slow, 0);
+	remove_run(dir);
+	free_target(&t2);
+	free_target(&t);
+}
+
+/* A too-slow verdict whose finding line was lost (stderr cut short) is
+ * still a too-slow finding, so the hunt can leave it out as it does the
+ * line's. */
+static void test_a_too_slow_verdict_alone_is_a_too_slow_finding(void)
+{
+	const char *fail = FAIL_LINE("TestBasicAgree3B", TOO_SLOW_WHY);
+	ck_target t;
+	ck_target_result res;
+	make_target(&t, &res, every_detector);
+	char *dir = handmade_run("plain", 3, fail, "");
+	collect_from(&t, dir, CK_RUN_PLAIN, 3, 1, false);
+	const ck_finding *f = NULL;
+	CU_ASSERT_EQUAL(findings_of(&t, CK_INVARIANTS, "too-slow", &f), 1);
+	CU_ASSERT_EQUAL(findings_of(&t, CK_INVARIANTS, "check-failed", &f), 0);
+	remove_run(dir);
+
+	ck_target t2;
+	ck_target_result res2;
+	make_target(&t2, &res2, every_detector);
+	dir = handmade_run("hunt", 3, fail, "");
+	collect_from(&t2, dir, CK_RUN_HUNT, 3, 1, false);
+	CU_ASSERT_EQUAL(res2.det[CK_INVARIANTS].detected, 0);
+	CU_ASSERT_EQUAL(res2.hunt_too_slow, 1);
 	remove_run(dir);
 	free_target(&t2);
 	free_target(&t);
@@ -489,6 +519,8 @@ void add_collect_suite(void)
 		    test_a_fail_line_without_its_finding_line_stands_in);
 	CU_add_test(s, "a time check is not judged in a hunt run, and is in a plain one",
 		    test_a_time_check_is_not_judged_in_a_hunt_run);
+	CU_add_test(s, "a too-slow verdict without its finding line is a too-slow finding",
+		    test_a_too_slow_verdict_alone_is_a_too_slow_finding);
 	CU_add_test(s, "a stopped TSan run is a watchdog finding of that run",
 		    test_a_stopped_tsan_run_is_a_watchdog_finding);
 }

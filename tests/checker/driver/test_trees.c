@@ -209,6 +209,40 @@ static bool split_the_snapshot_save(const char *dir)
 	return ok;
 }
 
+/* Give the copy in dir election timeouts a hundred times too long: no
+ * leader comes within the tester's 5 s, which is a too-slow failure and
+ * nothing else. */
+static bool slow_the_elections(const char *dir)
+{
+	static const char *const lines[][2] = {
+	    {"#define ELECTION_TIMEOUT_MIN_MS 300 ", "#define ELECTION_TIMEOUT_MIN_MS 30000 "},
+	    {"#define ELECTION_TIMEOUT_MAX_MS 600 ", "#define ELECTION_TIMEOUT_MAX_MS 60000 "},
+	};
+	char *path = ck_strdup_printf("%s/raft/raft_internal.h", dir);
+	char *text = ck_read_file(path);
+	bool ok = text != NULL;
+	for (size_t i = 0; ok && i < 2; i++) {
+		char *at = strstr(text, lines[i][0]);
+		if (at == NULL) {
+			fprintf(stderr, "\n  %s: no '%s'; update this test\n", path, lines[i][0]);
+			ok = false;
+			break;
+		}
+		char *longer = ck_strdup_printf("%.*s%s%s", (int)(at - text), text, lines[i][1],
+						at + strlen(lines[i][0]));
+		free(text);
+		text = longer;
+	}
+	FILE *f = ok ? fopen(path, "w") : NULL;
+	if (f != NULL)
+		ok = fputs(text, f) >= 0 && fclose(f) == 0;
+	else
+		ok = false;
+	free(text);
+	free(path);
+	return ok;
+}
+
 /* Counts the lines of path that hold both a and b. */
 static int lines_with_both(const char *path, const char *a, const char *b)
 {
@@ -261,6 +295,41 @@ static void test_the_hunt_ends_a_seed_at_its_first_finding(void)
 		from_hunt || strcmp(json_string_value(run), "hunt") == 0;
 	CU_ASSERT_TRUE(from_hunt);
 	CU_ASSERT_EQUAL(lines_with_both(OUTPUT, " hunt-", ": 0.0 s, skipped"), 3);
+	json_decref(report);
+	free(json);
+	remove_copy(dir);
+}
+
+/* A test that is only too slow exits with a status of its own, which the
+ * checker reads as a too-slow finding, and which the runner's
+ * -failfast-safety (the hunt's lanes) goes on past where -failfast stops. */
+static void test_a_too_slow_test_does_not_stop_a_safety_failfast(void)
+{
+	char *dir = copy_of_raft();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
+	CU_ASSERT_TRUE_FATAL(slow_the_elections(dir));
+	char *json = ck_strdup_printf("%s/report.json", dir);
+	char *check[] = {RRL_CHECK, "-q",   "-d", "invariants", "--no-hunt", "-s", "1", "-r",
+			 "^TestInitialElection3A$", "--json", json, dir, NULL};
+	CU_ASSERT_EQUAL(run_command(check, OUTPUT), 1);
+	json_t *report = load_json(json);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(report);
+	json_t *invariants = detector(json_array_get(json_object_get(report, "results"), 0),
+				      "invariants");
+	json_t *first = json_array_get(json_object_get(invariants, "findings"), 0);
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(first, "kind")), "too-slow");
+
+	char *runner = ck_strdup_printf("build/check/%s/plain/raft-tests", strrchr(dir, '/') + 1);
+	char *safety[] = {runner, "-run", "^TestInitialElection3A$", "-count", "2", "-seed", "1",
+			  "-failfast-safety", NULL};
+	CU_ASSERT_EQUAL(run_command(safety, OUTPUT), 1);
+	CU_ASSERT_EQUAL(lines_with_both(OUTPUT, "too slow: ", "exit status 4"), 2);
+	CU_ASSERT_EQUAL(lines_with_both(OUTPUT, "--- FAIL: ", "TestInitialElection3A"), 2);
+	char *any[] = {runner, "-run", "^TestInitialElection3A$", "-count", "2", "-seed", "1",
+		       "-failfast", NULL};
+	CU_ASSERT_EQUAL(run_command(any, OUTPUT), 1);
+	CU_ASSERT_EQUAL(lines_with_both(OUTPUT, "--- FAIL: ", "TestInitialElection3A"), 1);
+	free(runner);
 	json_decref(report);
 	free(json);
 	remove_copy(dir);
@@ -328,6 +397,8 @@ void add_trees_suite(void)
 		    test_a_failed_check_under_tsan_is_an_invariants_finding);
 	CU_add_test(s, "the snapshot lanes hunt only in a check of 3D scenarios",
 		    test_the_snapshot_lanes_hunt_only_in_a_3d_check);
+	CU_add_test(s, "a too-slow test does not stop -failfast-safety, and -failfast it does",
+		    test_a_too_slow_test_does_not_stop_a_safety_failfast);
 	CU_add_test(s, "a split crash shows a save split from the state it belongs with",
 		    test_a_split_crash_shows_a_save_split_from_its_state);
 }

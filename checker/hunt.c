@@ -33,8 +33,8 @@ const ck_hunt_lane ck_hunt_lanes[] = {
      "3D$", "3D checks", true},
     /* Snapshots installed: followers cut off while the leader compacts,
      * then brought back by InstallSnapshot, on a reliable and an
-     * unreliable network. */
-    {"snapshot-installs", "^TestSnapshot(Install|InstallUnreliable)3D$", "3D$",
+     * unreliable network, and while a slow service still applies. */
+    {"snapshot-installs", "^TestSnapshot(Install|InstallUnreliable|InstallWhileApplying)3D$", "3D$",
      "3D checks", false},
 };
 const size_t ck_hunt_nlanes = sizeof ck_hunt_lanes / sizeof ck_hunt_lanes[0];

@@ -49,6 +49,9 @@ config *cfg_make(int n, bool unreliable, bool snapshot)
 	net_tap tap = oracle_net_tap(cfg->oracle);
 	net_set_tap(cfg->net, &tap);
 	cfg_applied_init(&cfg->applied, n);
+	cfg->service_delay_ms = xcalloc(n, sizeof(*cfg->service_delay_ms));
+	/* Atomics, which Helgrind does not understand (config_apply.c). */
+	VALGRIND_HG_DISABLE_CHECKING(cfg->service_delay_ms, n * sizeof(*cfg->service_delay_ms));
 	rt_mutex_init(&cfg->membership, "config.membership", -1);
 	rt_mutex_init(&cfg->mu, "config.mu", -1);
 	cfg->instances = xcalloc(n, sizeof(cfg_instance *));
@@ -444,6 +447,7 @@ void cfg_cleanup(config *cfg)
 	free(cfg->connected);
 	free(cfg->saved);
 	free(cfg->snapshot_floor);
+	free(cfg->service_delay_ms);
 	free(cfg->ends);
 	free(cfg->crasher);
 	free(cfg);

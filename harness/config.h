@@ -93,6 +93,10 @@ bool cfg_is_connected(config *cfg, int i);
 bool cfg_is_up(config *cfg, int i);
 
 void cfg_set_unreliable(config *cfg, bool unreliable);
+/* Make server i's service take ms logical milliseconds over each entry it
+ * applies, from its next one (0: none, the default): a service that falls
+ * behind its log, as a slow state machine does. Kept across restarts. */
+void cfg_set_service_delay(config *cfg, int i, int64_t ms);
 void cfg_set_long_reordering(config *cfg, bool on);
 
 /* RPCs that reached server i; RPCs and argument bytes in the whole network. */

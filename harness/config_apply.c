@@ -166,13 +166,22 @@ static void check_command(cfg_instance *inst, const apply_msg *m)
 	}
 }
 
+void cfg_set_service_delay(config *cfg, int i, int64_t ms)
+{
+	atomic_store_explicit(&cfg->service_delay_ms[i], ms, memory_order_relaxed);
+}
+
 /* The consumer thread: runs until the queue is closed and drained. */
 static void apply_consumer(void *arg)
 {
 	cfg_instance *inst = arg;
+	_Atomic int64_t *delay_ms = &inst->cfg->service_delay_ms[inst->server];
 	apply_msg m;
 	while (apply_queue_get(inst->applyq, &m)) {
 		if (m.command_valid) {
+			int64_t ms = atomic_load_explicit(delay_ms, memory_order_relaxed);
+			if (ms > 0)
+				rt_sleep_ms(ms);
 			check_command(inst, &m);
 			cfg_snapshot_after_apply(inst, m.command_index);
 		} else if (m.snapshot_valid) {

@@ -75,6 +75,9 @@ struct config {
 	invariants *inv;
 	oracle *oracle;            /* fed by the network's tap and the hooks below */
 	cfg_applied applied;
+	/* [i]: server i's service delay per entry (cfg_set_service_delay);
+	 * set by the test, read by the apply consumers: relaxed atomics. */
+	_Atomic int64_t *service_delay_ms;
 	struct config *next_live;  /* cfg_cleanup_all's list; main thread only */
 
 	/*

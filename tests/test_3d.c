@@ -2,7 +2,8 @@
  * Lab 3D: log compaction. The scenarios and limits of 6.5840's 3D tests:
  * the services snapshot every 10 entries (config_snapshot.c), followers
  * that fall behind catch up by InstallSnapshot, and restarted servers come
- * back from a snapshot and the tail of their log.
+ * back from a snapshot and the tail of their log. The last test is ours:
+ * an InstallSnapshot that reaches a follower while it is still applying.
  */
 #include <stdbool.h>
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "files.h"
 #include "report.h"
 
 /* Names in reports and outputs are lower-case, like the detectors'. */
@@ -94,23 +95,69 @@ static const ck_frame *first_frame_under_test(const ck_stack *s, const ck_exerci
 	return NULL;
 }
 
-/* A _locked function takes no lock of its own: it runs on its caller's
- * (the project's naming rule, raft/raft_internal.h). Reached without the
- * lock, it is where the report lands (its unlocked read, its
- * rt_assert_held), but the mistake is the call: so the callers out to the
- * first function that is not _locked count as well. */
-static bool runs_on_callers_lock(const ck_frame *f)
+/*
+ * The peer's files that take no lock anywhere: a data structure's own
+ * module, such as raft/log.c, whose functions change what their caller's
+ * lock guards. Read from the tree being graded, once per grading; a file
+ * that cannot be read counts as one that locks.
+ */
+#define MAX_PEER_FILES 64
+
+typedef struct lock_free_files {
+	const char *tree; /* the target's directory; NULL for a program */
+	size_t n;
+	struct {
+		char *name; /* "raft/log.c" */
+		bool lock_free;
+	} files[MAX_PEER_FILES];
+} lock_free_files;
+
+static bool file_takes_no_lock(lock_free_files *c, const char *file)
 {
-	size_t n = f->function != NULL ? strlen(f->function) : 0;
-	return n > 7 && strcmp(f->function + n - 7, "_locked") == 0;
+	const char *name = file != NULL ? ck_peer_relative(file) : NULL;
+	if (c->tree == NULL || name == NULL)
+		return false;
+	for (size_t i = 0; i < c->n; i++)
+		if (strcmp(c->files[i].name, name) == 0)
+			return c->files[i].lock_free;
+	char *path = ck_strdup_printf("%s/%s", c->tree, name);
+	char *text = ck_read_file(path);
+	bool lock_free = text != NULL && strstr(text, "rt_mutex_lock") == NULL;
+	free(text);
+	free(path);
+	if (c->n < MAX_PEER_FILES) {
+		c->files[c->n].name = ck_strdup(name);
+		c->files[c->n++].lock_free = lock_free;
+	}
+	return lock_free;
 }
 
-static bool caller_on_bug_line(const ck_stack *s, const ck_frame *first, const ck_exercise *ex)
+static void lock_free_files_free(lock_free_files *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		free(c->files[i].name);
+}
+
+/* A _locked function takes no lock of its own: it runs on its caller's
+ * (the project's naming rule, raft/raft_internal.h). So does every
+ * function of a file that takes no lock at all (the log's module). Reached
+ * without the lock, such a function is where the report lands (its
+ * unlocked read, its rt_assert_held), but the mistake is the call: so the
+ * callers out to the first function that may lock count as well. */
+static bool runs_on_callers_lock(const ck_frame *f, lock_free_files *c)
+{
+	size_t n = f->function != NULL ? strlen(f->function) : 0;
+	return (n > 7 && strcmp(f->function + n - 7, "_locked") == 0) ||
+	       file_takes_no_lock(c, f->file);
+}
+
+static bool caller_on_bug_line(const ck_stack *s, const ck_frame *first, const ck_exercise *ex,
+			       lock_free_files *c)
 {
 	if (first == NULL)
 		return false;
 	for (size_t k = (size_t)(first - s->frames);
-	     k + 1 < s->nframes && runs_on_callers_lock(&s->frames[k]); k++)
+	     k + 1 < s->nframes && runs_on_callers_lock(&s->frames[k], c); k++)
 		if (frame_on_bug_line(&s->frames[k + 1], ex))
 			return true;
 	return false;
@@ -136,7 +183,8 @@ typedef enum { NOT_AT_BUG, AT_BUG_FUNCTION, AT_BUG_LINE } at_bug;
 /* A race has two sides; the bug line may be either access, so every
  * stack's first frame in the code under test counts, not just the
  * primary location. */
-static at_bug where_it_points(const ck_finding *f, const ck_exercise *ex, bool peer_tree)
+static at_bug where_it_points(const ck_finding *f, const ck_exercise *ex, bool peer_tree,
+			      lock_free_files *c)
 {
 	if (frame_on_bug_line(&f->where, ex))
 		return AT_BUG_LINE;
@@ -144,7 +192,7 @@ static at_bug where_it_points(const ck_finding *f, const ck_exercise *ex, bool p
 	for (size_t i = 0; i < f->nstacks; i++) {
 		const ck_stack *s = &f->stacks[i];
 		const ck_frame *first = first_frame_under_test(s, ex, peer_tree);
-		if (frame_on_bug_line(first, ex) || caller_on_bug_line(s, first, ex))
+		if (frame_on_bug_line(first, ex) || caller_on_bug_line(s, first, ex, c))
 			return AT_BUG_LINE;
 		/* A history is not a call stack: each of its sites is a place the
 		 * peer took or released the lock, or entered a _locked function,
@@ -166,15 +214,18 @@ void ck_grade(ck_target_result *t)
 {
 	const ck_exercise *ex = t->exercise;
 	bool peer_tree = t->variant != CK_PROGRAM;
+	lock_free_files lock_free = {.tree = peer_tree ? t->target : NULL};
 	for (int d = 0; d < CK_NDETECTORS; d++) {
 		ck_findings *list = &t->det[d].findings;
 		for (size_t i = 0; i < list->n; i++) {
-			at_bug at = ex != NULL ? where_it_points(&list->items[i], ex, peer_tree)
-					       : NOT_AT_BUG;
+			at_bug at = ex != NULL
+					? where_it_points(&list->items[i], ex, peer_tree, &lock_free)
+					: NOT_AT_BUG;
 			list->items[i].points_at_bug = at != NOT_AT_BUG;
 			list->items[i].on_bug_line = at == AT_BUG_LINE;
 		}
 	}
+	lock_free_files_free(&lock_free);
 }
 
 /* Only a buggy tree or a program carries a bug to catch; the

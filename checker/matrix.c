@@ -561,8 +561,8 @@ static void write_heading(FILE *out, const ck_matrix_input *in, size_t nin, cons
 		describe_check(out, &in[0], "- ");
 	} else {
 		fprintf(out,
-			"- From %zu checks, each over a slice of the catalog (a tree in two is "
-			"taken from the later):\n",
+			"- From %zu checks, oldest first, each over a slice of the catalog (a tree "
+			"in two is taken from the later):\n",
 			nin);
 		for (size_t i = 0; i < nin; i++) {
 			fprintf(out, "  %zu.\n", i + 1);
@@ -581,8 +581,9 @@ static void write_heading(FILE *out, const ck_matrix_input *in, size_t nin, cons
 	    out);
 }
 
-int ck_matrix_write(const ck_matrix_input *in, size_t nin, const ck_matrix_options *o, FILE *out,
-		    char *err, size_t errlen)
+/* The matrix of the reports, given oldest check first. */
+static int write_in_order(const ck_matrix_input *in, size_t nin, const ck_matrix_options *o,
+			  FILE *out, char *err, size_t errlen)
 {
 	row *rows = NULL;
 	size_t n = 0;
@@ -613,4 +614,47 @@ int ck_matrix_write(const ck_matrix_input *in, size_t nin, const ck_matrix_optio
 	write_design(out, rows, n);
 	free(rows);
 	return 0;
+}
+
+/* A report and the place it was given in. */
+typedef struct given_report {
+	ck_matrix_input in;
+	size_t place;
+} given_report;
+
+/* When a check started ("2026-12-05T07:00:12"), or "" if its report does
+ * not say. */
+static const char *started_of(const given_report *g)
+{
+	json_t *check = json_object_get(g->in.report, "check");
+	const char *s = json_string_value(json_object_get(check, "started"));
+	return s != NULL ? s : "";
+}
+
+/* Oldest check first; checks that started together keep their order. */
+static int by_start(const void *a, const void *b)
+{
+	const given_report *x = a, *y = b;
+	int c = strcmp(started_of(x), started_of(y));
+	if (c != 0)
+		return c;
+	return (x->place > y->place) - (x->place < y->place);
+}
+
+int ck_matrix_write(const ck_matrix_input *in, size_t nin, const ck_matrix_options *o, FILE *out,
+		    char *err, size_t errlen)
+{
+	/* A tree measured twice is taken from the check that started later,
+	 * whatever order the files were named in. */
+	given_report *g = ck_calloc(nin > 0 ? nin : 1, sizeof *g);
+	for (size_t i = 0; i < nin; i++)
+		g[i] = (given_report){.in = in[i], .place = i};
+	qsort(g, nin, sizeof *g, by_start);
+	ck_matrix_input *ordered = ck_calloc(nin > 0 ? nin : 1, sizeof *ordered);
+	for (size_t i = 0; i < nin; i++)
+		ordered[i] = g[i].in;
+	int rc = write_in_order(ordered, nin, o, out, err, errlen);
+	free(ordered);
+	free(g);
+	return rc;
 }

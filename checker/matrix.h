@@ -26,7 +26,8 @@ typedef struct ck_matrix_input {
 /* Write the matrix of the reports to out as Markdown. A long catalog may
  * be checked in slices, a check-all run each: their rows are put
  * together, and a tree (an exercise's buggy or fixed one) in two of
- * them is taken from the later.
+ * them is taken from the check that started later (the report's
+ * check.started), whatever order they are given in.
  * Returns 0, or -1 with a message in err (size errlen) when a report is
  * not rrl-check's JSON or none holds an exercise. */
 int ck_matrix_write(const ck_matrix_input *in, size_t n, const ck_matrix_options *o, FILE *out,

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "alloc.h"
@@ -92,6 +93,58 @@ static void test_the_caller_of_a_locked_function_counts(void)
 			      {"dispatch", "/b/raft/election.c", 88}};
 	rb_add_stack(&beyond, "Previous read of size 8 by thread T3", 3, further);
 	CU_ASSERT_FALSE(graded(beyond));
+}
+
+/* Write path (under dir) with text; the directories must exist. */
+static void write_text(const char *dir, const char *path, const char *text)
+{
+	char *full = ck_strdup_printf("%s/%s", dir, path);
+	FILE *f = fopen(full, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fputs(text, f);
+	fclose(f);
+	free(full);
+}
+
+/* Grade f against raft/election.c:88 on a buggy tree in dir. */
+static bool graded_in(const char *dir, ck_finding f)
+{
+	ck_target_result t;
+	rb_target(&t, dir, CK_BUGGY, rb_exercise("x", "raft/election.c", 88, expect_tsan_helgrind));
+	rb_add_finding(&t, f, 1);
+	ck_grade(&t);
+	bool at = t.det[f.detector].findings.items[0].points_at_bug;
+	rb_target_free(&t);
+	return at;
+}
+
+/* ...and so does a function of a file that takes no lock anywhere, a data
+ * structure's own module: the report lands in it (the log's code), the
+ * mistake is its caller's. Read from the tree graded: the same stack in a
+ * tree whose log.c locks stops at log.c. */
+static void test_the_caller_of_a_lock_free_modules_function_counts(void)
+{
+	char dir[] = "/tmp/rrl-grade.XXXXXX";
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+	char *raft = ck_strdup_printf("%s/raft", dir);
+	CU_ASSERT_EQUAL_FATAL(mkdir(raft, 0755), 0);
+	write_text(dir, "raft/log.c", "void log_cut(log *l) { l->base++; }\n");
+	write_text(dir, "raft/election.c", "void f(raft *rf) { rt_mutex_lock(&rf->mu); }\n");
+	ck_frame frames[] = {{"log_cut", "/b/raft/log.c", 1},
+			     {"snapshot", "/b/raft/election.c", 88},
+			     {"dispatch", "/b/raft/election.c", 140}};
+	ck_finding f = rb_finding(CK_TSAN, "data-race", 1, "/b/raft/log.c", 1, "log_cut", "m");
+	rb_add_stack(&f, "Previous write of size 8 by thread T3", 3, frames);
+	CU_ASSERT_TRUE(graded_in(dir, f));
+
+	write_text(dir, "raft/log.c", "void log_cut(log *l) { rt_mutex_lock(&l->mu); }\n");
+	ck_finding g = rb_finding(CK_TSAN, "data-race", 1, "/b/raft/log.c", 1, "log_cut", "m");
+	rb_add_stack(&g, "Previous write of size 8 by thread T3", 3, frames);
+	CU_ASSERT_FALSE(graded_in(dir, g));
+	char *rm = ck_strdup_printf("rm -rf %s", dir);
+	CU_ASSERT_EQUAL(system(rm), 0);
+	free(rm);
+	free(raft);
 }
 
 /* An oracle's finding as the harness prints it: its own site in the
@@ -494,6 +547,8 @@ void add_grade_suite(void)
 		    test_first_peer_frame_of_any_stack_counts);
 	CU_add_test(s, "the caller of a _locked function counts",
 		    test_the_caller_of_a_locked_function_counts);
+	CU_add_test(s, "the caller of a function of a module that takes no lock counts",
+		    test_the_caller_of_a_lock_free_modules_function_counts);
 	CU_add_test(s, "a caller frame on the bug line does not count",
 		    test_a_caller_frame_on_the_bug_line_does_not_count);
 	CU_add_test(s, "the bug's function in a history counts, apart from its lines",

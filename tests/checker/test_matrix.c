@@ -346,7 +346,7 @@ static void test_slices_make_one_matrix(void)
 	char *md = matrix_of_all(r, 2, &o, &rc);
 	CU_ASSERT_EQUAL(rc, 0);
 	/* Each check is cited; other has no fixed tree, so it is not measured. */
-	HAS(md, "- From 2 checks, each over a slice of the catalog");
+	HAS(md, "- From 2 checks, oldest first, each over a slice of the catalog");
 	HAS(md, "     - From: `build/slice-2.json`");
 	HAS(md, "     - Date: 2025-12-03 09:00:00 UTC");
 	HAS(md, "- Measured: 3 of the catalog's 5 exercises, buggy and fixed; not yet: `missing`, "
@@ -361,6 +361,25 @@ static void test_slices_make_one_matrix(void)
 	free(row);
 	HAS(fixed, "Fixed variants with the same peer sources as another tree of their check: 1 ");
 	free(fixed);
+	free(md);
+}
+
+/* The later check counts whatever order the files are named in: the
+second slice, given first, still replaces the first's split. */
+static void test_the_later_check_counts_in_any_order(void)
+{
+	json_t *r[2] = {second_slice(), catalog()};
+	static const char *const ids[] = {"missing", "new", "other", "race-one", "split"};
+	ck_matrix_options o = {.command = "make matrix", .catalog = ids, .ncatalog = 5};
+	int rc;
+	char *md = matrix_of_all(r, 2, &o, &rc);
+	CU_ASSERT_EQUAL(rc, 0);
+	char *row = line_starting(md, "| split | 2 |");
+	HAS(row, "| **20/20** ◀ 2.0 s |");
+	free(row);
+	/* Listed oldest first. */
+	char *first = strstr(md, "Date: 2025-12-02"), *second = strstr(md, "Date: 2025-12-03");
+	CU_ASSERT_TRUE(first != NULL && second != NULL && first < second);
 	free(md);
 }
 
@@ -381,6 +400,8 @@ void add_matrix_suite(void)
 	CU_add_test(s, "a report with no exercise is refused", test_not_a_catalog_report);
 	CU_add_test(s, "exercises not in the catalog are named and left out",
 		    test_exercises_out_of_the_catalog_are_left_out);
+	CU_add_test(s, "the later check counts, whatever order the reports are given in",
+		    test_the_later_check_counts_in_any_order);
 	CU_add_test(s, "slices of the catalog make one matrix, the later check counting",
 		    test_slices_make_one_matrix);
 }

@@ -36,6 +36,8 @@
 #endif
 #endif
 
+/* Sanitizer builds report crashes their own way: no handler there. */
+#ifndef RT_SANITIZED
 static const int crash_signals[] = {SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL};
 static volatile sig_atomic_t crashing;
 /* Static: the handler should not need memory it cannot get. */
@@ -77,6 +79,7 @@ static void on_crash(int sig)
 				      strsignal(sig));
 	die_of(sig);
 }
+#endif
 
 void rt_crash_report_install(void)
 {

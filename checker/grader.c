@@ -11,7 +11,9 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -250,8 +252,14 @@ static int run_check(const ck_grader_options *o, const char *tree, const char *d
 	argv[n++] = tree;
 	argv[n] = NULL;
 	unlink(json);
+	pid_t parent = getpid();
 	pid_t pid = fork();
 	if (pid == 0) {
+		/* A grader stopped by a signal stops its check too, which
+		 * then ends its runs and sandboxes as on Ctrl-C. */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (getppid() != parent)
+			_exit(127);
 		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 		dup2(fd, STDOUT_FILENO);
 		dup2(fd, STDERR_FILENO);

@@ -131,7 +131,9 @@ void cfg_crash1_locked(config *cfg, int i)
 	rt_mutex_unlock(&cfg->mu);
 
 	if (inst != NULL) {
+		int call = watchdog_call_begin("raft_kill");
 		raft_kill(inst->rf);
+		watchdog_call_end(call);
 		/* Ends the instance's apply consumer, and unblocks a peer that
 		 * is still putting entries. */
 		apply_queue_close(inst->applyq);
@@ -189,7 +191,9 @@ void cfg_start1_locked(config *cfg, int i)
 	inst->ends = ends;
 	net_server *srv = net_make_server();
 	net_server_set_owner(srv, inst);
+	int call = watchdog_call_begin("raft_make");
 	inst->rf = raft_make(ends, cfg->n, i, ps, srv, inst->applyq, &inst->observer);
+	watchdog_call_end(call);
 	cfg_apply_consumer_start(inst);
 	net_add_server(cfg->net, i, srv);
 
@@ -269,7 +273,9 @@ bool cfg_raft_start(config *cfg, int i, const void *cmd, size_t len, int64_t *in
 	raft *rf = running_raft(cfg, i);
 	if (rf == NULL)
 		return false;
+	int call = watchdog_call_begin("raft_start");
 	bool ok = raft_start(rf, cmd, len, &my_index, &my_term);
+	watchdog_call_end(call);
 	oracle_tap_start(cfg->oracle, i, cmd, len, ok, my_index, my_term);
 	if (index)
 		*index = my_index;
@@ -295,7 +301,9 @@ void cfg_raft_get_state(config *cfg, int i, int64_t *term, bool *is_leader)
 		*is_leader = false;
 		return;
 	}
+	int call = watchdog_call_begin("raft_get_state");
 	raft_get_state(rf, term, is_leader);
+	watchdog_call_end(call);
 }
 
 /* Drop and delay messages, or stop doing so. */
@@ -411,8 +419,11 @@ void cfg_cleanup(config *cfg)
 		oracle_crashed(cfg->oracle, i);
 	for (int i = 0; i < cfg->n; i++) {
 		raft *rf = running_raft(cfg, i);
-		if (rf != NULL)
+		if (rf != NULL) {
+			int call = watchdog_call_begin("raft_kill");
 			raft_kill(rf);
+			watchdog_call_end(call);
+		}
 	}
 	for (cfg_instance *inst = all; inst != NULL; inst = inst->next_all)
 		apply_queue_close(inst->applyq);

@@ -22,6 +22,7 @@
 
 #include "codec.h"
 #include "config_internal.h"
+#include "watchdog.h"
 #include "rt/history.h"
 
 /* As config.go's SnapShotInterval. */
@@ -48,7 +49,9 @@ void cfg_snapshot_after_apply(cfg_instance *inst, int64_t index)
 		return;
 	codec_buf buf;
 	encode_snapshot(inst->cfg, inst->server, index, &buf);
+	int call = watchdog_call_begin("raft_snapshot");
 	raft_snapshot(inst->rf, index, buf.data, buf.len);
+	watchdog_call_end(call);
 	codec_buf_free(&buf);
 	atomic_store_explicit(&inst->snapshot_floor, index, memory_order_relaxed);
 }

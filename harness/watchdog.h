@@ -4,6 +4,9 @@
  * A thread that wakes every 250 logical milliseconds and fails the test when
  *   - the test has run past its budget, or
  *   - a thread has waited for a mutex longer than the stall limit, or
+ *   - a call from the tester into the peer has not returned within the
+ *     same limit (raft_make, raft_start, raft_get_state, raft_kill and
+ *     raft_snapshot must each return at once, whatever they start), or
  *   - threads wait for each other in a cycle (a deadlock, seen through
  *     mutexes, RPC calls and full apply queues), the same threads in the
  *     same waits on two ticks in a row.
@@ -22,5 +25,11 @@
 void watchdog_start(const char *test_name, int64_t budget_ms);
 /* Stop watching (the test finished). */
 void watchdog_stop(void);
+
+/* Around each call from the tester into the peer: begin returns a token
+ * for end. A call still under way after the stall limit is a hang, found
+ * in seconds where the test's budget would take minutes. */
+int watchdog_call_begin(const char *function);
+void watchdog_call_end(int token);
 
 #endif

@@ -224,6 +224,15 @@ bool rt_leftover_site(rt_site *site)
 	return true;
 }
 
+bool rt_wait_site_of(int slot, rt_site *site)
+{
+	if (slot < 0 || slot >= RT_MAX_THREADS || !live(slot) || wait_kind_of(slot) == RT_WAIT_NONE ||
+	    rt_threads[slot].wait_site.file == NULL)
+		return false;
+	*site = rt_threads[slot].wait_site;
+	return true;
+}
+
 rt_mutex_stall rt_longest_mutex_wait(void)
 {
 	rt_mutex_stall longest = {.ms = 0, .slot = -1};

@@ -209,6 +209,8 @@ bool rt_stuck_site(rt_site *site);
 /* Where a peer's thread that outlived its peer is stuck: the longest wait
  * of any kind among live peer threads. False if none of them waits. */
 bool rt_leftover_site(rt_site *site);
+/* Where the thread in slot waits, of any kind. False if it does not. */
+bool rt_wait_site_of(int slot, rt_site *site);
 /* The longest wait for a mutex of any live thread: how long in logical ms,
  * which thread (slot, -1 if none waits) and since when. The same slot and
  * since_ms on two looks mean one wait seen twice. */

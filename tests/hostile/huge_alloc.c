@@ -1,5 +1,7 @@
-/* Sixteen gigabytes, every page touched.
- * expect: finding watchdog resource-limit */
+/* Sixteen gigabytes, every page touched. The memory cap stops it, unless
+ * the watchdog's limit on a call into the peer (here raft_make) comes
+ * first, as it can where touching the capped amount takes seconds.
+ * expect: finding watchdog resource-limit|hang */
 #include <stdlib.h>
 
 void hostile_act(void);

@@ -33,6 +33,10 @@
 /* The stopped-watchdog case's budget, in logical ms. */
 #define QUICK_BUDGET_MS 2000
 
+/* How long the returning-calls case calls, in logical ms (at scale 1): past
+ * the watchdog's limit for one call, which is 5 s logical and real. */
+#define CALLS_FOR_MS 7000
+
 /* ---- The children -------------------------------------------------------- */
 
 /* Two threads taking two locks in opposite orders, each waiting for the
@@ -87,6 +91,28 @@ static void quick_test(void)
 	rt_sleep_ms(start + QUICK_BUDGET_MS + 2000 - rt_now_ms());
 }
 
+/* The tester's call into the peer that never returns: a raft_start that
+ * sleeps. The test's budget is far away; the call's limit is not. */
+static void stuck_call_test(void)
+{
+	watchdog_start("stuck call test", 600000);
+	watchdog_call_begin("raft_start");
+	rt_sleep_ms(600000);
+}
+
+/* Calls that each return in 100 ms, one after another for longer than the
+ * call limit: no one of them is stuck. */
+static void returning_calls_test(void)
+{
+	int64_t start = rt_now_ms();
+	watchdog_start("returning calls test", 600000);
+	while (rt_now_ms() - start < CALLS_FOR_MS) {
+		int call = watchdog_call_begin("raft_get_state");
+		rt_sleep_ms(100);
+		watchdog_call_end(call);
+	}
+}
+
 /*
  * The children by name. A deadlock is reported once the cycle has been
  * seen on two ticks, but a mutex wait past the stall limit (20 ticks) is
@@ -101,6 +127,8 @@ static const struct child {
 	{"deadlock", deadlocking_test, 0.2},
 	{"sleepy", sleepy_test, 0.05},
 	{"quick", quick_test, 0.05},
+	{"stuck call", stuck_call_test, 1},
+	{"returning calls", returning_calls_test, 1},
 };
 
 int watchdog_child_main(const char *name)
@@ -204,6 +232,30 @@ static void test_stopped_watchdog_stays_quiet(void)
 	CU_FAIL("in 5 runs the child never stopped its watchdog within half the budget");
 }
 
+static void test_stuck_call_is_a_hang(void)
+{
+	char *err = NULL;
+	double start = real_now_s();
+	int status = run_child("stuck call", &err);
+	CU_ASSERT_EQUAL(status, WATCHDOG_EXIT_CODE);
+	CU_ASSERT_EQUAL(count_findings(err, "hang"), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "raft_start() has not returned"));
+	/* The caller's sleep is the line that is stuck. */
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "\"file\":\"tests/unit/test_watchdog.c\""));
+	/* Long before the budget's 600 s. */
+	CU_ASSERT_TRUE(real_now_s() - start < 30);
+	free(err);
+}
+
+static void test_returning_calls_stay_quiet(void)
+{
+	char *err = NULL;
+	int status = run_child("returning calls", &err);
+	CU_ASSERT_EQUAL(status, 0);
+	CU_ASSERT_PTR_NULL(strstr(err, RT_FINDING_PREFIX));
+	free(err);
+}
+
 void add_watchdog_suite(void)
 {
 	CU_pSuite s = CU_add_suite("watchdog", NULL, NULL);
@@ -211,4 +263,7 @@ void add_watchdog_suite(void)
 		    test_deadlock_is_reported_with_lock_table);
 	CU_add_test(s, "budget overrun is reported", test_budget_overrun_is_reported);
 	CU_add_test(s, "stopped watchdog stays quiet", test_stopped_watchdog_stays_quiet);
+	CU_add_test(s, "a call into the peer that never returns is a hang",
+		    test_stuck_call_is_a_hang);
+	CU_add_test(s, "calls that return stay quiet", test_returning_calls_stay_quiet);
 }

@@ -9,7 +9,8 @@
  *   expect: refused TEXT        the policy refused it; its reason has TEXT
  *   expect: build-failed TEXT   its build was stopped, saying TEXT
  *   expect: finding DETECTOR [KIND]   it ran, was contained, and DETECTOR
- *                               reported it (with a finding of KIND)
+ *                               reported it (with a finding of KIND,
+ *                               or of any of KIND|KIND...)
  *   expect: clean               it ran, and nothing it printed counted
  *
  * and none of them may leave a process running or a file outside its
@@ -124,7 +125,8 @@ static const char *verdict(const json_t *r, const char *detector)
 	    json_object_get(json_object_get(r, "detectors"), detector), "verdict"));
 }
 
-static bool has_kind(const json_t *r, const char *detector, const char *kind)
+/* kinds: one kind, or several as "a|b", any of which will do. */
+static bool has_kind(const json_t *r, const char *detector, const char *kinds)
 {
 	size_t i;
 	const json_t *f;
@@ -132,8 +134,11 @@ static bool has_kind(const json_t *r, const char *detector, const char *kind)
 					   "findings"),
 			   i, f)
 	{
-		if (strcmp(json_string_value(json_object_get(f, "kind")), kind) == 0)
-			return true;
+		const char *kind = json_string_value(json_object_get(f, "kind"));
+		size_t len = strlen(kind);
+		for (const char *k = kinds; k != NULL; k = strchr(k, '|') ? strchr(k, '|') + 1 : NULL)
+			if (strncmp(k, kind, len) == 0 && (k[len] == '\0' || k[len] == '|'))
+				return true;
 	}
 	return false;
 }

@@ -285,9 +285,11 @@ static void findings_from_fail_lines(const char *out, uint64_t seed, ck_findings
 }
 
 /* The same from the runner's -results-fd lines (a sandboxed run), with
- * each scenario's verdict counted in t's scenarios when tally is set. */
+ * each scenario's verdict counted in t's scenarios when tally is set. A
+ * run the checker stopped itself (cancelled) lacks its last line by the
+ * checker's doing, not the submission's. */
 static void findings_from_results(const char *results, uint64_t seed, ck_findings *run,
-				  ck_target_result *t, bool tally)
+				  ck_target_result *t, bool tally, bool cancelled)
 {
 	failure_context c = context_of(run);
 	json_t **verdicts = ck_calloc(t->nscenarios + 1, sizeof *verdicts);
@@ -317,7 +319,7 @@ static void findings_from_results(const char *results, uint64_t seed, ck_finding
 		}
 		json_decref(verdicts[i]);
 	}
-	if (!done)
+	if (!done && !cancelled)
 		ck_findings_push(run, made_finding(CK_INVARIANTS, "ended-early", 0, seed,
 						   ck_strdup("the runner ended before every test had "
 							     "run (no last line on its results "
@@ -364,7 +366,8 @@ static void collect_program_findings(ck_job *j, ck_run *r)
 	free(err);
 	if (t->program == NULL && j->results_path != NULL) {
 		char *results = ck_read_file(j->results_path);
-		findings_from_results(results, r->seed, &all, t->result, r->kind == CK_RUN_PLAIN);
+		findings_from_results(results, r->seed, &all, t->result, r->kind == CK_RUN_PLAIN,
+				      j->cancelled);
 		free(results);
 		if (r->kind == CK_RUN_HUNT)
 			t->result->hunt_too_slow += drop_too_slow(&all);
@@ -448,9 +451,14 @@ static void record_limit(ck_job *j, ck_run *r, const char *why)
 	set_error(&res->det[d], msg);
 }
 
-/* A seed is detected once; its other lanes cannot change that. */
+/* A seed is detected once; its other lanes cannot change that. Not for a
+ * submission, which is graded: which lane reported first is a matter of
+ * timing, and a lane stopped part-way would make a grade that a second
+ * grading does not repeat. */
 static void end_hunt_of_seed(const ck_run *r, const ck_job_list *all)
 {
+	if (r->target->result->variant == CK_SUBMISSION)
+		return;
 	for (size_t i = 0; all != NULL && i < all->n; i++) {
 		const ck_run *other = all->jobs[i]->ctx;
 		if (other != r && other->kind == CK_RUN_HUNT && other->target == r->target &&

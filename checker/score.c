@@ -67,6 +67,12 @@ int ck_score_policy_load(const char *path, ck_score_policy *p, char *err, size_t
 		p->scenario = ck_realloc_array(p->scenario, p->nscenario + 1, sizeof *p->scenario);
 		p->scenario[p->nscenario++] = (ck_scenario_points){ck_strdup(key), points};
 	}
+	json_t *only_when_clean = json_object_get(root, "scenarios_only_when_clean");
+	p->scenarios_only_when_clean = only_when_clean == NULL || json_is_true(only_when_clean);
+	if (rc == 0 && only_when_clean != NULL && !json_is_boolean(only_when_clean)) {
+		snprintf(err, errlen, "%s: \"scenarios_only_when_clean\" is true or false", path);
+		rc = -1;
+	}
 	if (rc == 0 && !json_is_object(json_object_get(root, "detectors")) &&
 	    !json_is_object(scenarios)) {
 		snprintf(err, errlen, "%s: no \"detectors\" and no \"scenarios\": nothing to score",
@@ -150,12 +156,14 @@ void ck_score_result(const ck_score_policy *p, const json_t *result, char *const
 	if (problem != NULL)
 		out->problem = ck_strdup(problem);
 	const json_t *dets = json_object_get(result, "detectors");
+	bool every_detector_clean = problem == NULL;
 	for (int d = 0; d < CK_NDETECTORS; d++) {
 		const json_t *det = json_object_get(dets, ck_detector_name((ck_detector)d));
 		const char *verdict = json_string_value(json_object_get(det, "verdict"));
 		if (p->detector[d] <= 0 || verdict == NULL || strcmp(verdict, "skipped") == 0)
 			continue;
 		bool clean = problem == NULL && strcmp(verdict, "clean") == 0;
+		every_detector_clean &= clean;
 		char *output = problem != NULL ? ck_strdup("Nothing ran: see the build above.\n")
 				: clean	       ? ck_strdup("")
 					       : findings_text(det, verdict);
@@ -178,13 +186,19 @@ void ck_score_result(const ck_score_policy *p, const json_t *result, char *const
 			}
 		}
 		bool all = problem == NULL && runs > 0 && passed == runs;
-		char *output = all	      ? ck_strdup_printf("Passed in %d of %d runs.\n", passed, runs)
-				: runs == 0 ? ck_strdup("It did not run.\n")
-					    : ck_strdup_printf("Passed in %d of %d runs; it must pass in "
-							       "every one.\n",
-							       passed, runs);
-		add_item(out, ck_strdup_printf("scenario %s", expected[i]), all ? points : 0, points,
-			 output);
+		bool counted = every_detector_clean || !p->scenarios_only_when_clean;
+		char *output = !all	      ? runs == 0 ? ck_strdup("It did not run.\n")
+						: ck_strdup_printf("Passed in %d of %d runs; it must pass in "
+								   "every one.\n",
+								   passed, runs)
+				: counted ? ck_strdup_printf("Passed in %d of %d runs.\n", passed, runs)
+					  : ck_strdup_printf("Passed in %d of %d runs, but not counted: a "
+							     "detector above found a problem, and a "
+							     "test that passes beside it passes by the "
+							     "luck of its schedule.\n",
+							     passed, runs);
+		add_item(out, ck_strdup_printf("scenario %s", expected[i]),
+			 all && counted ? points : 0, points, output);
 	}
 }
 

@@ -23,6 +23,11 @@ typedef struct ck_score_policy {
 	double scenario_default;	/* for a scenario that passed every run */
 	ck_scenario_points *scenario;	/* named scenarios worth another amount */
 	size_t nscenario;
+	/* Scenario points only for a check that every scored detector passed
+	 * (the default): a test that passed beside a race or a hang the
+	 * detectors found passed by the luck of its schedule, and would not
+	 * pass every time the same submission is graded. */
+	bool scenarios_only_when_clean;
 } ck_score_policy;
 
 /* Read a policy; -1 with a message in err when the file is missing, is

@@ -499,6 +499,88 @@ static void test_a_stopped_tsan_run_is_a_watchdog_finding(void)
 	free_target(&t);
 }
 
+/* A watchdog finding, as a hunt lane's runner writes it on -findings-fd. */
+#define HANG_LINE                                                                                  \
+	"RRL-FINDING {\"detector\":\"watchdog\",\"kind\":\"hang\",\"rule\":4,\"peer\":null,"       \
+	"\"term\":null,\"file\":\"raft/raft.c\",\"line\":9,\"function\":\"raft_make\","            \
+	"\"message\":\"TestInitialElection3A: raft_make() has not returned\","                     \
+	"\"thread\":\"watchdog\",\"seed\":3,\"t\":20.0,\"wall_s\":5.0}\n"
+
+/* A sandboxed hunt lane of seed 3, as the checker plans one: its findings
+ * and verdicts on the runner's own channels, with no last line when
+ * ended is false. */
+static ck_job *sandboxed_lane(ck_target *t, const char *dir, const char *lane, const char *finding,
+			      bool ended)
+{
+	char *base = ck_strdup_printf("%s/hunt-%s.seed3", dir, lane);
+	ck_job *j = ck_calloc(1, sizeof *j);
+	ck_run *r = ck_calloc(1, sizeof *r);
+	*r = (ck_run){.target = t, .kind = CK_RUN_HUNT, .seed = 3, .logs = ck_strdup(dir)};
+	j->ctx = r;
+	j->stdout_path = ck_strdup_printf("%s.out", base);
+	j->stderr_path = ck_strdup_printf("%s.err", base);
+	j->results_path = ck_strdup_printf("%s.results", base);
+	j->findings_path = ck_strdup_printf("%s.findings", base);
+	j->label = ck_strdup_printf("%s hunt-%s seed 3", t->name, lane);
+	j->started_wall = (double)time(NULL);
+	j->elapsed_s = 5.0;
+	j->timeout_s = 300;
+	j->status = 1 << 8;
+	const char *texts[] = {"", "", ended ? "{\"done\":true,\"passed\":0,\"failed\":1}\n" : "",
+			       finding};
+	const char *paths[] = {j->stdout_path, j->stderr_path, j->results_path, j->findings_path};
+	for (int i = 0; i < 4; i++) {
+		FILE *f = fopen(paths[i], "w");
+		CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+		fputs(texts[i], f);
+		fclose(f);
+	}
+	free(base);
+	return j;
+}
+
+static void free_lane(ck_job *j)
+{
+	ck_run *r = j->ctx;
+	free(r->logs);
+	free(r);
+	ck_job_free(j);
+}
+
+/* Two lanes of one seed: the first reports a hang. In a check of a tree,
+ * that ends the seed's hunt, and the second lane, stopped part-way, is not
+ * blamed for its missing last line. A submission is graded, and its lanes
+ * all run to their end. */
+static void test_a_lane_the_checker_stopped_is_not_ended_early(void)
+{
+	const ck_variant variants[] = {CK_REFERENCE, CK_SUBMISSION};
+	for (int v = 0; v < 2; v++) {
+		ck_target t;
+		ck_target_result res;
+		make_target(&t, &res, every_detector);
+		res.variant = variants[v];
+		char *dir = ck_strdup("/tmp/rrl-collect.XXXXXX");
+		CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+		ck_job *first = sandboxed_lane(&t, dir, "agreement", HANG_LINE, true);
+		ck_job *second = sandboxed_lane(&t, dir, "elections", "", false);
+		ck_job *jobs[] = {first, second};
+		ck_job_list all = {jobs, 2};
+		ck_collect_run(first, &all);
+		CU_ASSERT_EQUAL(second->cancelled, variants[v] == CK_REFERENCE);
+		ck_collect_run(second, &all);
+		const ck_finding *f = NULL;
+		CU_ASSERT_EQUAL(findings_of(&t, CK_WATCHDOG, "hang", &f), 1);
+		/* Cancelled: the checker's doing. Run to its end without a
+		 * last line: the runner's. */
+		CU_ASSERT_EQUAL(findings_of(&t, CK_INVARIANTS, "ended-early", &f),
+				variants[v] == CK_REFERENCE ? 0 : 1);
+		free_lane(first);
+		free_lane(second);
+		remove_run(dir);
+		free_target(&t);
+	}
+}
+
 void add_collect_suite(void)
 {
 	CU_pSuite s = CU_add_suite("collecting a run", NULL, NULL);
@@ -521,6 +603,8 @@ void add_collect_suite(void)
 		    test_a_time_check_is_not_judged_in_a_hunt_run);
 	CU_add_test(s, "a too-slow verdict without its finding line is a too-slow finding",
 		    test_a_too_slow_verdict_alone_is_a_too_slow_finding);
+	CU_add_test(s, "a hunt lane the checker stopped is not ended early; a submission's lanes all end",
+		    test_a_lane_the_checker_stopped_is_not_ended_early);
 	CU_add_test(s, "a stopped TSan run is a watchdog finding of that run",
 		    test_a_stopped_tsan_run_is_a_watchdog_finding);
 }

@@ -56,12 +56,14 @@ static void test_policy_file(void)
 	char err[256];
 	CU_ASSERT_EQUAL(ck_score_policy_load(POLICY, &p, err, sizeof err), 0);
 	CU_ASSERT_EQUAL(p.detector[CK_TSAN], 20);
+	CU_ASSERT_TRUE(p.scenarios_only_when_clean); /* the default, left out of the file */
 	ck_score_policy_free(&p);
 	const char *bad[] = {"{\"detectors\": {\"tsna\": 5}}", "{\"detectors\": {\"tsan\": -1}}",
-			     "{\"scenarios\": {\"default\": \"two\"}}", "{}", "not json"};
+			     "{\"scenarios\": {\"default\": \"two\"}}", "{}", "not json",
+			     "{\"detectors\": {\"tsan\": 5}, \"scenarios_only_when_clean\": \"yes\"}"};
 	const char *says[] = {"no detector named 'tsna'", "0 or more", "0 or more", "nothing to score",
-			      ""};
-	for (size_t i = 0; i < 5; i++) {
+			      "", "true or false"};
+	for (size_t i = 0; i < 6; i++) {
 		char *path = policy_file(bad[i]);
 		CU_ASSERT_EQUAL(ck_score_policy_load(path, &p, err, sizeof err), -1);
 		CU_ASSERT_PTR_NOT_NULL(strstr(err, says[i]));
@@ -71,11 +73,11 @@ static void test_policy_file(void)
 	CU_ASSERT_EQUAL(ck_score_policy_load("no/such/policy.json", &p, err, sizeof err), -1);
 }
 
-static void score_fixture(ck_score *s)
+static void score_fixture_with(const char *policy, ck_score *s)
 {
 	ck_score_policy p;
 	char err[256];
-	CU_ASSERT_EQUAL_FATAL(ck_score_policy_load(POLICY, &p, err, sizeof err), 0);
+	CU_ASSERT_EQUAL_FATAL(ck_score_policy_load(policy, &p, err, sizeof err), 0);
 	json_t *r = fixture_result();
 	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
 	ck_score_result(&p, r, scenarios, NSCENARIOS, s);
@@ -83,14 +85,22 @@ static void score_fixture(ck_score *s)
 	ck_score_policy_free(&p);
 }
 
+static void score_fixture(ck_score *s)
+{
+	score_fixture_with(POLICY, s);
+}
+
 static void test_score_of_a_check(void)
 {
 	ck_score s;
 	score_fixture(&s);
-	/* 75 for the six detectors, 2 for each of the seven scenarios. */
+	/* 75 for the six detectors, 2 for each of the seven scenarios. The
+	 * invariants found a problem, so the scenarios, which all passed,
+	 * are not counted. */
 	CU_ASSERT_DOUBLE_EQUAL(s.max, 75 + 14, 1e-9);
-	CU_ASSERT_DOUBLE_EQUAL(s.score, 75 - 20 + 14, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(s.score, 75 - 20, 1e-9);
 	CU_ASSERT_EQUAL(s.n, 6 + NSCENARIOS);
+	CU_ASSERT_PTR_NOT_NULL(strstr(s.items[s.n - 1].output, "but not counted"));
 	const ck_score_item *inv = NULL;
 	for (size_t i = 0; i < s.n; i++)
 		if (strncmp(s.items[i].name, "invariants:", 11) == 0)
@@ -100,6 +110,23 @@ static void test_score_of_a_check(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(inv->output, "`tests/test_3b.c:170`"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(inv->output, "(seeds 1)"));
 	ck_score_free(&s);
+}
+
+/* An instructor may count every scenario that passed, whatever the
+ * detectors found. */
+static void test_scenarios_counted_beside_a_finding_when_asked(void)
+{
+	char *policy = policy_file("{\"detectors\": {\"static\": 5, \"tsan\": 20, \"helgrind\": "
+				   "10, \"lockdep\": 10, \"invariants\": 20, \"watchdog\": 10}, "
+				   "\"scenarios\": {\"default\": 2}, "
+				   "\"scenarios_only_when_clean\": false}");
+	ck_score s;
+	score_fixture_with(policy, &s);
+	CU_ASSERT_DOUBLE_EQUAL(s.score, 75 - 20 + 14, 1e-9);
+	CU_ASSERT_PTR_NOT_NULL(strstr(s.items[s.n - 1].output, "Passed in 1 of 1 runs.\n"));
+	ck_score_free(&s);
+	unlink(policy);
+	free(policy);
 }
 
 /* A submission that did not build (or was refused) scores 0 of the same
@@ -166,7 +193,7 @@ static void test_gradescope_results(void)
 	int failed;
 	double sum = test_scores(doc, "failed", &failed);
 	CU_ASSERT_DOUBLE_EQUAL(json_number_value(json_object_get(doc, "score")), sum, 1e-9);
-	CU_ASSERT_EQUAL(failed, 1);
+	CU_ASSERT_EQUAL(failed, 1 + NSCENARIOS); /* the invariants, and the scenarios not counted */
 	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(doc, "output_format")), "md");
 	json_decref(doc);
 	/* The schema is not a yes-man: a status it does not know fails. */
@@ -183,10 +210,10 @@ static void test_classroom_result(void)
 {
 	json_t *doc = written(ck_write_classroom, "classroom-result");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
-	/* The reporter adds up the tests' scores: the policy's 69 of 89. */
+	/* The reporter adds up the tests' scores: the policy's 55 of 89. */
 	int failed;
-	CU_ASSERT_DOUBLE_EQUAL(test_scores(doc, "fail", &failed), 69, 1e-9);
-	CU_ASSERT_EQUAL(failed, 1);
+	CU_ASSERT_DOUBLE_EQUAL(test_scores(doc, "fail", &failed), 55, 1e-9);
+	CU_ASSERT_EQUAL(failed, 1 + NSCENARIOS);
 	CU_ASSERT_DOUBLE_EQUAL(json_number_value(json_object_get(doc, "max_score")), 89, 1e-9);
 	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(doc, "status")), "fail");
 	json_decref(doc);
@@ -238,7 +265,7 @@ static void test_class_csv_reads_back(void)
 	CU_ASSERT_STRING_EQUAL(t->cells[1][0], "o'brien, \"pat\"");
 	CU_ASSERT_STRING_EQUAL(t->cells[1][1], "ok");
 	CU_ASSERT_STRING_EQUAL(t->cells[1][6], "unexpected"); /* invariants */
-	CU_ASSERT_STRING_EQUAL(t->cells[1][10], "69");
+	CU_ASSERT_STRING_EQUAL(t->cells[1][10], "55");
 	CU_ASSERT_STRING_EQUAL(t->cells[1][11], "89");
 	json_t *back = json_load_file(json_path, 0, NULL);
 	CU_ASSERT_TRUE(json_equal(back, rows));
@@ -259,6 +286,8 @@ void add_grade_outputs_suite(void)
 	CU_pSuite s = CU_add_suite("rrl-grade: scores and outputs", NULL, NULL);
 	CU_add_test(s, "the score policy file", test_policy_file);
 	CU_add_test(s, "a check's score", test_score_of_a_check);
+	CU_add_test(s, "scenarios counted beside a finding when the policy asks",
+		    test_scenarios_counted_beside_a_finding_when_asked);
 	CU_add_test(s, "nothing ran: 0 of the same maximum",
 		    test_nothing_ran_scores_zero_of_the_same_max);
 	CU_add_test(s, "Gradescope's results.json", test_gradescope_results);

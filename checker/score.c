@@ -148,6 +148,23 @@ static char *findings_text(const json_t *det, const char *verdict)
 	return text;
 }
 
+/* What a scenario's line of the grade says. all: it passed in every run
+ * of a submission that built; counted: its points count. */
+static char *scenario_output(bool all, bool counted, int runs, int passed)
+{
+	if (all && counted)
+		return ck_strdup_printf("Passed in %d of %d runs.\n", passed, runs);
+	if (all)
+		return ck_strdup_printf("Passed in %d of %d runs, but not counted: a detector above "
+					"found a problem, and a test that passes beside it passes by "
+					"the luck of its schedule.\n",
+					passed, runs);
+	if (runs == 0)
+		return ck_strdup("It did not run.\n");
+	return ck_strdup_printf("Passed in %d of %d runs; it must pass in every one.\n", passed,
+				runs);
+}
+
 void ck_score_result(const ck_score_policy *p, const json_t *result, char *const *expected,
 		     size_t n, ck_score *out)
 {
@@ -187,18 +204,9 @@ void ck_score_result(const ck_score_policy *p, const json_t *result, char *const
 		}
 		bool all = problem == NULL && runs > 0 && passed == runs;
 		bool counted = every_detector_clean || !p->scenarios_only_when_clean;
-		char *output = !all	      ? runs == 0 ? ck_strdup("It did not run.\n")
-						: ck_strdup_printf("Passed in %d of %d runs; it must pass in "
-								   "every one.\n",
-								   passed, runs)
-				: counted ? ck_strdup_printf("Passed in %d of %d runs.\n", passed, runs)
-					  : ck_strdup_printf("Passed in %d of %d runs, but not counted: a "
-							     "detector above found a problem, and a "
-							     "test that passes beside it passes by the "
-							     "luck of its schedule.\n",
-							     passed, runs);
 		add_item(out, ck_strdup_printf("scenario %s", expected[i]),
-			 all && counted ? points : 0, points, output);
+			 all && counted ? points : 0, points,
+			 scenario_output(all, counted, runs, passed));
 	}
 }
 

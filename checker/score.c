@@ -148,6 +148,25 @@ static char *findings_text(const json_t *det, const char *verdict)
 	return text;
 }
 
+/* Is every finding of the detector a too-slow one? A check that something
+ * happened in time failed: the scenario it failed loses its points, but no
+ * safety property broke, and that is all a clean invariants verdict
+ * promises. (A machine busy with other work can make a correct peer miss
+ * such a check; a rule-4 bug misses one on some schedules only.) */
+static bool only_too_slow(const json_t *det)
+{
+	const json_t *findings = json_object_get(det, "findings");
+	size_t i;
+	const json_t *f;
+	json_array_foreach(findings, i, f)
+	{
+		const char *kind = json_string_value(json_object_get(f, "kind"));
+		if (kind == NULL || strcmp(kind, "too-slow") != 0)
+			return false;
+	}
+	return json_array_size(findings) > 0;
+}
+
 /* What a scenario's line of the grade says. all: it passed in every run
  * of a submission that built; counted: its points count. */
 static char *scenario_output(bool all, bool counted, int runs, int passed)
@@ -180,12 +199,21 @@ void ck_score_result(const ck_score_policy *p, const json_t *result, char *const
 		if (p->detector[d] <= 0 || verdict == NULL || strcmp(verdict, "skipped") == 0)
 			continue;
 		bool clean = problem == NULL && strcmp(verdict, "clean") == 0;
-		every_detector_clean &= clean;
+		bool too_slow = problem == NULL && d == CK_INVARIANTS &&
+				strcmp(verdict, "unexpected") == 0 && only_too_slow(det);
+		every_detector_clean &= clean || too_slow;
 		char *output = problem != NULL ? ck_strdup("Nothing ran: see the build above.\n")
 				: clean	       ? ck_strdup("")
 					       : findings_text(det, verdict);
+		if (too_slow) {
+			char *more = ck_strdup_printf("%sOnly too slow: a scenario that failed this way "
+						      "loses its own points, not these.\n",
+						      output);
+			free(output);
+			output = more;
+		}
 		add_item(out, ck_strdup_printf("%s: %s", ck_detector_name((ck_detector)d), promise[d]),
-			 clean ? p->detector[d] : 0, p->detector[d], output);
+			 clean || too_slow ? p->detector[d] : 0, p->detector[d], output);
 	}
 	const json_t *scenarios = json_object_get(result, "scenarios");
 	for (size_t i = 0; i < n; i++) {

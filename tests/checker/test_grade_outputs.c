@@ -2,7 +2,8 @@
  * Tests for rrl-grade's scoring and outputs (checker/score.c,
  * grade_outputs.c): the score policy file, a real sandboxed check of a
  * submission (fixtures/check_student_invariants.json: every detector
- * clean but the invariants, which saw one() miss its 2 s once), the
+ * clean but the invariants, which saw one() miss its 2 s once; most tests
+ * make that a failed check of safety instead), the
  * Gradescope results.json checked against its documented shape
  * (tests/checker/schemas/gradescope-results.json), and the class CSV
  * read back with libcsv.
@@ -38,6 +39,17 @@ static json_t *fixture_result(void)
 	free(path);
 	json_t *r = json_incref(json_array_get(json_object_get(report, "results"), 0));
 	json_decref(report);
+	return r;
+}
+
+/* The same check, its invariants finding made a failed check of safety
+ * (it was only too slow): a finding that costs the invariants' points. */
+static json_t *fixture_result_failed(void)
+{
+	json_t *r = fixture_result();
+	json_t *inv = json_object_get(json_object_get(r, "detectors"), "invariants");
+	json_object_set_new(json_array_get(json_object_get(inv, "findings"), 0), "kind",
+			    json_string("check-failed"));
 	return r;
 }
 
@@ -78,7 +90,7 @@ static void score_fixture_with(const char *policy, ck_score *s)
 	ck_score_policy p;
 	char err[256];
 	CU_ASSERT_EQUAL_FATAL(ck_score_policy_load(policy, &p, err, sizeof err), 0);
-	json_t *r = fixture_result();
+	json_t *r = fixture_result_failed();
 	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
 	ck_score_result(&p, r, scenarios, NSCENARIOS, s);
 	json_decref(r);
@@ -110,6 +122,31 @@ static void test_score_of_a_check(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(inv->output, "`tests/test_3b.c:170`"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(inv->output, "(seeds 1)"));
 	ck_score_free(&s);
+}
+
+/* The check as it was recorded: the invariants saw only a check that was
+ * too slow (in a run other than the one that counts scenarios). No safety
+ * property broke: full marks. */
+static void test_only_too_slow_keeps_the_invariants_points(void)
+{
+	ck_score_policy p;
+	char err[256];
+	CU_ASSERT_EQUAL_FATAL(ck_score_policy_load(POLICY, &p, err, sizeof err), 0);
+	json_t *r = fixture_result();
+	ck_score s;
+	ck_score_result(&p, r, scenarios, NSCENARIOS, &s);
+	CU_ASSERT_DOUBLE_EQUAL(s.score, 89, 1e-9);
+	const ck_score_item *inv = NULL;
+	for (size_t i = 0; i < s.n; i++)
+		if (strncmp(s.items[i].name, "invariants:", 11) == 0)
+			inv = &s.items[i];
+	CU_ASSERT_PTR_NOT_NULL_FATAL(inv);
+	CU_ASSERT_TRUE(inv->passed);
+	CU_ASSERT_PTR_NOT_NULL(strstr(inv->output, "Only too slow"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(inv->output, "`tests/test_3b.c:170`"));
+	ck_score_free(&s);
+	json_decref(r);
+	ck_score_policy_free(&p);
 }
 
 /* An instructor may count every scenario that passed, whatever the
@@ -156,7 +193,7 @@ static json_t *written(grade_writer write, const char *schema)
 {
 	ck_score s;
 	score_fixture(&s);
-	json_t *r = fixture_result();
+	json_t *r = fixture_result_failed();
 	ck_student_grade g = {.student = "carol", .score = &s, .result = r, .sandbox = "bwrap",
 			      .seconds = 88, .fingerprint = "0123456789abcdef"};
 	char *path = rb_temp_path(".json");
@@ -245,7 +282,7 @@ static void test_class_csv_reads_back(void)
 {
 	ck_score s;
 	score_fixture(&s);
-	json_t *r = fixture_result();
+	json_t *r = fixture_result_failed();
 	ck_student_grade g = {.student = "o'brien, \"pat\"", .score = &s, .result = r,
 			      .sandbox = "fallback (bwrap cannot make its namespaces here)",
 			      .seconds = 88, .fingerprint = "0123456789abcdef"};
@@ -286,6 +323,8 @@ void add_grade_outputs_suite(void)
 	CU_pSuite s = CU_add_suite("rrl-grade: scores and outputs", NULL, NULL);
 	CU_add_test(s, "the score policy file", test_policy_file);
 	CU_add_test(s, "a check's score", test_score_of_a_check);
+	CU_add_test(s, "a check only too slow keeps the invariants' points",
+		    test_only_too_slow_keeps_the_invariants_points);
 	CU_add_test(s, "scenarios counted beside a finding when the policy asks",
 		    test_scenarios_counted_beside_a_finding_when_asked);
 	CU_add_test(s, "nothing ran: 0 of the same maximum",

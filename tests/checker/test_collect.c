@@ -327,6 +327,14 @@ static void test_a_detector_not_asked_for_is_not_fed(void)
 }
 
 /* A run written here: the runner's output on stdout, stderr as given. */
+static void write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fputs(text, f);
+	fclose(f);
+}
+
 static char *handmade_run(const char *kind, uint64_t seed, const char *out, const char *err)
 {
 	char *dir = ck_strdup("/tmp/rrl-collect.XXXXXX");
@@ -336,10 +344,7 @@ static char *handmade_run(const char *kind, uint64_t seed, const char *out, cons
 	for (int i = 0; i < 2; i++) {
 		char *path = ck_strdup_printf("%s/%s.seed%llu.%s", dir, kind,
 					      (unsigned long long)seed, ext[i]);
-		FILE *f = fopen(path, "w");
-		CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-		fputs(texts[i], f);
-		fclose(f);
+		write_text(path, texts[i]);
 		free(path);
 	}
 	return dir;
@@ -529,12 +534,8 @@ static ck_job *sandboxed_lane(ck_target *t, const char *dir, const char *lane, c
 	const char *texts[] = {"", "", ended ? "{\"done\":true,\"passed\":0,\"failed\":1}\n" : "",
 			       finding};
 	const char *paths[] = {j->stdout_path, j->stderr_path, j->results_path, j->findings_path};
-	for (int i = 0; i < 4; i++) {
-		FILE *f = fopen(paths[i], "w");
-		CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-		fputs(texts[i], f);
-		fclose(f);
-	}
+	for (int i = 0; i < 4; i++)
+		write_text(paths[i], texts[i]);
 	free(base);
 	return j;
 }

@@ -85,12 +85,12 @@ static void test_policy_file(void)
 	CU_ASSERT_EQUAL(ck_score_policy_load("no/such/policy.json", &p, err, sizeof err), -1);
 }
 
-static void score_fixture_with(const char *policy, ck_score *s)
+/* Score result (which this takes) under the policy file. */
+static void score_with(const char *policy, json_t *r, ck_score *s)
 {
 	ck_score_policy p;
 	char err[256];
 	CU_ASSERT_EQUAL_FATAL(ck_score_policy_load(policy, &p, err, sizeof err), 0);
-	json_t *r = fixture_result_failed();
 	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
 	ck_score_result(&p, r, scenarios, NSCENARIOS, s);
 	json_decref(r);
@@ -99,7 +99,16 @@ static void score_fixture_with(const char *policy, ck_score *s)
 
 static void score_fixture(ck_score *s)
 {
-	score_fixture_with(POLICY, s);
+	score_with(POLICY, fixture_result_failed(), s);
+}
+
+/* The grade's line of the invariants. */
+static const ck_score_item *invariants_item(const ck_score *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (strncmp(s->items[i].name, "invariants:", 11) == 0)
+			return &s->items[i];
+	return NULL;
 }
 
 static void test_score_of_a_check(void)
@@ -113,10 +122,7 @@ static void test_score_of_a_check(void)
 	CU_ASSERT_DOUBLE_EQUAL(s.score, 75 - 20, 1e-9);
 	CU_ASSERT_EQUAL(s.n, 6 + NSCENARIOS);
 	CU_ASSERT_PTR_NOT_NULL(strstr(s.items[s.n - 1].output, "but not counted"));
-	const ck_score_item *inv = NULL;
-	for (size_t i = 0; i < s.n; i++)
-		if (strncmp(s.items[i].name, "invariants:", 11) == 0)
-			inv = &s.items[i];
+	const ck_score_item *inv = invariants_item(&s);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(inv);
 	CU_ASSERT_FALSE(inv->passed);
 	CU_ASSERT_PTR_NOT_NULL(strstr(inv->output, "`tests/test_3b.c:170`"));
@@ -129,24 +135,15 @@ static void test_score_of_a_check(void)
  * property broke: full marks. */
 static void test_only_too_slow_keeps_the_invariants_points(void)
 {
-	ck_score_policy p;
-	char err[256];
-	CU_ASSERT_EQUAL_FATAL(ck_score_policy_load(POLICY, &p, err, sizeof err), 0);
-	json_t *r = fixture_result();
 	ck_score s;
-	ck_score_result(&p, r, scenarios, NSCENARIOS, &s);
+	score_with(POLICY, fixture_result(), &s);
 	CU_ASSERT_DOUBLE_EQUAL(s.score, 89, 1e-9);
-	const ck_score_item *inv = NULL;
-	for (size_t i = 0; i < s.n; i++)
-		if (strncmp(s.items[i].name, "invariants:", 11) == 0)
-			inv = &s.items[i];
+	const ck_score_item *inv = invariants_item(&s);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(inv);
 	CU_ASSERT_TRUE(inv->passed);
 	CU_ASSERT_PTR_NOT_NULL(strstr(inv->output, "Only too slow"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(inv->output, "`tests/test_3b.c:170`"));
 	ck_score_free(&s);
-	json_decref(r);
-	ck_score_policy_free(&p);
 }
 
 /* An instructor may count every scenario that passed, whatever the
@@ -158,7 +155,7 @@ static void test_scenarios_counted_beside_a_finding_when_asked(void)
 				   "\"scenarios\": {\"default\": 2}, "
 				   "\"scenarios_only_when_clean\": false}");
 	ck_score s;
-	score_fixture_with(policy, &s);
+	score_with(policy, fixture_result_failed(), &s);
 	CU_ASSERT_DOUBLE_EQUAL(s.score, 75 - 20 + 14, 1e-9);
 	CU_ASSERT_PTR_NOT_NULL(strstr(s.items[s.n - 1].output, "Passed in 1 of 1 runs.\n"));
 	ck_score_free(&s);

@@ -139,7 +139,7 @@ grade: ## Grade a class in the sandbox: SUBMISSIONS=dir OUT=dir [EX=id] [SEEDS=N
 		$(if $(EX),--exercise '$(EX)') $(if $(SEEDS),--seeds $(SEEDS)) \
 		$(if $(POLICY),--policy '$(POLICY)')
 
-# A class graded and graded again, timed (not in make test: hours for 30 copies).
+# A class graded and graded again, timed (not in make test: 35 min for the default class).
 grade-bench: ## A class (COPIES reference copies, the hostile trees, BUGS) graded RUNS times, timed: OUT=dir (scripts/grade-bench.sh)
 	@test '$(OUT)' != build || { echo "make grade-bench: give OUT=<dir>, where the class and its grades go" >&2; exit 2; }
 	@scripts/grade-bench.sh $(if $(COPIES),--copies $(COPIES)) $(if $(RUNS),--runs $(RUNS)) \

@@ -153,7 +153,7 @@ static char *findings_text(const json_t *det, const char *verdict)
  * safety property broke, and that is all a clean invariants verdict
  * promises. (A machine busy with other work can make a correct peer miss
  * such a check; a rule-4 bug misses one on some schedules only.) */
-static bool only_too_slow(const json_t *det)
+bool ck_only_too_slow(const json_t *det)
 {
 	const json_t *findings = json_object_get(det, "findings");
 	size_t i;
@@ -200,7 +200,7 @@ void ck_score_result(const ck_score_policy *p, const json_t *result, char *const
 			continue;
 		bool clean = problem == NULL && strcmp(verdict, "clean") == 0;
 		bool too_slow = problem == NULL && d == CK_INVARIANTS &&
-				strcmp(verdict, "unexpected") == 0 && only_too_slow(det);
+				strcmp(verdict, "unexpected") == 0 && ck_only_too_slow(det);
 		every_detector_clean &= clean || too_slow;
 		char *output = problem != NULL ? ck_strdup("Nothing ran: see the build above.\n")
 				: clean	       ? ck_strdup("")

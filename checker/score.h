@@ -58,4 +58,8 @@ void ck_score_result(const ck_score_policy *p, const json_t *result, char *const
 		     size_t n, ck_score *out);
 void ck_score_free(ck_score *s);
 
+/* Is every finding of a detector's result (an element of "detectors") a
+ * too-slow one? Such an invariants verdict keeps its points. */
+bool ck_only_too_slow(const json_t *detector_result);
+
 #endif

@@ -275,11 +275,13 @@ static void on_row(int c, void *arg)
 	t->col = 0;
 }
 
-static void test_class_csv_reads_back(void)
+/* The class's table as written and read back by libcsv: the row of a
+ * check with the invariants' verdict made by make_result. */
+static table *class_csv_row(json_t *(*make_result)(void), json_t **rows_out)
 {
 	ck_score s;
-	score_fixture(&s);
-	json_t *r = fixture_result_failed();
+	score_with(POLICY, make_result(), &s);
+	json_t *r = make_result();
 	ck_student_grade g = {.student = "o'brien, \"pat\"", .score = &s, .result = r,
 			      .sandbox = "fallback (bwrap cannot make its namespaces here)",
 			      .seconds = 88, .fingerprint = "0123456789abcdef"};
@@ -294,25 +296,46 @@ static void test_class_csv_reads_back(void)
 	CU_ASSERT_EQUAL(csv_parse(&p, text, strlen(text), on_field, on_row, t), strlen(text));
 	csv_fini(&p, on_field, on_row, t);
 	csv_free(&p);
-	CU_ASSERT_EQUAL(t->row, 2);
-	CU_ASSERT_STRING_EQUAL(t->cells[0][0], "student");
-	CU_ASSERT_STRING_EQUAL(t->cells[1][0], "o'brien, \"pat\"");
-	CU_ASSERT_STRING_EQUAL(t->cells[1][1], "ok");
-	CU_ASSERT_STRING_EQUAL(t->cells[1][6], "unexpected"); /* invariants */
-	CU_ASSERT_STRING_EQUAL(t->cells[1][10], "55");
-	CU_ASSERT_STRING_EQUAL(t->cells[1][11], "89");
 	json_t *back = json_load_file(json_path, 0, NULL);
 	CU_ASSERT_TRUE(json_equal(back, rows));
 	json_decref(back);
-	free(t);
 	free(text);
 	unlink(csv_path);
 	unlink(json_path);
 	free(csv_path);
 	free(json_path);
-	json_decref(rows);
 	json_decref(r);
 	ck_score_free(&s);
+	*rows_out = rows;
+	return t;
+}
+
+static void test_class_csv_reads_back(void)
+{
+	json_t *rows;
+	table *t = class_csv_row(fixture_result_failed, &rows);
+	CU_ASSERT_EQUAL(t->row, 2);
+	CU_ASSERT_STRING_EQUAL(t->cells[0][0], "student");
+	CU_ASSERT_STRING_EQUAL(t->cells[1][0], "o'brien, \"pat\"");
+	CU_ASSERT_STRING_EQUAL(t->cells[1][1], "ok");
+	CU_ASSERT_STRING_EQUAL(t->cells[0][6], "invariants");
+	CU_ASSERT_STRING_EQUAL(t->cells[1][6], "unexpected");
+	CU_ASSERT_STRING_EQUAL(t->cells[1][10], "55");
+	CU_ASSERT_STRING_EQUAL(t->cells[1][11], "89");
+	free(t);
+	json_decref(rows);
+}
+
+/* An invariants verdict that kept its points (only too slow) says so in
+ * the table, not "unexpected" beside full marks. */
+static void test_class_csv_says_too_slow(void)
+{
+	json_t *rows;
+	table *t = class_csv_row(fixture_result, &rows);
+	CU_ASSERT_STRING_EQUAL(t->cells[1][6], "too-slow");
+	CU_ASSERT_STRING_EQUAL(t->cells[1][10], "89");
+	free(t);
+	json_decref(rows);
 }
 
 void add_grade_outputs_suite(void)
@@ -329,4 +352,6 @@ void add_grade_outputs_suite(void)
 	CU_add_test(s, "Gradescope's results.json", test_gradescope_results);
 	CU_add_test(s, "GitHub Classroom's result", test_classroom_result);
 	CU_add_test(s, "grades.csv reads back", test_class_csv_reads_back);
+	CU_add_test(s, "grades.csv says too-slow where the invariants kept their points",
+		    test_class_csv_says_too_slow);
 }

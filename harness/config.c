@@ -4,7 +4,6 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include <unistd.h>
 #include <valgrind/helgrind.h>
 
 #include "config_internal.h"
@@ -108,6 +107,14 @@ void cfg_disconnect(config *cfg, int i)
 	rt_mutex_unlock(&cfg->membership);
 }
 
+/* raft_kill, under the watchdog's limit on a call into the peer. */
+static void kill_watched(raft *rf)
+{
+	int call = watchdog_call_begin("raft_kill");
+	raft_kill(rf);
+	watchdog_call_end(call);
+}
+
 /* Crash server i. The persister is copied first, so that anything the dead
  * instance still saves goes to the old copy and is lost, as on a real crash.
  * The oracle hears of it before the copy (oracle_crashed). */
@@ -131,9 +138,7 @@ void cfg_crash1_locked(config *cfg, int i)
 	rt_mutex_unlock(&cfg->mu);
 
 	if (inst != NULL) {
-		int call = watchdog_call_begin("raft_kill");
-		raft_kill(inst->rf);
-		watchdog_call_end(call);
+		kill_watched(inst->rf);
 		/* Ends the instance's apply consumer, and unblocks a peer that
 		 * is still putting entries. */
 		apply_queue_close(inst->applyq);
@@ -396,7 +401,7 @@ static void report_cleanup_hang(void)
 			   "killed peer's threads must notice and return",
 			   rt_threads_live(), CLEANUP_QUIET_MS);
 	fflush(stderr);
-	_exit(WATCHDOG_EXIT_CODE);
+	watchdog_end_process();
 }
 
 /* Every thread must end soon after the test stops its peers. */
@@ -419,11 +424,8 @@ void cfg_cleanup(config *cfg)
 		oracle_crashed(cfg->oracle, i);
 	for (int i = 0; i < cfg->n; i++) {
 		raft *rf = running_raft(cfg, i);
-		if (rf != NULL) {
-			int call = watchdog_call_begin("raft_kill");
-			raft_kill(rf);
-			watchdog_call_end(call);
-		}
+		if (rf != NULL)
+			kill_watched(rf);
 	}
 	for (cfg_instance *inst = all; inst != NULL; inst = inst->next_all)
 		apply_queue_close(inst->applyq);

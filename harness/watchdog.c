@@ -36,6 +36,7 @@ static struct peer_call {
 	atomic_llong since_ms;
 	atomic_int thread; /* the caller's slot in the runtime's thread table */
 	_Atomic(const char *) function;
+	int callers_locks; /* the caller's own: what rt_callers_locks_end restores */
 } calls[MAX_CALLS];
 
 /* Print the thread table, report the finding and end the process. site
@@ -58,6 +59,12 @@ static void fail(const char *kind, const char *why, const rt_site *site)
 		info.site = *site;
 	rt_finding_details(&info, table, "%s: %s", test_name, why);
 	fflush(stdout);
+	watchdog_end_process();
+}
+
+void watchdog_end_process(void)
+{
+	VALGRIND_PRINTF("%s\n", WATCHDOG_ENDED_MARK);
 	_exit(WATCHDOG_EXIT_CODE);
 }
 
@@ -70,6 +77,8 @@ int watchdog_call_begin(const char *function)
 		atomic_store(&calls[k].since_ms, rt_now_ms());
 		atomic_store(&calls[k].thread, rt_thread_slot());
 		atomic_store(&calls[k].function, function);
+		/* The tester's locks held across the call are not the peer's. */
+		calls[k].callers_locks = rt_callers_locks_begin();
 		return k;
 	}
 	return -1; /* more calls at once than slots: this one goes unwatched */
@@ -79,6 +88,7 @@ void watchdog_call_end(int token)
 {
 	if (token < 0)
 		return;
+	rt_callers_locks_end(calls[token].callers_locks);
 	atomic_store(&calls[token].function, NULL);
 	atomic_store(&calls[token].taken, false);
 }

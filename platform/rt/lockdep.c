@@ -200,8 +200,8 @@ void rt_might_block_at(const char *what, rt_site site)
 	 * doing what it should, even if this time it did not wait: its split
 	 * point pauses only briefly (preempt.c). */
 	self->may_have_waited_since_release = true;
-	if (self->nheld == 0)
-		return;
+	if (self->nheld <= self->callers_held)
+		return; /* no lock, or only the caller's (rt_callers_locks_begin) */
 	rt_held_lock *h = &self->held[self->nheld - 1];
 	if (!first_time("blocking-with-lock", site, h))
 		return;
@@ -209,6 +209,19 @@ void rt_might_block_at(const char *what, rt_site site)
 	describe_held(h, held, sizeof held);
 	snprintf(msg, sizeof msg, "%s in %s() while holding %s", what, site.func, held);
 	report("blocking-with-lock", RULE_LOCK_HELD_WHILE_WAITING, h->mu->instance, site, msg);
+}
+
+int rt_callers_locks_begin(void)
+{
+	rt_thread_rec *self = rt_self();
+	int saved = self->callers_held;
+	self->callers_held = self->nheld;
+	return saved;
+}
+
+void rt_callers_locks_end(int saved)
+{
+	rt_self()->callers_held = saved;
 }
 
 /* ---- Lock order ---------------------------------------------------------- */

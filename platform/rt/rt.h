@@ -117,6 +117,16 @@ void rt_assert_held_at(rt_mutex *mu, rt_site site) ASSERT_CAPABILITY(mu);
 #define rt_might_block(what) rt_might_block_at((what), RT_HERE)
 void rt_might_block_at(const char *what, rt_site site);
 
+/*
+ * Around a call from the tester into the peer: the locks the calling
+ * thread holds when the call begins are the caller's (the tester keeps its
+ * own steps apart with them), and a wait inside the call is not charged to
+ * them. A wait under a lock taken inside the call still is. begin returns
+ * what end restores.
+ */
+int rt_callers_locks_begin(void);
+void rt_callers_locks_end(int saved);
+
 /* ---- Condition variables ------------------------------------------------- */
 
 typedef struct rt_cond {

@@ -58,9 +58,12 @@ typedef struct rt_thread_rec {
 	/* When this thread's last split-point pause ended (logical). */
 	int64_t split_pause_end_us;
 
-	/* Locks this thread holds, in acquisition order. */
+	/* Locks this thread holds, in acquisition order. The first
+	 * callers_held of them are a caller's outside the code under test
+	 * (rt_callers_locks_begin): no wait is charged to them. */
 	rt_held_lock held[RT_MAX_HELD];
 	int nheld;
+	int callers_held;
 
 	/* What this thread is blocked on, if anything (the outermost of
 	 * wait_depth nested waits). The watchdog reads these from another

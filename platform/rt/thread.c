@@ -70,6 +70,7 @@ static void register_self(const char *name, int peer, uint64_t stream)
 	rec->id = stream;
 	rec->peer = peer;
 	rec->nheld = 0;
+	rec->callers_held = 0;
 	rec->last_released = NULL;
 	rec->split_pause_end_us = INT64_MIN / 2; /* long ago: it may pause at once */
 	atomic_store_explicit(&rec->wait_kind, RT_WAIT_NONE, memory_order_relaxed);

@@ -141,6 +141,23 @@ static void test_misuse(void)
 	ck_findings_free(&list);
 }
 
+/* A thread stopped holding a lock by the process's _exit: Helgrind's
+ * "Exiting thread still holds 1 lock" is a finding, unless the watchdog's
+ * mark came first (harness/watchdog.h): then the ending made it. */
+static void test_locks_held_when_the_watchdog_ends_the_process(void)
+{
+	ck_findings list;
+	CU_ASSERT_EQUAL(parse("helgrind_ended_holding.xml", NULL, &list), 1);
+	CU_ASSERT_EQUAL_FATAL(list.n, 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(list.items[0].message, "Exiting thread still holds 1 lock"));
+	ASSERT_STR_EQ(list.items[0].where.function, "hold_forever");
+	ck_findings_free(&list);
+
+	CU_ASSERT_EQUAL(parse("helgrind_ended_holding_marked.xml", NULL, &list), 0);
+	CU_ASSERT_EQUAL(list.n, 0);
+	ck_findings_free(&list);
+}
+
 /* A buggy raft/ under the scenario runner; the reports vary by run. */
 static void test_raft_tree(void)
 {
@@ -207,6 +224,8 @@ void add_parse_helgrind_suite(void)
 	CU_add_test(s, "lock order from the XML alone", test_lock_order_from_xml);
 	CU_add_test(s, "lock order completed from the text log", test_lock_order_with_text_log);
 	CU_add_test(s, "mutex misuse: every kind rule 0", test_misuse);
+	CU_add_test(s, "locks held when the watchdog ends the process",
+		    test_locks_held_when_the_watchdog_ends_the_process);
 	CU_add_test(s, "a buggy raft/ tree", test_raft_tree);
 	CU_add_test(s, "bad input", test_bad_input);
 }

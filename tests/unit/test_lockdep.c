@@ -77,6 +77,33 @@ static void test_sleep_holding_lock_is_reported(void)
 	rt_mutex_destroy(&mu);
 }
 
+/* The tester holds a lock of its own across a call into the peer: a wait
+ * inside the call is not charged to it, a wait under a lock the call takes
+ * is, and once the call is over the tester's lock counts again. */
+static void test_wait_under_the_callers_lock(void)
+{
+	rt_mutex tester, peer;
+	rt_mutex_init(&tester, "test.caller", -1);
+	rt_mutex_init(&peer, "test.callee", -1);
+	capture_begin();
+	rt_mutex_lock(&tester);
+	int saved = rt_callers_locks_begin();
+	rt_sleep_ms(1); /* only the caller's lock: quiet */
+	rt_mutex_lock(&peer);
+	rt_sleep_ms(1); /* the call's own lock: reported */
+	rt_mutex_unlock(&peer);
+	rt_callers_locks_end(saved);
+	rt_sleep_ms(1); /* the tester's own wait: reported */
+	rt_mutex_unlock(&tester);
+	char *out = capture_end();
+	CU_ASSERT_EQUAL(count_findings(out, "blocking-with-lock"), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "while holding test.callee"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "while holding test.caller"));
+	free(out);
+	rt_mutex_destroy(&peer);
+	rt_mutex_destroy(&tester);
+}
+
 static void test_sleep_without_lock_is_quiet(void)
 {
 	capture_begin();
@@ -233,6 +260,7 @@ void add_lockdep_suite(void)
 		    test_locked_function_without_lock_is_reported);
 	CU_add_test(s, "sleep holding a lock is reported", test_sleep_holding_lock_is_reported);
 	CU_add_test(s, "sleep without a lock is quiet", test_sleep_without_lock_is_quiet);
+	CU_add_test(s, "a wait under the caller's lock", test_wait_under_the_callers_lock);
 	CU_add_test(s, "condition wait holding a second lock is reported",
 		    test_cond_wait_holding_second_lock_is_reported);
 	CU_add_test(s, "lock-order inversion is reported", test_lock_order_inversion_is_reported);

@@ -17,10 +17,12 @@
 #                                               (raft/ plus buggy/ID/bug.patch)
 #          <!-- output: patch PATH -->          a run of raft/ plus the patch PATH
 #                                               (a variant a lesson shows)
-#      In the first, every EXAMPLE.c:LINE must appear in the fresh output. In
-#      the others, every stack frame, table row or history line naming
+#      In the first, every EXAMPLE.c:LINE, and every line of platform/,
+#      harness/ or tests/ it names, must appear in the fresh output. In the
+#      others, every stack frame, table row or history line naming
 #      "FUNC ... raft/F.c:LINE" must name a line inside FUNC in the patched
-#      raft/F.c;
+#      raft/F.c, and every stack frame in platform/, harness/ or tests/ a
+#      line inside FUNC there;
 #   4. relative links resolve, and each lesson points at an exercise
 #      (../../buggy/ID/README.md) or names a real bug (R4-03); a real bug
 #      whose exercise has landed (its exercise.json "source") must be linked;
@@ -185,6 +187,10 @@ func_at() {
 	' "$1"
 }
 
+# A file of the trusted code (the runtime, the harness, the tests) as a
+# frame names it.
+trusted_file='(platform/rt|platform|harness|tests)/[a-z_0-9]+\.c'
+
 materialised=
 outputs=0
 for doc in $docs; do
@@ -228,11 +234,19 @@ for doc in $docs; do
 					while read -r f file l; do [ -f "raft/${file#raft/}" ] && echo "$f $file $l"; done
 			} | sort -u >"$tmp/frames"
 			[ -s "$tmp/frames" ] || problem "$doc:$at: the output names no line in raft/"
+			# Frames in the trusted code, which no patch changes: the
+			# project's own file.
+			grep -oE "#[0-9]+ [a-z_0-9]+ [^ ]*$trusted_file:[0-9]+" "$block" |
+				sed -E "s@^#[0-9]+ ([a-z_0-9]+) [^ ]*($trusted_file):([0-9]+)@\1 \2 \4@" |
+				sort -u >"$tmp/trusted_frames"
 			while read -r func file line; do
-				got=$(func_at "$tree/$file" "$line")
+				case $file in
+				raft/*) got=$(func_at "$tree/$file" "$line") ;;
+				*) got=$(func_at "$file" "$line") ;;
+				esac
 				[ "$got" = "$func" ] ||
 					problem "$doc:$at: $file:$line is in ${got:-no function} in $label, the output says $func"
-			done <"$tmp/frames"
+			done < <(cat "$tmp/frames" "$tmp/trusted_frames")
 		else
 			fresh=$out/$source.txt
 			if [ ! -f "lessons/code/$source.c" ]; then
@@ -240,7 +254,7 @@ for doc in $docs; do
 				continue
 			fi
 			[ -f "$fresh" ] || { problem "$doc:$at: no fresh output of $source (run make lessons)"; continue; }
-			for loc in $(grep -oE "$source\.c:[0-9]+" "$block" | sort -u); do
+			for loc in $(grep -oE "($source\.c|$trusted_file):[0-9]+" "$block" | sort -u); do
 				grep -q "$loc\b" "$fresh" ||
 					problem "$doc:$at: quotes $loc, which a fresh run of $source does not name"
 			done

@@ -5,7 +5,7 @@
  *   race.c        a data race           tsan, helgrind
  *   field_race.c  a race on a heap field tsan, helgrind (named acct->balance)
  *   lock_order.c  a lock-order inversion tsan, helgrind, lockdep (no hang)
- *   deadlock.c    a real deadlock        the watchdog (and lockdep, helgrind)
+ *   deadlock.c    a real deadlock        the watchdog (and lockdep)
  *
  * rrl-check runs once, on all of them; each test reads its JSON report.
  */
@@ -170,6 +170,10 @@ static void test_deadlock_caught_by_the_watchdog(void)
 	json_t *w = detector(p, "watchdog");
 	CU_ASSERT_EQUAL(json_integer_value(json_object_get(w, "detected")),
 			json_integer_value(json_object_get(w, "runs")));
+	/* The hang is the watchdog's alone: Helgrind's "Exiting thread still
+	 * holds 1 lock", for the threads the watchdog's ending stopped, is
+	 * left out (harness/watchdog.h). */
+	EXPECT_VERDICT(p, "helgrind", "clean");
 }
 
 /* The metadata's bug lines and the BUG comments must agree, or the

@@ -206,7 +206,6 @@ static bool read_error(const xmlNode *error, uint64_t seed, const char *text_log
 	return true;
 }
 
-/* One file per process; each <error> under the root is a report. */
 /*
  * When the watchdog ends a process, every thread stops where it is, some in
  * the middle of a critical section, and Helgrind reports each of them as
@@ -238,6 +237,7 @@ static bool is_held_at_exit(const xmlNode *error)
 	return held;
 }
 
+/* One file per process; each <error> under the root is a report. */
 int ck_parse_helgrind_xml(const char *xml_path, const char *text_log, uint64_t seed,
 			  ck_findings *out)
 {
